@@ -1,0 +1,34 @@
+# Set-up contract: `make demo` and `make test` each create .venv/ when missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= demo-workspace
+export NEEDLE_TEST_POSTGRES_URL ?= postgresql+psycopg://needle:needle@localhost:5432/needle_test
+
+.PHONY: install demo test lint services bench docs
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt torch==2.13.0
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+services:
+	bash scripts/services.sh
+
+demo: install
+	$(BIN)/needle demo $(DEMO_DIR)
+
+test: install services
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check needle tests benchmarks
+	$(BIN)/mypy needle
+
+bench: install
+	$(BIN)/python -m benchmarks

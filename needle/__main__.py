@@ -1,0 +1,3 @@
+from needle.cli.main import main
+
+main()

@@ -1,0 +1,74 @@
+"""Settings as data: one table drives needle.toml, environment overrides, help and docs.
+
+Precedence, lowest first: the default, ``needle.toml`` (table ``[needle]``), the environment
+variable ``NEEDLE_<NAME>`` (upper case), and explicit overrides (``--setting name=value``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from needle.errors import UserError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store_url", "", "SQLAlchemy URL of the store; empty means .needle/needle.db."),
+    Setting("engine", "duckdb", "Analytics engine that runs query specs: duckdb or spark."),
+    Setting("threads", 0, "Threads the analytics engine may use; 0 means all cores."),
+    Setting("memory_limit", "4GB", "Memory the analytics engine may use."),
+    Setting("author", "", "Name recorded on artifacts and audit entries; empty means $USER."),
+    Setting("timezone", "UTC", "Time zone used when a timestamp in an import has none."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any, source: str) -> Any:
+    kind = type(setting.default)
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise UserError(
+            f"{source}: setting {setting.name!r} must be a {kind.__name__}, got {value!r}"
+        ) from None
+
+
+def load_settings(
+    toml_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Resolve every setting from defaults < needle.toml < environment < overrides."""
+    environ = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    layers: list[tuple[str, Mapping[str, Any]]] = []
+    if toml_path is not None and toml_path.exists():
+        try:
+            table = tomllib.loads(toml_path.read_text(encoding="utf-8")).get("needle", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise UserError(f"{toml_path}: not valid TOML: {exc}") from None
+        layers.append((str(toml_path), table))
+    env = {s.name: environ[f"NEEDLE_{s.name.upper()}"] for s in SETTINGS
+           if f"NEEDLE_{s.name.upper()}" in environ}
+    layers.append(("environment", env))
+    layers.append(("--setting", overrides or {}))
+    for source, layer in layers:
+        for name, value in layer.items():
+            if name not in _BY_NAME:
+                raise UserError(f"{source}: unknown setting {name!r}; see `needle settings`")
+            values[name] = _coerce(_BY_NAME[name], value, source)
+    return values

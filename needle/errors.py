@@ -1,0 +1,34 @@
+"""The one exception tree of Needle.
+
+    NeedleError
+    ├── UserError       bad input, missing workspace, unknown name: the message says what to do
+    │   └── InputError  a bad row in a file: names the file, the line or row, the field and why
+    └── InternalError   a bug or a broken invariant inside Needle
+
+Library code raises these; only ``needle.cli`` and ``needle.web`` turn them into exit codes and
+HTTP statuses.
+"""
+
+from __future__ import annotations
+
+
+class NeedleError(Exception):
+    """Base of every error Needle raises on purpose."""
+
+
+class UserError(NeedleError):
+    """Something the user can fix; the message says how."""
+
+
+class InputError(UserError):
+    """A file the user gave holds a row Needle cannot read."""
+
+    def __init__(self, file: str, location: str, reason: str) -> None:
+        self.file = file
+        self.location = location
+        self.reason = reason
+        super().__init__(f"{file}: {location}: {reason}")
+
+
+class InternalError(NeedleError):
+    """Needle broke one of its own invariants; please report it."""

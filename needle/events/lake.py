@@ -1,0 +1,124 @@
+"""The event lake: Parquet files partitioned by UTC day, listed by an atomically replaced manifest.
+
+Readers see only the files the manifest names, so an import either lands whole or not at all: new
+files are written first, then the manifest is swapped in one ``os.replace``. Files no manifest names
+(left by a crash) are removed by the next writer. One writer at a time holds ``.lock``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import uuid as uuidlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from needle.errors import UserError
+from needle.events.schema import EVENT_SCHEMA
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    received: int
+    added: int
+
+    @property
+    def duplicates(self) -> int:
+        return self.received - self.added
+
+
+class EventLake:
+    """The Parquet event lake under ``root`` (a workspace's ``.needle/events``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def files(self) -> list[Path]:
+        """Every Parquet file of the lake, in day order."""
+        return [self.root / entry["path"] for entry in self._manifest()["files"]]
+
+    def row_count(self) -> int:
+        return sum(entry["rows"] for entry in self._manifest()["files"])
+
+    def append(self, table: pa.Table) -> AppendResult:
+        """Add the events of ``table`` whose uuid the lake does not hold yet; return the counts."""
+        if table.schema != EVENT_SCHEMA:
+            table = table.select(EVENT_SCHEMA.names).cast(EVENT_SCHEMA)
+        with self._locked():
+            manifest = self._manifest()
+            fresh = self._new_rows(table, manifest)
+            written = [self._write_day(day, part) for day, part in _split_by_day(fresh)]
+            if written:
+                manifest["files"] = sorted(manifest["files"] + written, key=lambda e: e["path"])
+                self._commit(manifest)
+        return AppendResult(received=table.num_rows, added=fresh.num_rows)
+
+    def _new_rows(self, table: pa.Table, manifest: dict) -> pa.Table:
+        days = pc.unique(pc.strftime(table["timestamp"], "%Y-%m-%d")).to_pylist()
+        existing = [str(self.root / e["path"]) for e in manifest["files"] if e["day"] in days]
+        con = duckdb.connect()
+        con.register("incoming", table)
+        seen = (
+            f"AND uuid NOT IN (SELECT uuid FROM read_parquet({existing!r}))" if existing else ""
+        )
+        query = (
+            "SELECT * FROM incoming WHERE true "
+            f"{seen} QUALIFY row_number() OVER (PARTITION BY uuid) = 1"
+        )
+        return con.sql(query).to_arrow_table().cast(EVENT_SCHEMA)
+
+    def _write_day(self, day: str, part: pa.Table) -> dict:
+        relative = f"day={day}/part-{uuidlib.uuid4().hex}.parquet"
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = part.sort_by([("timestamp", "ascending")])
+        pq.write_table(part, path, compression="zstd")
+        return {"path": relative, "day": day, "rows": part.num_rows}
+
+    def _manifest(self) -> dict:
+        path = self.root / MANIFEST
+        if not path.exists():
+            return {"files": []}
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def _commit(self, manifest: dict) -> None:
+        tmp = self.root / f".{MANIFEST}.tmp"
+        tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        os.replace(tmp, self.root / MANIFEST)
+
+    def _remove_orphans(self, manifest: dict) -> None:
+        listed = {e["path"] for e in manifest["files"]}
+        for path in self.root.glob("day=*/*.parquet"):
+            if str(path.relative_to(self.root)) not in listed:
+                path.unlink()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UserError(
+                    f"{self.root}: another Needle process is writing events; wait for it"
+                ) from None
+            self._remove_orphans(self._manifest())
+            yield
+
+
+def _split_by_day(table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    if table.num_rows == 0:
+        return
+    days = pc.strftime(table["timestamp"], "%Y-%m-%d")
+    for day in sorted(pc.unique(days).to_pylist()):
+        yield day, table.filter(pc.equal(days, day))

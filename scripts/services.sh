@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install (from Debian packages) and start what the tests need: PostgreSQL and Chromium.
+# Idempotent: does nothing that is already done. Prints the PostgreSQL URL tests should use.
+set -euo pipefail
+need=()
+command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium chromium-driver)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+if ! pg_lsclusters -h | grep -q online; then
+  pg_lsclusters -h | grep -q "^$version main" || pg_createcluster "$version" main >/dev/null
+  pg_ctlcluster "$version" main start
+fi
+su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='needle'\"" | grep -q 1 \
+  || su postgres -c "psql -qc \"CREATE ROLE needle LOGIN SUPERUSER PASSWORD 'needle'\""
+su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='needle_test'\"" | grep -q 1 \
+  || su postgres -c "createdb -O needle needle_test"

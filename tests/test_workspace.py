@@ -1,0 +1,62 @@
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from needle import UserError, Workspace
+from needle.store import is_current
+
+
+def test_init_creates_config_store_and_lake(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "w")
+    assert (ws.root / "needle.toml").is_file()
+    assert (ws.root / ".needle" / "needle.db").is_file()
+    assert "evidence" in inspect(ws.store.engine).get_table_names()
+    assert is_current(ws.store.engine)
+
+
+def test_find_walks_up_from_a_subfolder(tmp_path: Path) -> None:
+    Workspace.init(tmp_path)
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert Workspace.find(deep).root == tmp_path.resolve()
+
+
+def test_find_without_workspace_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="needle init"):
+        Workspace.find(tmp_path)
+
+
+def test_settings_layering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = Workspace.init(tmp_path)
+    (tmp_path / "needle.toml").write_text('[needle]\nthreads = 2\nauthor = "toml"\n')
+    monkeypatch.setenv("NEEDLE_AUTHOR", "env")
+    ws = Workspace.open(tmp_path, {"threads": "3"})
+    assert ws.settings["threads"] == 3
+    assert ws.author == "env"
+
+
+def test_unknown_setting_is_a_user_error(tmp_path: Path) -> None:
+    Workspace.init(tmp_path)
+    (tmp_path / "needle.toml").write_text("[needle]\nthreds = 2\n")
+    with pytest.raises(UserError, match="unknown setting 'threds'"):
+        Workspace.open(tmp_path)
+
+
+def test_cli_error_is_one_line_with_exit_code_1(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from needle.cli.main import app
+
+    result = CliRunner().invoke(app, ["-w", str(tmp_path), "events", "stats"])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0
+    assert "not a Needle workspace" in result.output
+
+
+def test_cli_usage_error_exit_code_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from needle.cli.main import app
+
+    assert CliRunner().invoke(app, ["events", "no-such-command"]).exit_code == 2
