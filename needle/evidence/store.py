@@ -1,0 +1,72 @@
+"""Adding evidence to the store, deduplicated by a hash of its content."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from needle.errors import UserError
+from needle.evidence.models import KINDS, Evidence
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """One piece of evidence as read from a source, before it is stored."""
+
+    kind: str
+    text: str
+    source: str
+    customer: str | None = None
+    created_at: datetime | None = None
+    source_id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """Same kind, customer and whitespace-normalised text: the same evidence."""
+        normal = " ".join(self.text.split()).lower()
+        key = "\x1f".join((self.kind, self.customer or "", normal))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AddResult:
+    added: int
+    duplicates: int
+
+
+def add_evidence(session: Session, records: Iterable[EvidenceRecord]) -> AddResult:
+    """Store the records whose content hash is new; the caller's transaction makes it atomic."""
+    now = datetime.now(UTC)
+    batch: dict[str, EvidenceRecord] = {}
+    received = 0
+    for record in records:
+        received += 1
+        if record.kind not in KINDS:
+            raise UserError(f"unknown evidence kind {record.kind!r}; use one of {', '.join(KINDS)}")
+        batch.setdefault(record.content_hash, record)
+    known = _known_hashes(session, list(batch))
+    fresh = [(h, r) for h, r in batch.items() if h not in known]
+    session.add_all(
+        Evidence(kind=r.kind, text=r.text, customer=r.customer, created_at=r.created_at,
+                 source=r.source, source_id=r.source_id, content_hash=h, meta=r.meta,
+                 imported_at=now)
+        for h, r in fresh
+    )
+    session.flush()
+    return AddResult(added=len(fresh), duplicates=received - len(fresh))
+
+
+def _known_hashes(session: Session, hashes: list[str], chunk: int = 500) -> set[str]:
+    known: set[str] = set()
+    for start in range(0, len(hashes), chunk):
+        part = hashes[start : start + chunk]
+        known.update(session.scalars(select(Evidence.content_hash).where(
+            Evidence.content_hash.in_(part))))
+    return known
