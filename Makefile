@@ -32,3 +32,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+docs: install
+	$(BIN)/python -m needle.cli.reference > docs/cli.md
+	$(BIN)/python -c 'from needle.config import settings_reference as r; print(r(), end="")' > docs/settings.md

@@ -72,3 +72,20 @@ def load_settings(
                 raise UserError(f"{source}: unknown setting {name!r}; see `needle settings`")
             values[name] = _coerce(_BY_NAME[name], value, source)
     return values
+
+
+def settings_reference() -> str:
+    """docs/settings.md, generated from SETTINGS (``make docs``)."""
+    lines = [
+        "# Settings",
+        "",
+        "Generated from `needle.config.SETTINGS`; do not edit by hand. Each setting is read,",
+        "lowest precedence first, from its default, the `[needle]` table of `needle.toml`,",
+        "the environment variable `NEEDLE_<NAME>`, and `needle --setting name=value`.",
+        "",
+        "| setting | environment | default | meaning |",
+        "|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        lines.append(f"| `{s.name}` | `NEEDLE_{s.name.upper()}` | `{s.default!r}` | {s.help} |")
+    return "\n".join(lines) + "\n"

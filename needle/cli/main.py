@@ -42,6 +42,7 @@ app = typer.Typer(
     help="Needle: evidence, analytics, experiments and decisions for product engineers.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 
 

@@ -1,0 +1,47 @@
+"""The CLI reference (docs/cli.md), generated from ``--help`` so it cannot drift.
+
+Regenerate with ``python -m needle.cli.reference > docs/cli.md``; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import typer
+from typer.testing import CliRunner
+
+from needle.cli.main import app
+
+WIDTH = "100"
+
+
+def command_paths() -> Iterator[tuple[str, ...]]:
+    """Every command and group, depth first, in the order ``--help`` lists them."""
+
+    def walk(command, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+        yield path
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            yield from walk(sub, (*path, name))
+
+    yield from walk(typer.main.get_command(app), ())
+
+
+def help_text(path: tuple[str, ...]) -> str:
+    result = CliRunner().invoke(
+        app,
+        [*path, "--help"],
+        prog_name="needle",
+        env={"COLUMNS": WIDTH, "NO_COLOR": "1", "TERM": "dumb"},
+    )
+    return "\n".join(line.rstrip() for line in result.output.strip("\n").splitlines())
+
+
+def reference() -> str:
+    parts = ["# CLI reference", "", "Generated from `needle ... --help`; do not edit by hand.", ""]
+    for path in command_paths():
+        parts += [f"## {' '.join(('needle', *path))}", "", "```", help_text(path), "```", ""]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

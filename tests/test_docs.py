@@ -1,0 +1,27 @@
+"""Docs that cannot drift: the CLI reference and the settings table match the code."""
+
+from pathlib import Path
+
+import pytest
+
+from needle.cli.reference import command_paths, help_text, reference
+from needle.config import settings_reference
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_cli_reference_is_current() -> None:
+    current = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert current == reference(), "run: make docs"
+
+
+@pytest.mark.parametrize("path", list(command_paths())[1:], ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    text = help_text(path)
+    usage_end = text.index("Usage:")
+    assert text[usage_end:].split("\n", 3)[2].strip(), f"needle {' '.join(path)} has no help"
+
+
+def test_settings_reference_is_current() -> None:
+    current = (DOCS / "settings.md").read_text(encoding="utf-8")
+    assert current == settings_reference(), "run: make docs"
