@@ -21,6 +21,15 @@ from needle.workspace import Workspace
 # (module under needle.cli, command group name); each module defines ``app``.
 GROUPS: tuple[tuple[str, str], ...] = (
     ("events", "events"),
+    ("problem", "problem"),
+    ("bet", "bet"),
+    ("proposal", "proposal"),
+    ("journal", "journal"),
+    ("goal", "goal"),
+    ("ship", "ship"),
+    ("teardown", "teardown"),
+    ("portfolio", "portfolio"),
+    ("plan", "plan"),
 )
 # (module under needle.cli, function name) of top-level commands.
 COMMANDS: tuple[tuple[str, str], ...] = ()

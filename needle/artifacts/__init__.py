@@ -1,0 +1,1 @@
+"""The decision loop: problems, bets, proposals, decisions, goals, ship posts, teardowns."""

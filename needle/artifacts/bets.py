@@ -1,0 +1,38 @@
+"""Bets on a problem: created with their scoring inputs checked, ranked with the reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from needle.artifacts import problems, scoring, store
+from needle.artifacts.links import Link
+from needle.artifacts.models import Artifact
+
+
+def create(session: Session, title: str, who: str, fields: Mapping[str, Any]) -> Artifact:
+    problem = store.get(session, "problem", int(fields["problem"]))
+    values = {**fields, "problem": problem.id, "method": fields.get("method") or "rice"}
+    scoring.check_overrides(values)
+    return store.create(session, "bet", title, who, values, [Link("problem", str(problem.id))])
+
+
+def ranking(session: Session, files: list[Path], problem_id: int | None = None,
+            include_dropped: bool = False) -> list[scoring.Score]:
+    """Every bet (or one problem's), scored from current data and ranked."""
+    found = [b for b in store.list_all(session, "bet")
+             if (problem_id is None or b.fields.get("problem") == problem_id)
+             and (include_dropped or b.status != "dropped")]
+    cache: dict[int, tuple[problems.Reach, problems.Strength]] = {}
+    scores = []
+    for bet in found:
+        pid = int(bet.fields["problem"])
+        if pid not in cache:
+            problem = store.get(session, "problem", pid)
+            cache[pid] = (problems.reach(session, files, problem),
+                          problems.strength(session, problem))
+        scores.append(scoring.score(bet, *cache[pid]))
+    return scoring.rank(scores)

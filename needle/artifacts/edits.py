@@ -1,0 +1,86 @@
+"""Edits from flags or from the editor, with each kind's rules applied before anything changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from needle.artifacts import goals, problems, proposals, scoring, store
+from needle.artifacts.kinds import KINDS
+from needle.artifacts.models import Artifact
+from needle.errors import UserError
+
+Rule = Callable[[Session, list[Path], Artifact, dict[str, Any]], None]
+
+
+def _problem(session: Session, files: list[Path], problem: Artifact,
+             changes: dict[str, Any]) -> None:
+    if "status" in changes:
+        problems.check_status(problem, changes["status"])
+
+
+def _bet(session: Session, files: list[Path], bet: Artifact, changes: dict[str, Any]) -> None:
+    scoring.check_overrides({**bet.fields, **changes})
+
+
+def _goal(session: Session, files: list[Path], goal: Artifact, changes: dict[str, Any]) -> None:
+    goals.check_smart({**goal.fields, **changes})
+    if changes.get("metric") not in (None, goal.fields.get("metric")):
+        changes["baseline"] = proposals.baseline(files, changes["metric"])
+
+
+def _proposal(session: Session, files: list[Path], proposal: Artifact,
+              changes: dict[str, Any]) -> None:
+    if changes.get("metric") not in (None, proposal.fields.get("metric")) and (
+            proposal.locked_at is None):
+        changes["baseline"] = proposals.baseline(files, changes["metric"])
+
+
+_RULES: dict[str, Rule] = {"problem": _problem, "bet": _bet, "goal": _goal,
+                           "proposal": _proposal}
+
+
+def apply(session: Session, files: list[Path], artifact: Artifact,
+          changes: Mapping[str, Any], who: str) -> dict[str, Any]:
+    """Check and apply ``changes``; a refused change raises before anything is written."""
+    changes = {k: v for k, v in changes.items() if v is not None}
+    spec = KINDS[artifact.kind]
+    fixed = [n for n in spec.computed if n in changes and changes[n] != artifact.fields.get(n)]
+    if fixed:
+        raise UserError(f"{fixed[0]} of a {artifact.kind} is computed from data; "
+                        "it cannot be edited by hand")
+    rule = _RULES.get(artifact.kind)
+    if rule:
+        rule(session, files, artifact, changes)
+    return store.update(session, artifact, changes, who)
+
+
+def editor_text(artifact: Artifact) -> str:
+    """The artifact as Markdown with YAML front matter: what ``edit`` opens in $EDITOR."""
+    spec = KINDS[artifact.kind]
+    front = {"title": artifact.title, "status": artifact.status} | {
+        n: artifact.fields.get(n) for n in spec.fields if n not in (spec.body, *spec.computed)}
+    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
+    return f"---\n{dumped}---\n{artifact.fields.get(spec.body) or ''}\n"
+
+
+def parse_editor_text(artifact: Artifact, text: str) -> dict[str, Any]:
+    """Changes from an edited document; line numbers name where the front matter breaks."""
+    head, sep, body = text.removeprefix("---\n").partition("\n---\n")
+    if not text.startswith("---\n") or not sep:
+        raise UserError(f"{artifact.kind} {artifact.id}: the document must start with a "
+                        "front matter block between two '---' lines")
+    try:
+        front = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        raise UserError(f"{artifact.kind} {artifact.id}: front matter is not valid YAML: "
+                        f"{str(exc).splitlines()[0]}") from None
+    if not isinstance(front, dict):
+        raise UserError(f"{artifact.kind} {artifact.id}: front matter must be NAME: VALUE lines")
+    spec = KINDS[artifact.kind]
+    body_text = body.strip() or None
+    return {**front, spec.body: body_text}

@@ -1,0 +1,77 @@
+"""Outcome goals that pass a SMART check, and their progress measured from live data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from needle.artifacts import store
+from needle.artifacts.metrics import measure, parse_metric, trailing_window
+from needle.artifacts.models import Artifact
+from needle.artifacts.proposals import baseline
+from needle.errors import UserError
+
+_PARTS = (("metric", "a metric (--metric SPEC)"), ("target", "a target (--target NUMBER)"),
+          ("due", "a date (--by YYYY-MM-DD)"))
+
+
+def check_smart(fields: Mapping[str, Any]) -> None:
+    """Refuse a goal that does not name a metric, a target and a date, saying which is missing."""
+    missing = [text for name, text in _PARTS if fields.get(name) in (None, "")]
+    if missing:
+        raise UserError(f"a goal needs {', '.join(missing)}; it is not measurable without it")
+    parse_metric(fields["metric"])
+    try:
+        date.fromisoformat(str(fields["due"]))
+    except ValueError:
+        raise UserError(f"goal date {fields['due']!r}: write it as YYYY-MM-DD") from None
+
+
+def create(session: Session, files: list[Path], title: str, who: str,
+           fields: Mapping[str, Any]) -> Artifact:
+    check_smart(fields)
+    values = {**fields, "target": float(fields["target"]),
+              "baseline": baseline(files, fields["metric"])}
+    return store.create(session, "goal", title, who, values)
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    goal: int
+    title: str
+    metric: str
+    baseline: float | None
+    current: float | None
+    target: float
+    due: str
+    progress: float | None  # share of the way from baseline to target
+    verdict: str
+    sql: str
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def status(files: list[Path], goal: Artifact, today: date) -> GoalStatus:
+    f = goal.fields
+    metric = parse_metric(f["metric"])
+    now = measure(files, metric, trailing_window(files, metric))
+    start = f["baseline"]["value"]
+    progress = None
+    if now.value is not None and start is not None and f["target"] != start:
+        progress = (now.value - start) / (f["target"] - start)
+    return GoalStatus(goal.id, goal.title, metric.spec, start, now.value, f["target"], f["due"],
+                      progress, _verdict(progress, date.fromisoformat(f["due"]), today), now.sql)
+
+
+def _verdict(progress: float | None, due: date, today: date) -> str:
+    if progress is None:
+        return "no data"
+    if progress >= 1:
+        return "met"
+    return "missed" if today > due else "in progress"

@@ -1,0 +1,57 @@
+"""The decision journal: what was decided, by whom, on what data, and later what came of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from needle.artifacts import store
+from needle.artifacts.models import Artifact
+
+SPRINT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def week_of(day: date) -> Period:
+    monday = day - timedelta(days=day.weekday())
+    return Period(monday, monday + timedelta(days=6))
+
+
+def sprint_ending(day: date, days: int = SPRINT_DAYS) -> Period:
+    return Period(day - timedelta(days=days - 1), day)
+
+
+def decided_on(decision: Artifact) -> date:
+    value = decision.fields.get("decided_on")
+    return date.fromisoformat(value) if value else store.as_utc(decision.created_at).date()
+
+
+def in_period(session: Session, period: Period) -> list[Artifact]:
+    found = [d for d in store.list_all(session, "decision") if decided_on(d) in period]
+    return sorted(found, key=lambda d: (decided_on(d), d.id))
+
+
+def top(session: Session, period: Period, count: int) -> list[Artifact]:
+    """The most important decisions of the period, then the best-informed, then the latest."""
+    def key(d: Artifact) -> tuple[Any, ...]:
+        return (-(d.fields.get("importance") or 3), -len(d.links), -decided_on(d).toordinal())
+
+    return sorted(in_period(session, period), key=key)[:count]
+
+
+def informed_by(decision: Artifact) -> str:
+    """What data informed a decision, or a plain note that none did."""
+    if not decision.links:
+        return "no data linked: decided on judgement"
+    return ", ".join(f"{link.kind}:{link.reference}" for link in decision.links)

@@ -1,0 +1,50 @@
+"""What each kind of artifact holds: its fields, statuses and which fields lock on approval.
+
+Data, not code: the store, the editor round trip, the CLI and the templates all read this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    fields: tuple[str, ...]
+    statuses: tuple[str, ...]
+    body: str  # the field edited as the Markdown body in $EDITOR
+    locked: tuple[str, ...] = ()  # fields that freeze once the artifact is approved
+    computed: tuple[str, ...] = ()  # fields Needle fills from data; never edited by hand
+    lists: tuple[str, ...] = field(default=())  # fields holding lists of strings
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("problem", ("statement", "affected"), ("draft", "open", "solved", "dropped"),
+             body="statement"),
+        Kind("bet", ("problem", "description", "method", "reach", "reach_reason", "impact",
+                     "confidence", "confidence_reason", "effort", "ease", "criteria"),
+             ("candidate", "chosen", "dropped"), body="description"),
+        Kind("proposal", ("problem", "bet", "solution", "scope", "metric", "baseline", "target",
+                          "decision_rule", "timeline", "response", "amendments"),
+             ("draft", "approved", "rejected", "not_now", "shipped"), body="solution",
+             locked=("metric", "baseline", "target", "decision_rule"),
+             computed=("baseline", "response", "amendments"), lists=("timeline",)),
+        Kind("decision", ("decided_by", "decided_on", "alternative", "rationale", "outcome",
+                          "importance"),
+             ("logged", "reviewed"), body="rationale"),
+        Kind("goal", ("metric", "baseline", "target", "due", "notes"),
+             ("active", "met", "missed"), body="notes", computed=("baseline",)),
+        Kind("ship", ("proposal", "shipped_on", "what", "experiment", "weeks", "result",
+                      "hypothesis", "learned", "next_steps"), ("published",), body="learned",
+             computed=("result",)),
+        Kind("teardown", ("competitor", "shipped", "why", "differently", "sources"),
+             ("draft", "published"), body="differently", lists=("sources",)),
+    )
+}
+
+
+def kind(name: str) -> Kind:
+    return KINDS[name]

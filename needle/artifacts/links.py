@@ -1,0 +1,80 @@
+"""Links from an artifact to the data behind it, as (kind, reference) pairs.
+
+``evidence:12``, ``insight:activation-funnel``, ``experiment:onboarding-checklist``, ``theme:4``,
+``query:conversion:signup>project_created@7d`` (or a JSON query), and other artifacts
+(``problem:3``). References to data other packages own are checked and described through their
+public functions when those are installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from needle.artifacts.kinds import KINDS
+from needle.artifacts.metrics import parse_query
+from needle.artifacts.models import Artifact
+from needle.errors import UserError
+from needle.evidence.models import Evidence
+
+DATA_KINDS = ("evidence", "insight", "experiment", "theme", "query")
+LINK_KINDS = DATA_KINDS + tuple(KINDS)
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str
+    reference: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.reference}"
+
+
+def parse_link(text: str) -> Link:
+    kind, sep, reference = text.partition(":")
+    if not sep or not reference.strip() or kind not in LINK_KINDS:
+        raise UserError(
+            f"link {text!r}: write KIND:REFERENCE with KIND one of {', '.join(LINK_KINDS)}"
+        )
+    return Link(kind, reference.strip())
+
+
+def _int_reference(link: Link) -> int:
+    try:
+        return int(link.reference)
+    except ValueError:
+        raise UserError(f"link {link}: {link.kind} ids are numbers") from None
+
+
+def check_link(session: Session, link: Link) -> None:
+    """Refuse links to things that do not exist, so an artifact never cites nothing."""
+    if link.kind == "evidence":
+        if session.get(Evidence, _int_reference(link)) is None:
+            raise UserError(f"unknown evidence id {link.reference}")
+    elif link.kind in KINDS:
+        found = session.get(Artifact, _int_reference(link))
+        if found is None or found.kind != link.kind:
+            raise UserError(f"unknown {link.kind} id {link.reference}")
+    elif link.kind == "query":
+        parse_query(link.reference)
+
+
+def evidence_for(session: Session, links: list[Link]) -> list[Evidence]:
+    ids = [int(link.reference) for link in links if link.kind == "evidence"]
+    if not ids:
+        return []
+    return list(session.scalars(select(Evidence).where(Evidence.id.in_(ids)).order_by(
+        Evidence.id)))
+
+
+def optional_api(module: str, name: str) -> Callable[..., Any] | None:
+    """A public function of another Needle package, or None where that package has none."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None

@@ -1,0 +1,123 @@
+"""Problem statements: how many people a problem reaches and how strong its evidence is."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from needle.artifacts import store
+from needle.artifacts.links import Link, evidence_for, optional_api
+from needle.artifacts.metrics import affected_sql, data_span, parse_query, run_sql
+from needle.artifacts.models import Artifact
+from needle.errors import UserError
+
+MIN_EVIDENCE = 3
+USAGE_KINDS = ("insight", "query")
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Distinct people: customers in the evidence plus users the linked usage data counts.
+
+    ``sql`` counts them again from the lake (customers listed as literals), so the number can be
+    re-run by anyone reading it."""
+
+    total: int
+    customers: int
+    data_users: int
+    sources: tuple[str, ...]
+    sql: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Strength:
+    """How much the evidence of a problem can be trusted: volume, variety and spread."""
+
+    pieces: int
+    kinds: int
+    customers: int
+    score: float  # 0..1
+
+    @property
+    def rice_confidence(self) -> float:
+        """RICE's customary steps: 100% high, 80% medium, 50% low."""
+        return 1.0 if self.score >= 0.75 else 0.8 if self.score >= 0.4 else 0.5
+
+    @property
+    def ice_confidence(self) -> int:
+        return max(1, min(10, round(self.score * 10)))
+
+    def describe(self) -> str:
+        return (f"{self.pieces} pieces of evidence from {self.kinds} kinds of source and "
+                f"{self.customers} customers")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self) | {"rice_confidence": self.rice_confidence,
+                               "ice_confidence": self.ice_confidence}
+
+
+def evidence_count(problem: Artifact) -> int:
+    """Evidence pieces plus usage data (a saved insight or query) linked to the problem."""
+    return sum(1 for link in problem.links if link.kind in ("evidence", *USAGE_KINDS))
+
+
+def strength(session: Session, problem: Artifact) -> Strength:
+    pieces = evidence_for(session, store.links_of(problem, "evidence"))
+    usage = len([link for link in problem.links if link.kind in USAGE_KINDS])
+    kinds = len({e.kind for e in pieces}) + (1 if usage else 0)
+    customers = len({e.customer for e in pieces if e.customer})
+    count = len(pieces) + usage
+    score = (0.3 * min(count / 10, 1) + 0.3 * min(kinds / 3, 1) + 0.4 * min(customers / 8, 1))
+    return Strength(count, kinds, customers, round(score, 3))
+
+
+def reach(session: Session, files: list[Path], problem: Artifact) -> Reach:
+    pieces = evidence_for(session, store.links_of(problem, "evidence"))
+    customers = sorted({e.customer for e in pieces if e.customer})
+    parts = [_literal_users(customers)]
+    sources = [f"{len(customers)} customers in {len(pieces)} pieces of evidence"]
+    users: set[str] = set()
+    for link in store.links_of(problem):
+        found = _usage_users(files, link)
+        if found is not None:
+            ids = set(run_sql(files, found)[0]["users"])
+            users |= ids
+            parts.append(found)
+            sources.append(f"{len(ids)} users in {link}")
+    sql = "SELECT count(*) AS value FROM (" + " UNION ".join(
+        f"SELECT unnest(users) AS id FROM ({part}) AS p" for part in parts) + ") AS r"
+    total = len(set(customers) | users)
+    return Reach(total, len(customers), len(users), tuple(sources), sql)
+
+
+def _literal_users(ids: list[str]) -> str:
+    values = ", ".join("'" + i.replace("'", "''") + "'" for i in ids)
+    return f"SELECT [{values}]::VARCHAR[] AS users"
+
+
+def _usage_users(files: list[Path], link: Link) -> str | None:
+    """SQL giving one row with the list of users a usage link counts, or None."""
+    if link.kind == "query":
+        metric, window = parse_query(link.reference)
+        return affected_sql(metric, window or data_span(files))
+    if link.kind == "insight":
+        run = optional_api("needle.analytics", "insight_users")
+        return None if run is None else _literal_users(sorted(run(files, link.reference)))
+    return None
+
+
+def check_status(problem: Artifact, status: str) -> None:
+    """A problem leaves ``draft`` only with enough evidence behind it."""
+    count = evidence_count(problem)
+    if problem.status == "draft" and status != "draft" and count < MIN_EVIDENCE:
+        raise UserError(
+            f"problem {problem.id} has {count} pieces of evidence; link at least "
+            f"{MIN_EVIDENCE} before moving it out of draft "
+            f"(`needle problem link {problem.id} evidence:ID`)"
+        )

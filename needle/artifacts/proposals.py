@@ -1,0 +1,94 @@
+"""Proposals: a success metric fixed before launch, with its baseline measured at proposal time.
+
+Approval locks the metric, baseline, target and decision rule; after that they change only by an
+amendment, which keeps the old value, the new one, the reason, who and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from needle.artifacts import store
+from needle.artifacts.links import Link
+from needle.artifacts.metrics import measure, parse_metric, trailing_window
+from needle.artifacts.models import Artifact
+from needle.errors import UserError
+
+RESPONSES = ("approved", "rejected", "not_now")
+
+
+def baseline(files: list[Path], spec: str) -> dict[str, Any]:
+    """The metric over the latest four complete weeks, measured now."""
+    metric = parse_metric(spec)
+    return measure(files, metric, trailing_window(files, metric)).to_json()
+
+
+def create(session: Session, files: list[Path], title: str, who: str,
+           fields: Mapping[str, Any]) -> Artifact:
+    problem = store.get(session, "problem", int(fields["problem"]))
+    values = dict(fields)
+    if values.get("metric"):
+        values["baseline"] = baseline(files, values["metric"])
+    links = [Link("problem", str(problem.id))]
+    if values.get("bet"):
+        links.append(Link("bet", str(store.get(session, "bet", int(values["bet"])).id)))
+    return store.create(session, "proposal", title, who, values, links)
+
+
+def edit(session: Session, files: list[Path], proposal: Artifact,
+         changes: Mapping[str, Any], who: str) -> dict[str, Any]:
+    """Change a draft; a new metric is measured again so the baseline always matches it."""
+    changes = dict(changes)
+    new_metric = changes.get("metric") not in (None, proposal.fields.get("metric"))
+    if new_metric and proposal.locked_at is None:
+        changes["baseline"] = baseline(files, changes["metric"])
+    return store.update(session, proposal, changes, who)
+
+
+def respond(session: Session, proposal: Artifact, response: str, by: str, why: str,
+            who: str) -> None:
+    if response not in RESPONSES:
+        raise UserError(f"response {response!r}: use one of {', '.join(RESPONSES)}")
+    if proposal.locked_at is not None:
+        raise UserError(f"proposal {proposal.id} was already approved; amend it instead")
+    if response == "approved":
+        missing = [n for n in ("metric", "target", "decision_rule") if not proposal.fields.get(n)]
+        if missing:
+            raise UserError(f"proposal {proposal.id} cannot be approved without "
+                            f"{', '.join(missing)}; set it with `needle proposal edit`")
+    record = {"response": response, "by": by, "why": why, "at": store.now().isoformat()}
+    store.update(session, proposal, {"response": record, "status": response}, who,
+                 action="respond")
+    if response == "approved":
+        proposal.locked_at = store.now()
+
+
+def amend(session: Session, files: list[Path], proposal: Artifact, name: str, value: Any,
+          reason: str, who: str) -> None:
+    """Change a locked field in the open: the amendment is kept beside the proposal."""
+    if proposal.locked_at is None:
+        raise UserError(f"proposal {proposal.id} is not locked; edit it instead")
+    if name not in ("metric", "target", "decision_rule"):
+        raise UserError(f"amend one of metric, target, decision_rule (not {name!r})")
+    if not reason.strip():
+        raise UserError("an amendment needs a reason (--reason TEXT)")
+    if name == "target":
+        value = _number(value, "target")
+    entry = {"field": name, "from": proposal.fields.get(name), "to": value, "reason": reason,
+             "by": who, "at": store.now().isoformat()}
+    changes: dict[str, Any] = {name: value}
+    if name == "metric":
+        changes["baseline"] = baseline(files, value)
+    changes["amendments"] = [*(proposal.fields.get("amendments") or []), entry]
+    store.update(session, proposal, changes, who, action="amend", amending=True)
+
+
+def _number(value: Any, name: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise UserError(f"{name} {value!r} is not a number") from None

@@ -1,0 +1,62 @@
+"""Ship posts: what shipped and what the data says happened, good or bad.
+
+The metric is the proposal's locked one, compared before and after the ship date on windows
+aligned by weekday. A flat or wrong-way result is written up as a failed experiment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from needle.artifacts import store
+from needle.artifacts.compare import compare
+from needle.artifacts.links import Link, evidence_for
+from needle.artifacts.metrics import parse_metric
+from needle.artifacts.models import Artifact
+from needle.errors import UserError
+from needle.evidence.models import Evidence
+
+
+def outcome(result: Mapping[str, Any], baseline: float | None, target: float | None) -> str:
+    """success, flat (indistinguishable from noise) or failed (moved the wrong way)."""
+    if not result["distinguishable"]:
+        return "flat"
+    wanted = 1.0 if baseline is None or target is None or target >= baseline else -1.0
+    return "success" if result["difference"] * wanted > 0 else "failed"
+
+
+def create(session: Session, files: list[Path], title: str, who: str,
+           fields: Mapping[str, Any], links: list[Link],
+           experiment: Mapping[str, Any] | None = None) -> Artifact:
+    proposal = store.get(session, "proposal", int(fields["proposal"]))
+    if proposal.status != "approved":
+        raise UserError(f"proposal {proposal.id} is {proposal.status}; only an approved "
+                        "proposal ships (`needle proposal respond`)")
+    shipped_on = date.fromisoformat(str(fields["shipped_on"]))
+    metric = parse_metric(proposal.fields["metric"])
+    comparison = compare(files, metric, shipped_on, int(fields.get("weeks") or 4))
+    result = comparison.to_json()
+    result["outcome"] = outcome(result, proposal.fields["baseline"]["value"],
+                                proposal.fields.get("target"))
+    result["experiment"] = dict(experiment) if experiment else None
+    values = {**fields, "shipped_on": shipped_on.isoformat(), "result": result}
+    all_links = [Link("proposal", str(proposal.id)), *links]
+    ship = store.create(session, "ship", title, who, values, all_links)
+    store.update(session, proposal, {"status": "shipped"}, who, action="ship")
+    return ship
+
+
+def feedback(session: Session, ship: Artifact) -> list[Evidence]:
+    """Evidence dated on or after the ship date, linked to the post or to its problem."""
+    links = store.links_of(ship, "evidence")
+    proposal = store.get(session, "proposal", int(ship.fields["proposal"]))
+    problem = store.get(session, "problem", int(proposal.fields["problem"]))
+    links += store.links_of(problem, "evidence")
+    shipped_on = date.fromisoformat(ship.fields["shipped_on"])
+    return [e for e in evidence_for(session, links)
+            if e.created_at is not None and store.as_utc(e.created_at).date() >= shipped_on]

@@ -1,0 +1,114 @@
+"""One dictionary per artifact with everything derived from its data: the ``--json`` shape of
+``show`` and the context every document template renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from needle.artifacts import goals, journal, problems, scoring, ships, store
+from needle.artifacts.links import evidence_for
+from needle.artifacts.metrics import parse_metric
+from needle.artifacts.models import Artifact
+from needle.errors import UserError
+from needle.evidence.models import Evidence
+
+
+def summary(artifact: Artifact) -> dict[str, Any]:
+    return {
+        "id": artifact.id, "kind": artifact.kind, "title": artifact.title,
+        "status": artifact.status, "author": artifact.author,
+        "created_at": store.as_utc(artifact.created_at).isoformat(),
+        "updated_at": store.as_utc(artifact.updated_at).isoformat(),
+        "locked_at": (store.as_utc(artifact.locked_at).isoformat()
+                      if artifact.locked_at else None),
+    }
+
+
+def evidence_json(piece: Evidence) -> dict[str, Any]:
+    return {"id": piece.id, "kind": piece.kind, "customer": piece.customer,
+            "created_at": store.as_utc(piece.created_at).date().isoformat()
+            if piece.created_at else None, "text": piece.text, "source": piece.source}
+
+
+def detail(session: Session, files: list[Path], artifact: Artifact) -> dict[str, Any]:
+    data = summary(artifact) | {
+        "fields": dict(artifact.fields),
+        "links": [str(link) for link in store.links_of(artifact)],
+        "history": [{"at": store.as_utc(e.at).isoformat(), "who": e.who, "action": e.action,
+                     "changes": e.changes} for e in store.history(session, artifact)],
+    }
+    extra = _EXTRAS.get(artifact.kind)
+    return data | (extra(session, files, artifact) if extra else {})
+
+
+def _problem(session: Session, files: list[Path], problem: Artifact) -> dict[str, Any]:
+    pieces = [evidence_json(e) for e in
+              evidence_for(session, store.links_of(problem, "evidence"))]
+    return {"reach": problems.reach(session, files, problem).to_json(),
+            "strength": problems.strength(session, problem).to_json(),
+            "evidence": pieces, "evidence_count": problems.evidence_count(problem),
+            "usage": [str(link) for link in problem.links if link.kind in problems.USAGE_KINDS]}
+
+
+def bet_score(session: Session, files: list[Path], bet: Artifact) -> scoring.Score:
+    problem = store.get(session, "problem", int(bet.fields["problem"]))
+    return scoring.score(bet, problems.reach(session, files, problem),
+                         problems.strength(session, problem))
+
+
+def _bet(session: Session, files: list[Path], bet: Artifact) -> dict[str, Any]:
+    problem = store.get(session, "problem", int(bet.fields["problem"]))
+    return {"score": bet_score(session, files, bet).to_json(), "problem": summary(problem)}
+
+
+def _proposal(session: Session, files: list[Path], proposal: Artifact) -> dict[str, Any]:
+    problem = store.get(session, "problem", int(proposal.fields["problem"]))
+    f = proposal.fields
+    metric = parse_metric(f["metric"]) if f.get("metric") else None
+    return {"problem": summary(problem) | _problem(session, files, problem)
+            | {"statement": problem.fields.get("statement")},
+            "metric_label": metric.label if metric else None,
+            "baseline_text": metric.format((f.get("baseline") or {}).get("value"))
+            if metric else None,
+            "target_text": metric.format(f.get("target")) if metric and f.get("target")
+            is not None else None}
+
+
+def _ship(session: Session, files: list[Path], ship: Artifact) -> dict[str, Any]:
+    proposal = store.get(session, "proposal", int(ship.fields["proposal"]))
+    metric = parse_metric(proposal.fields["metric"])
+    result = ship.fields["result"]
+    return {"proposal": summary(proposal) | {"fields": proposal.fields},
+            "problem": _proposal(session, files, proposal)["problem"],
+            "metric_label": metric.label, "outcome": result["outcome"],
+            "before_text": metric.format(result["before"]["value"]),
+            "after_text": metric.format(result["after"]["value"]),
+            "feedback": [evidence_json(e) for e in ships.feedback(session, ship)]}
+
+
+def _goal(session: Session, files: list[Path], goal: Artifact) -> dict[str, Any]:
+    metric = parse_metric(goal.fields["metric"])
+    try:
+        live: dict[str, Any] | None = goals.status(files, goal, date.today()).to_json()
+    except UserError:
+        live = None
+    return {"metric_label": metric.label, "status_now": live,
+            "baseline_text": metric.format(goal.fields["baseline"]["value"]),
+            "target_text": metric.format(goal.fields["target"]),
+            "current_text": metric.format(live["current"]) if live else "n/a"}
+
+
+def _decision(session: Session, files: list[Path], decision: Artifact) -> dict[str, Any]:
+    return {"informed_by": journal.informed_by(decision),
+            "decided_on": journal.decided_on(decision).isoformat()}
+
+
+_EXTRAS: dict[str, Callable[[Session, list[Path], Artifact], dict[str, Any]]] = {
+    "problem": _problem, "bet": _bet, "proposal": _proposal, "ship": _ship, "goal": _goal,
+    "decision": _decision,
+}

@@ -1,0 +1,128 @@
+"""Commands every artifact kind shares: show, list, export, history, edit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.orm import Session
+
+from needle.artifacts import edits, store, views
+from needle.artifacts.models import Artifact
+from needle.cli.context import open_workspace
+from needle.cli.output import JsonFlag, print_json, print_table
+from needle.documents.artifacts import export as export_document
+from needle.documents.artifacts import markdown_for
+from needle.errors import UserError
+from needle.workspace import Workspace
+
+Id = Annotated[int, typer.Argument(help="Artifact id (see the list command).")]
+Links = Annotated[list[str] | None, typer.Option(
+    "--link", help="Data behind it, KIND:REF, e.g. evidence:12 or insight:NAME (repeatable).")]
+
+
+@contextmanager
+def opened(ctx: typer.Context) -> Iterator[tuple[Workspace, Session, list[Path]]]:
+    """The workspace, a session that commits on success, and the event lake's files."""
+    workspace = open_workspace(ctx)
+    try:
+        with workspace.store.session() as session:
+            yield workspace, session, workspace.lake.files()
+    finally:
+        workspace.close()
+
+
+def default_row(artifact: Artifact) -> list[Any]:
+    return [artifact.id, artifact.title, artifact.status, artifact.author,
+            store.as_utc(artifact.updated_at).date()]
+
+
+def add_common(app: typer.Typer, kind: str,
+               row: Callable[[Artifact], list[Any]] = default_row,
+               columns: tuple[str, ...] = ("id", "title", "status", "author", "updated")) -> None:
+    """Register show, list, export, history and edit-in-$EDITOR for ``kind``."""
+
+    @app.command("show")
+    def show(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
+        """Print the artifact as Markdown (or its full JSON, with the data behind it)."""
+        with opened(ctx) as (_, session, files):
+            artifact = store.get(session, kind, artifact_id)
+            if json_:
+                print_json(views.detail(session, files, artifact))
+            else:
+                typer.echo(markdown_for(session, files, artifact))
+
+    @app.command("list")
+    def list_(ctx: typer.Context,
+              status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+              json_: JsonFlag = False) -> None:
+        """List them, oldest first."""
+        with opened(ctx) as (_, session, _files):
+            found = store.list_all(session, kind, status)
+            if json_:
+                print_json([views.summary(a) | {"fields": a.fields} for a in found])
+            else:
+                print_table(columns, [row(a) for a in found])
+
+    @app.command("export")
+    def export(ctx: typer.Context, artifact_id: Id,
+               fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or pdf.")] = "md",
+               out: Annotated[Path | None, typer.Option(
+                   "--out", "-o", help="File to write (default: KIND-ID.FORMAT).")] = None,
+               ) -> None:
+        """Write the artifact as Markdown, HTML or PDF (renders of the same Markdown)."""
+        with opened(ctx) as (_, session, files):
+            data = export_document(session, files, store.get(session, kind, artifact_id), fmt)
+        target = out or Path(f"{kind}-{artifact_id}.{fmt}")
+        target.write_bytes(data)
+        typer.echo(f"wrote {target}")
+
+    @app.command("history")
+    def history(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
+        """The audit trail: who changed what, when."""
+        with opened(ctx) as (_, session, _files):
+            artifact = store.get(session, kind, artifact_id)
+            entries = store.history(session, artifact)
+        if json_:
+            print_json([{"at": store.as_utc(e.at).isoformat(), "who": e.who,
+                         "action": e.action, "changes": e.changes} for e in entries])
+        else:
+            print_table(["at", "who", "action", "what"],
+                        [[store.as_utc(e.at).isoformat()[:19], e.who, e.action,
+                          ", ".join(e.changes)] for e in entries])
+
+
+def edit(ctx: typer.Context, kind: str, artifact_id: int, changes: dict[str, Any]) -> None:
+    """Apply flag changes, or open the artifact's Markdown in $EDITOR when no flag is given."""
+    with opened(ctx) as (workspace, session, files):
+        artifact = store.get(session, kind, artifact_id)
+        if not any(v is not None for v in changes.values()):
+            text = run_editor(edits.editor_text(artifact))
+            if text is None:
+                typer.echo("no changes")
+                return
+            changes = edits.parse_editor_text(artifact, text)
+        changed = edits.apply(session, files, artifact, changes, workspace.author)
+    typer.echo(f"{kind} {artifact_id}: " + (f"changed {', '.join(changed)}" if changed
+                                             else "no changes"))
+
+
+def run_editor(text: str) -> str | None:
+    """Open ``text`` in $VISUAL or $EDITOR as git does (through the shell); None if unchanged.
+
+    Hand-written because the click that typer vendors, with its ``edit``, is private."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "artifact.md"
+        path.write_text(text, encoding="utf-8")
+        status = subprocess.run(f'{editor} "{path}"', shell=True, check=False).returncode
+        if status != 0:
+            raise UserError(f"the editor ({editor}) exited with status {status}; nothing changed")
+        edited = path.read_text(encoding="utf-8")
+    return None if edited == text else edited

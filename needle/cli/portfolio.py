@@ -1,0 +1,33 @@
+"""``needle portfolio``: a static site and PDF of outcomes, plus resume bullets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from needle.cli.artifact_common import opened
+from needle.cli.output import JsonFlag, print_json
+from needle.documents import portfolio
+
+app = typer.Typer(help="Portfolio: your outcomes, each claim linked to its data.",
+                  no_args_is_help=True)
+
+
+@app.command()
+def build(ctx: typer.Context,
+          out: Annotated[Path | None, typer.Option(
+              "--out", help="Folder to write (default: portfolio/ in the workspace).")] = None,
+          json_: JsonFlag = False) -> None:
+    """Build the site (index.html, a page per artifact, portfolio.pdf, claims.json)."""
+    with opened(ctx) as (workspace, session, files):
+        book = portfolio.build(session, files, out or workspace.root / "portfolio",
+                               workspace.author)
+    if json_:
+        print_json(book.to_json())
+        return
+    typer.echo(f"portfolio written to {book.out} ({len(book.pages)} pages, "
+               f"{len(book.claims)} numbers with their queries)")
+    for bullet in book.bullets:
+        typer.echo(f"- {bullet}")

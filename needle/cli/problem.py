@@ -1,0 +1,73 @@
+"""``needle problem``: problem statements backed by evidence and usage data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from needle.artifacts import store, views
+from needle.artifacts.links import Link, parse_link
+from needle.cli.artifact_common import Id, Links, add_common, edit, opened
+from needle.cli.output import JsonFlag, print_json
+
+app = typer.Typer(help="Problem statements: who hurts, how many, and the evidence.",
+                  no_args_is_help=True)
+Evidence = Annotated[list[int] | None, typer.Option(
+    "--evidence", "-e", help="Evidence id to cite (repeatable).")]
+
+
+def _links(evidence: list[int] | None, links: list[str] | None) -> list[Link]:
+    return [Link("evidence", str(i)) for i in evidence or []] + [
+        parse_link(text) for text in links or []]
+
+
+@app.command()
+def new(ctx: typer.Context, title: str,
+        statement: Annotated[str | None, typer.Option(help="The problem, in users' terms.")] = None,
+        affected: Annotated[str | None, typer.Option(help="Who is affected.")] = None,
+        evidence: Evidence = None, link: Links = None) -> None:
+    """Write a problem statement (starts as a draft)."""
+    with opened(ctx) as (workspace, session, _files):
+        problem = store.create(session, "problem", title, workspace.author,
+                               {"statement": statement, "affected": affected},
+                               _links(evidence, link))
+    typer.echo(f"problem {problem.id} created (draft)")
+
+
+@app.command("edit")
+def edit_(ctx: typer.Context, artifact_id: Id,
+          title: Annotated[str | None, typer.Option()] = None,
+          statement: Annotated[str | None, typer.Option()] = None,
+          affected: Annotated[str | None, typer.Option()] = None,
+          status: Annotated[str | None, typer.Option(
+              help="draft, open, solved or dropped; leaving draft needs 3 pieces of evidence.")
+          ] = None) -> None:
+    """Change a problem with flags, or in $EDITOR when no flag is given."""
+    edit(ctx, "problem", artifact_id,
+         {"title": title, "statement": statement, "affected": affected, "status": status})
+
+
+@app.command()
+def link(ctx: typer.Context, artifact_id: Id,
+         links: Annotated[list[str], typer.Argument(help="KIND:REF, e.g. evidence:12.")]) -> None:
+    """Cite more evidence or usage data."""
+    with opened(ctx) as (workspace, session, _files):
+        problem = store.get(session, "problem", artifact_id)
+        store.add_links(session, problem, [parse_link(text) for text in links], workspace.author)
+        count = len(problem.links)
+    typer.echo(f"problem {artifact_id}: {count} links")
+
+
+@app.command()
+def reach(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
+    """How many distinct people the problem reaches, and from which sources."""
+    with opened(ctx) as (_, session, files):
+        view = views.detail(session, files, store.get(session, "problem", artifact_id))
+    if json_:
+        print_json(view["reach"] | {"strength": view["strength"]})
+    else:
+        typer.echo(f"{view['reach']['total']} people: " + "; ".join(view["reach"]["sources"]))
+
+
+add_common(app, "problem")

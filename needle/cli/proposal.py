@@ -1,0 +1,79 @@
+"""``needle proposal``: one-page proposals whose success metric locks on approval."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from needle.artifacts import proposals, store
+from needle.cli.artifact_common import Id, add_common, edit, opened
+
+app = typer.Typer(help="Proposals: solution, success metric, baseline, target, decision rule.",
+                  no_args_is_help=True)
+Text = Annotated[str | None, typer.Option()]
+Metric = Annotated[str | None, typer.Option(
+    help="Success metric, e.g. conversion:signup>onboarding_completed@2d.")]
+Target = Annotated[float | None, typer.Option(help="Target value (a rate as 0.6 for 60%).")]
+Rule = Annotated[str | None, typer.Option("--rule", help="The decision rule, in a sentence.")]
+Milestones = Annotated[list[str] | None, typer.Option(
+    "--milestone", help="Timeline entry, e.g. '2026-08-01: beta' (repeatable).")]
+
+
+@app.command()
+def new(ctx: typer.Context, title: str,
+        problem: Annotated[int, typer.Option(help="The problem it solves.")],
+        bet: Annotated[int | None, typer.Option(help="The bet it carries out.")] = None,
+        solution: Text = None, scope: Text = None, metric: Metric = None,
+        target: Target = None, rule: Rule = None, milestone: Milestones = None) -> None:
+    """Write a proposal; the baseline of its metric is measured now, from the event lake."""
+    fields = {"problem": problem, "bet": bet, "solution": solution, "scope": scope,
+              "metric": metric, "target": target, "decision_rule": rule,
+              "timeline": list(milestone or [])}
+    with opened(ctx) as (workspace, session, files):
+        proposal = proposals.create(session, files, title, workspace.author, fields)
+        baseline = proposal.fields.get("baseline")
+    typer.echo(f"proposal {proposal.id} created"
+               + (f"; baseline {baseline['value']:.4g} (n = {baseline['n']})" if baseline
+                  and baseline["value"] is not None else ""))
+
+
+@app.command("edit")
+def edit_(ctx: typer.Context, artifact_id: Id, title: Text = None, solution: Text = None,
+          scope: Text = None, metric: Metric = None, target: Target = None, rule: Rule = None,
+          milestone: Milestones = None) -> None:
+    """Change a proposal with flags, or in $EDITOR; after approval the metric, target and
+    rule are locked (use amend)."""
+    edit(ctx, "proposal", artifact_id,
+         {"title": title, "solution": solution, "scope": scope, "metric": metric,
+          "target": target, "decision_rule": rule,
+          "timeline": list(milestone) if milestone else None})
+
+
+@app.command()
+def respond(ctx: typer.Context, artifact_id: Id,
+            response: Annotated[str, typer.Argument(help="approved, rejected or not_now.")],
+            by: Annotated[str, typer.Option(help="Who responded.")],
+            why: Annotated[str, typer.Option(help="Their reason.")]) -> None:
+    """Record the response; approval locks the metric, baseline, target and rule."""
+    with opened(ctx) as (workspace, session, _files):
+        proposal = store.get(session, "proposal", artifact_id)
+        proposals.respond(session, proposal, response, by, why, workspace.author)
+    typer.echo(f"proposal {artifact_id}: {response}"
+               + ("; metric, baseline, target and rule are now locked"
+                  if response == "approved" else ""))
+
+
+@app.command()
+def amend(ctx: typer.Context, artifact_id: Id,
+          field: Annotated[str, typer.Option(help="metric, target or decision_rule.")],
+          value: Annotated[str, typer.Option(help="The new value.")],
+          reason: Annotated[str, typer.Option(help="Why it changes after approval.")]) -> None:
+    """Change a locked field in the open: the amendment is kept on the proposal."""
+    with opened(ctx) as (workspace, session, files):
+        proposal = store.get(session, "proposal", artifact_id)
+        proposals.amend(session, files, proposal, field, value, reason, workspace.author)
+    typer.echo(f"proposal {artifact_id}: {field} amended")
+
+
+add_common(app, "proposal")

@@ -1,0 +1,1 @@
+"""Documents rendered from artifacts: Markdown, HTML, PDF and the portfolio site."""
