@@ -6,11 +6,23 @@ Found like git finds a repository: walk up from the current folder, or name the 
 from __future__ import annotations
 
 import getpass
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from needle.analytics import api as analytics_api
+from needle.analytics.results import (
+    FunnelResult,
+    LifecycleResult,
+    PathsResult,
+    Result,
+    RetentionResult,
+    SqlResult,
+    StickinessResult,
+    TrendResult,
+)
+from needle.analytics.specs import Query
 from needle.config import load_settings
 from needle.errors import UserError
 from needle.events.lake import EventLake
@@ -93,3 +105,33 @@ class Workspace:
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.close()
+
+    # Analytics: each builds a spec (see needle.analytics.api for the options) and runs it.
+    def query(self, spec: Query) -> Result:
+        return analytics_api.run_query(self, spec)
+
+    def funnel(self, steps: Sequence[str], **options: Any) -> FunnelResult:
+        return analytics_api.run_query(self, analytics_api.funnel_query(steps, **options))  # type: ignore[return-value]
+
+    def retention(
+        self, start_event: str, return_event: str = "any", **options: Any
+    ) -> RetentionResult:
+        spec = analytics_api.retention_query(start_event, return_event, **options)
+        return analytics_api.run_query(self, spec)  # type: ignore[return-value]
+
+    def trend(self, events: Sequence[str], **options: Any) -> TrendResult:
+        return analytics_api.run_query(self, analytics_api.trend_query(events, **options))  # type: ignore[return-value]
+
+    def stickiness(self, event: str, **options: Any) -> StickinessResult:
+        spec = analytics_api.stickiness_query(event, **options)
+        return analytics_api.run_query(self, spec)  # type: ignore[return-value]
+
+    def lifecycle(self, event: str, **options: Any) -> LifecycleResult:
+        spec = analytics_api.lifecycle_query(event, **options)
+        return analytics_api.run_query(self, spec)  # type: ignore[return-value]
+
+    def paths(self, event: str, **options: Any) -> PathsResult:
+        return analytics_api.run_query(self, analytics_api.paths_query(event, **options))  # type: ignore[return-value]
+
+    def sql(self, sql: str, limit: int = 1000) -> SqlResult:
+        return analytics_api.run_query(self, analytics_api.sql_query(sql, limit))  # type: ignore[return-value]

@@ -21,6 +21,8 @@ from needle.workspace import Workspace
 # (module under needle.cli, command group name); each module defines ``app``.
 GROUPS: tuple[tuple[str, str], ...] = (
     ("events", "events"),
+    ("query", "query"),
+    ("insight", "insight"),
     ("problem", "problem"),
     ("bet", "bet"),
     ("proposal", "proposal"),

@@ -1,0 +1,54 @@
+"""The ``events`` view over the lake's Parquet files, and the days a query covers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from needle.analytics.specs import DateRange
+
+EMPTY = (
+    "SELECT NULL::VARCHAR AS uuid, NULL::VARCHAR AS event, NULL::VARCHAR AS distinct_id, "
+    "NULL::TIMESTAMPTZ AS timestamp, NULL::VARCHAR AS properties WHERE FALSE"
+)
+
+
+def connect(files: Sequence[Path], threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with ``events`` (the lake) and UTC as the session time zone."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    paths = [str(p) for p in files]
+    body = (
+        f"SELECT uuid, event, distinct_id, timestamp, properties FROM read_parquet({paths!r})"
+        if paths
+        else EMPTY
+    )
+    con.execute(f"CREATE VIEW events AS {body}")
+    return con
+
+
+def data_days(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    """First and last UTC day holding events (from Parquet statistics, so cheap)."""
+    row = con.execute(
+        "SELECT min(timestamp)::TIMESTAMP, max(timestamp)::TIMESTAMP FROM events"
+    ).fetchall()[0]
+    if row[0] is None:
+        return None
+    return row[0].date(), row[1].date()
+
+
+def resolve(
+    con: duckdb.DuckDBPyConnection, dates: DateRange, default_days: int
+) -> tuple[date, date]:
+    """Fill open ends: the end defaults to the last day with data (today if none), the start to
+    ``default_days`` days before the end, counting the end."""
+    known = data_days(con)
+    fallback = known[1] if known else datetime.now(UTC).date()
+    last = dates.end or fallback
+    first = dates.start or last - timedelta(days=default_days - 1)
+    return first, last

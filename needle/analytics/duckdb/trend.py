@@ -1,0 +1,152 @@
+"""Trends on DuckDB: one aggregate per series and bucket, zero-filled; breakdown; formula."""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import duckdb
+
+from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
+from needle.analytics.duckdb.periods import DEFAULT_DAYS, buckets, label
+from needle.analytics.duckdb.source import resolve
+from needle.analytics.results import Point, TrendResult, TrendSeries
+from needle.analytics.specs import Series, TrendQuery
+from needle.analytics.validate import check_formula
+
+OTHER = "$other"
+_QUANTILES = {"median": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
+_ZERO_WHEN_EMPTY = {"events", "users", "per_user_avg", "sum"}
+
+
+def measure_sql(s: Series) -> str:
+    """The aggregate of one series over the rows of a bucket."""
+    if s.measure == "events":
+        return "count(*)"
+    if s.measure == "users":
+        return "count(DISTINCT distinct_id)"
+    if s.measure == "per_user_avg":
+        return "count(*) / count(DISTINCT distinct_id)"
+    value = f"TRY_CAST({prop(s.property or '')} AS DOUBLE)"
+    if s.measure in _QUANTILES:
+        return f"quantile_cont({value}, {_QUANTILES[s.measure]})"
+    return f"{s.measure}({value})"
+
+
+def _where(q: TrendQuery, s: Series, first: date, last: date) -> str:
+    return all_of([step_sql(s.step), in_days(first, last), *(filter_sql(f) for f in q.filters)])
+
+
+def _top_values(con, q: TrendQuery, s: Series, first: date, last: date) -> list[str | None]:  # type: ignore[no-untyped-def]
+    rows = con.execute(
+        f"SELECT {prop(q.breakdown or '')} AS bd, {measure_sql(s)} AS v FROM events "
+        f"WHERE {_where(q, s, first, last)} GROUP BY bd ORDER BY v DESC NULLS LAST, bd "
+        f"LIMIT {q.breakdown_limit + 1}"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _series_rows(con, q, s, first, last) -> dict[str | None, dict[datetime, float]]:  # type: ignore[no-untyped-def]
+    bd = "NULL::VARCHAR"
+    if q.breakdown:
+        top = _top_values(con, q, s, first, last)
+        keep = top[: q.breakdown_limit]
+        if len(top) > q.breakdown_limit:
+            listed = ", ".join("'" + v.replace("'", "''") + "'" for v in keep if v is not None)
+            none = " OR raw IS NULL" if None in keep else ""
+            bd = f"CASE WHEN raw IN ({listed or 'NULL'}){none} THEN raw ELSE '{OTHER}' END"
+        else:
+            bd = "raw"
+    raw = prop(q.breakdown) if q.breakdown else "NULL::VARCHAR"
+    rows = con.execute(
+        f"SELECT date_trunc('{q.interval}', timestamp)::TIMESTAMP AS t, {bd} AS bd, "
+        f"{measure_sql(s)} AS v FROM (SELECT *, {raw} AS raw FROM events "
+        f"WHERE {_where(q, s, first, last)}) GROUP BY ALL"
+    ).fetchall()
+    out: dict[str | None, dict[datetime, float]] = {}
+    for t, value, v in rows:
+        out.setdefault(value, {})[t] = v
+    return out
+
+
+def _points(
+    values: dict[datetime, float], slots: list[datetime], q: TrendQuery, s: Series
+) -> tuple[Point, ...]:
+    empty = 0 if s.measure in _ZERO_WHEN_EMPTY else None
+    return tuple(Point(label(t, q.interval), values.get(t, empty)) for t in slots)
+
+
+def _label(s: Series) -> str:
+    return s.label or s.step.event or "all events"
+
+
+def _one_period(con, q: TrendQuery, first: date, last: date, compare: str) -> list[TrendSeries]:  # type: ignore[no-untyped-def]
+    slots = buckets(first, last, q.interval)
+    table: dict[tuple[int, str | None], TrendSeries] = {}
+    for i, s in enumerate(q.series):
+        groups = _series_rows(con, q, s, first, last)
+        keys = sorted(groups, key=_order) if q.breakdown else [None]
+        for value in keys:
+            points = _points(groups.get(value, {}), slots, q, s)
+            table[i, value] = TrendSeries(_label(s), points, value, compare)
+    out = list(table.values())
+    if q.formula:
+        out += _formula(q, table, compare)
+    return out
+
+
+def _order(value: str | None) -> tuple[bool, bool, str]:
+    return value == OTHER, value is None, str(value)
+
+
+def _formula(
+    q: TrendQuery, table: dict[tuple[int, str | None], TrendSeries], compare: str
+) -> list[TrendSeries]:
+    """One formula series per breakdown value, computed point by point (absent series = 0)."""
+    tree = check_formula(q.formula or "", len(q.series))
+    out = []
+    for value in sorted({v for _, v in table}, key=_order):
+        members = {chr(ord("A") + i): table.get((i, value)) for i in range(len(q.series))}
+        slots = next(s for s in members.values() if s is not None).points
+        points = []
+        for n, slot in enumerate(slots):
+            env = {k: (s.points[n].value if s else 0.0) for k, s in members.items()}
+            points.append(Point(slot.t, _evaluate(tree.body, env)))
+        out.append(TrendSeries(q.formula or "", tuple(points), value, compare))
+    return out
+
+
+_BINARY: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+def _evaluate(node: ast.expr, env: dict[str, float | None]) -> float | None:
+    """Arithmetic over series values; a missing value or a division by zero gives None."""
+    if isinstance(node, ast.Constant):
+        return float(node.value)  # type: ignore[arg-type]  # validated: numbers only
+    if isinstance(node, ast.Name):
+        return env[node.id]
+    if isinstance(node, ast.UnaryOp):
+        inner = _evaluate(node.operand, env)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    assert isinstance(node, ast.BinOp)
+    left, right = _evaluate(node.left, env), _evaluate(node.right, env)
+    if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
+        return None
+    return _BINARY[type(node.op)](left, right)
+
+
+def run_trend(con: duckdb.DuckDBPyConnection, q: TrendQuery) -> TrendResult:
+    first, last = resolve(con, q.dates, DEFAULT_DAYS[q.interval])
+    series = _one_period(con, q, first, last, "current")
+    if q.compare:
+        span = (last - first).days + 1
+        before = first - timedelta(days=span), first - timedelta(days=1)
+        series += _one_period(con, q, *before, "previous")
+    return TrendResult(q.interval, tuple(series))

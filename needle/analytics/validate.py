@@ -1,0 +1,179 @@
+"""Checks a spec before any engine runs it, so every engine sees only well-formed queries."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any, get_args
+
+from needle.analytics.specs import (
+    PROPERTY_MEASURES,
+    DateRange,
+    FilterOp,
+    FunnelMode,
+    FunnelQuery,
+    Interval,
+    LifecycleQuery,
+    Measure,
+    PathsQuery,
+    Period,
+    PropertyFilter,
+    Query,
+    RetentionQuery,
+    SqlQuery,
+    Step,
+    StickinessQuery,
+    TrendQuery,
+)
+from needle.errors import UserError
+
+MAX_PERIODS = 52
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise UserError(message)
+
+
+def _choice(value: Any, literal: Any, what: str) -> None:
+    allowed = get_args(literal)
+    _check(value in allowed, f"{what} {value!r}: choose one of {', '.join(allowed)}")
+
+
+def _filters(filters: tuple[PropertyFilter, ...]) -> None:
+    for f in filters:
+        _choice(f.op, FilterOp, f"filter {f.key!r} operator")
+        _check(bool(f.key), "a filter needs a property name")
+        if f.op in (">", ">=", "<", "<="):
+            try:
+                float(f.value)
+            except ValueError:
+                raise UserError(f"filter {f.key}{f.op}{f.value}: compare with a number") from None
+
+
+def _step(step: Step, what: str) -> None:
+    _check(step.event is None or bool(step.event.strip()), f"{what}: the event name is empty")
+    _filters(step.filters)
+
+
+def _dates(dates: DateRange) -> None:
+    if dates.start and dates.end:
+        _check(dates.start <= dates.end, f"date range {dates.start}..{dates.end} ends first")
+
+
+def _funnel(q: FunnelQuery) -> None:
+    _check(2 <= len(q.steps) <= 20, "a funnel needs 2 to 20 steps")
+    _choice(q.mode, FunnelMode, "funnel mode")
+    _check(q.window_seconds > 0, "the conversion window must be positive")
+    for i, step in enumerate(q.steps, 1):
+        _step(step, f"step {i}")
+        _check(step.event is not None, f"step {i}: name an event")
+    if q.mode == "unordered":
+        names = [(s.event, s.filters) for s in q.steps]
+        _check(len(set(names)) == len(names), "an unordered funnel needs distinct steps")
+    for ex in q.exclusions:
+        before = ex.before or len(q.steps)
+        _check(1 <= ex.after < before <= len(q.steps), f"exclusion {ex.step.event}: bad steps")
+        _check(q.mode != "unordered", "exclusions need an ordered or strict funnel")
+        _step(ex.step, "exclusion")
+    _check(1 <= q.histogram_bins <= 100, "histogram bins: 1 to 100")
+    _filters(q.filters)
+    _dates(q.dates)
+
+
+def _retention(q: RetentionQuery) -> None:
+    _choice(q.period, Period, "period")
+    _check(1 <= q.periods <= MAX_PERIODS, f"periods: 1 to {MAX_PERIODS}")
+    _step(q.start, "start event")
+    _check(q.start.event is not None, "retention needs a start event")
+    _step(q.returning, "return event")
+    _filters(q.filters)
+    _dates(q.dates)
+
+
+def _trend(q: TrendQuery) -> None:
+    _check(1 <= len(q.series) <= 26, "a trend needs 1 to 26 series")
+    _choice(q.interval, Interval, "interval")
+    for s in q.series:
+        _step(s.step, "series")
+        _choice(s.measure, Measure, "measure")
+        needs_property = s.measure in PROPERTY_MEASURES
+        _check(
+            needs_property == bool(s.property),
+            f"measure {s.measure}: a property is {'needed' if needs_property else 'not used'}",
+        )
+    _check(q.breakdown_limit >= 1, "breakdown limit must be at least 1")
+    if q.formula:
+        check_formula(q.formula, len(q.series))
+    _filters(q.filters)
+    _dates(q.dates)
+
+
+def check_formula(formula: str, series: int) -> ast.Expression:
+    """Parse ``A/B`` style formulas: series letters, numbers, + - * / and parentheses only."""
+    letters = {chr(ord("A") + i) for i in range(series)}
+    try:
+        tree = ast.parse(formula, mode="eval")
+    except SyntaxError:
+        raise UserError(f"formula {formula!r}: write arithmetic on series letters (A/B)") from None
+    allowed = (
+        ast.Expression,
+        ast.BinOp,
+        ast.UnaryOp,
+        ast.Add,
+        ast.Sub,
+        ast.Mult,
+        ast.Div,
+        ast.USub,
+        ast.UAdd,
+        ast.Constant,
+        ast.Name,
+        ast.Load,
+    )
+    for node in ast.walk(tree):
+        _check(isinstance(node, allowed), f"formula {formula!r}: only + - * / and letters")
+        if isinstance(node, ast.Constant):
+            _check(type(node.value) in (int, float), f"formula {formula!r}: numbers only")
+        if isinstance(node, ast.Name):
+            _check(node.id in letters, f"formula {formula!r}: no series {node.id}")
+    return tree
+
+
+def _single_event(q: StickinessQuery | LifecycleQuery) -> None:
+    _step(q.step, "event")
+    _choice(q.interval, Interval, "interval")
+    _filters(q.filters)
+    _dates(q.dates)
+
+
+def _paths(q: PathsQuery) -> None:
+    _check(bool(q.event), "paths need an event")
+    _check(q.direction in ("after", "before"), "direction: after or before")
+    _check(1 <= q.steps <= 10 and 1 <= q.top <= 100, "paths: 1-10 steps, top 1-100")
+    _filters(q.filters)
+    _dates(q.dates)
+
+
+def _sql(q: SqlQuery) -> None:
+    _check(bool(q.sql.strip()), "write a SQL query")
+    _check(q.limit >= 1, "limit must be at least 1")
+
+
+_VALIDATORS: dict[type, Callable[[Any], None]] = {
+    FunnelQuery: _funnel,
+    RetentionQuery: _retention,
+    TrendQuery: _trend,
+    StickinessQuery: _single_event,
+    LifecycleQuery: _single_event,
+    PathsQuery: _paths,
+    SqlQuery: _sql,
+}
+
+
+def validate(query: Query) -> Query:
+    """Return ``query`` unchanged if it is well formed; raise :class:`UserError` otherwise."""
+    checker = _VALIDATORS.get(type(query))
+    if checker is None:
+        raise UserError(f"{type(query).__name__} is not a query spec")
+    checker(query)
+    return query

@@ -1,0 +1,61 @@
+"""Hand-made events in a real lake, and the engines the shared suite runs on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from needle.analytics.duckdb import DuckDBEngine
+from needle.events.lake import EventLake
+from needle.events.schema import EVENT_SCHEMA
+
+Row = tuple  # (distinct_id, event, ISO time with offset[, properties dict])
+ENGINES = {"duckdb": DuckDBEngine}
+
+
+def table(rows: list[Row]) -> pa.Table:
+    """Rows as an event table; times are ISO strings with their offset, stored in UTC."""
+    return pa.table(
+        {
+            "uuid": [f"e{i:06d}" for i in range(len(rows))],
+            "event": [r[1] for r in rows],
+            "distinct_id": [r[0] for r in rows],
+            "timestamp": [datetime.fromisoformat(r[2]) for r in rows],
+            "properties": [json.dumps(r[3] if len(r) > 3 else {}) for r in rows],
+        }
+    ).cast(EVENT_SCHEMA)
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def engine_for(request, tmp_path: Path) -> Iterator[Callable[[list[Row]], DuckDBEngine]]:
+    """Builds an engine over a fresh lake holding ``rows``."""
+    made: list[DuckDBEngine] = []
+
+    def build(rows: list[Row]) -> DuckDBEngine:
+        lake = EventLake(tmp_path / f"lake{len(made)}")
+        if rows:
+            lake.append(table(rows))
+        made.append(ENGINES[request.param](lake.files()))
+        return made[-1]
+
+    yield build
+    for engine in made:
+        engine.close()
+
+
+def at(minutes: float, day: str = "2024-01-01") -> str:
+    """An ISO time ``minutes`` after midnight UTC of ``day``."""
+    base = datetime.fromisoformat(f"{day}T00:00:00+00:00")
+    return (base + timedelta(minutes=minutes)).isoformat()
+
+
+def ev(user: str, event: str, minutes: float, props: dict | None = None) -> Row:
+    return (user, event, at(minutes), props or {})
+
+
+H, D = 60, 24 * 60
