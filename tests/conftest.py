@@ -43,3 +43,14 @@ class Cli:
 @pytest.fixture
 def cli(workspace: Workspace) -> Cli:
     return Cli(workspace.root)
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """The demo product at test scale, built once per session: read it, never write to it."""
+    from needle.demo import build
+    from needle.demo.truth import TEST_USERS
+
+    ws = build(tmp_path_factory.mktemp("demo") / "ws", users=TEST_USERS)
+    yield ws
+    ws.close()

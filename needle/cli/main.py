@@ -34,7 +34,9 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("plan", "plan"),
 )
 # (module under needle.cli, function name) of top-level commands.
-COMMANDS: tuple[tuple[str, str], ...] = ()
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("demo", "demo"),
+)
 
 
 class NeedleGroup(TyperGroup):

@@ -1,0 +1,77 @@
+"""``needle demo``: build the demo product's workspace and take a first look at it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from needle.cli.output import JsonFlag, err_console, print_json, print_table
+from needle.demo import DemoExists, build
+from needle.demo.look import FirstLook, first_look
+from needle.demo.truth import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_USERS, PRODUCT
+from needle.workspace import Workspace
+
+STAGES = {"generate": "Generating users, sessions and evidence", "events": "Writing events",
+          "evidence": "Writing evidence"}
+
+
+def demo(
+    directory: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path(
+        "demo-workspace"),
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = (
+        DEFAULT_SEED),
+    users: Annotated[int, typer.Option(help="Users who sign up over the period.")] = DEFAULT_USERS,
+    days: Annotated[int, typer.Option(help="Days of data.")] = DEFAULT_DAYS,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild an existing demo.")] = False,
+    json_: JsonFlag = False,
+) -> None:
+    """Build a demo workspace (a fictional team task tracker) and print a first look at it."""
+    try:
+        with _progress_bar() as report:
+            workspace = build(directory, seed=seed, users=users, days=days, progress=report,
+                              force=force)
+        built = True
+    except DemoExists as exists:
+        info = exists.info
+        err_console.print(f"{directory} already holds the {PRODUCT} demo "
+                          f"(seed {info.seed}, {info.users:,} users, {info.days} days); "
+                          "use --force to rebuild it.")
+        workspace, built = Workspace.open(directory), False
+    look = first_look(workspace)
+    workspace.close()
+    if json_:
+        print_json({"workspace": str(workspace.root), "built": built, **look.to_json()})
+    else:
+        _print_look(look)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on stderr fed by the builder's ``progress(stage, done, total)``."""
+    tasks: dict[str, TaskID] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed:,.0f}/{task.total:,.0f}"), TimeElapsedColumn(),
+                  console=err_console) as bar:
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield report
+
+
+def _print_look(look: FirstLook) -> None:
+    data = look.to_json()
+    print_table(["events", "users", "first", "last"],
+                [[f"{data['events']:,}", f"{data['users']:,}", data["first"], data["last"]]],
+                title=f"{PRODUCT} demo")
+    print_table(["event", "count"], [[t["event"], f"{t['count']:,}"] for t in data["top_events"]],
+                title="Top events")
+    print_table(["kind", "count"], [[k, f"{n:,}"] for k, n in data["evidence"].items()],
+                title="Evidence")
