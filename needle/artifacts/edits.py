@@ -37,7 +37,8 @@ def _proposal(session: Session, files: list[Path], proposal: Artifact,
               changes: dict[str, Any]) -> None:
     if changes.get("metric") not in (None, proposal.fields.get("metric")) and (
             proposal.locked_at is None):
-        changes["baseline"] = proposals.baseline(files, changes["metric"])
+        as_of = (proposal.fields.get("baseline") or {}).get("as_of")
+        changes["baseline"] = proposals.baseline(files, changes["metric"], as_of)
 
 
 _RULES: dict[str, Rule] = {"problem": _problem, "bet": _bet, "goal": _goal,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,8 @@ class Measurement:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["window"] = {"start": self.window.start.isoformat(),
-                          "end": self.window.end.isoformat()}
+                          "end": self.window.end.isoformat(),
+                          "last": (self.window.end - timedelta(days=1)).isoformat()}
         return data
 
 
@@ -206,17 +207,27 @@ def affected_sql(metric: Metric, window: Window) -> str:
 
 def data_span(files: list[Path]) -> Window:
     """The days the lake covers: first event day to the day after the last."""
-    row = run_sql(files, "SELECT min(timestamp) AS lo, max(timestamp) AS hi FROM {events}")[0]
+    row = run_sql(files, "SELECT epoch(min(timestamp)) AS lo, epoch(max(timestamp)) AS hi "
+                         "FROM {events}")[0]
     if row["lo"] is None:
         raise UserError("the event lake is empty; import events first (`needle events --help`)")
-    first, last = row["lo"].astimezone(UTC).date(), row["hi"].astimezone(UTC).date()
+    first = datetime.fromtimestamp(row["lo"], UTC).date()
+    last = datetime.fromtimestamp(row["hi"], UTC).date()
     return Window(first, last + timedelta(days=1))
 
 
-def trailing_window(files: list[Path], metric: Metric, days: int = 28) -> Window:
-    """The most recent ``days`` whose cohorts have had their full conversion window."""
+def complete_span(files: list[Path], metric: Metric) -> Window:
+    """All days whose cohorts have had their full conversion window."""
     span = data_span(files)
-    end = span.end - timedelta(days=metric.within_days or 0)
+    return Window(span.start, span.end - timedelta(days=metric.within_days or 0))
+
+
+def trailing_window(files: list[Path], metric: Metric, days: int = 28,
+                    as_of: date | None = None) -> Window:
+    """The latest ``days`` (before ``as_of``, if given) whose cohorts have had their full
+    conversion window."""
+    span = data_span(files)
+    end = min(span.end, as_of or span.end) - timedelta(days=metric.within_days or 0)
     if end <= span.start:
         raise UserError(f"the events span {span}: too short to measure {metric.spec}")
     return Window(max(span.start, end - timedelta(days=days)), end)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from needle.artifacts import store
 from needle.artifacts.links import Link, evidence_for, optional_api
-from needle.artifacts.metrics import affected_sql, data_span, parse_query, run_sql
+from needle.artifacts.metrics import affected_sql, complete_span, parse_query, run_sql
 from needle.artifacts.models import Artifact
 from needle.errors import UserError
 
@@ -105,7 +105,7 @@ def _usage_users(files: list[Path], link: Link) -> str | None:
     """SQL giving one row with the list of users a usage link counts, or None."""
     if link.kind == "query":
         metric, window = parse_query(link.reference)
-        return affected_sql(metric, window or data_span(files))
+        return affected_sql(metric, window or complete_span(files, metric))
     if link.kind == "insight":
         run = optional_api("needle.analytics", "insight_users")
         return None if run is None else _literal_users(sorted(run(files, link.reference)))

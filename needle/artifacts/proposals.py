@@ -7,6 +7,7 @@ amendment, which keeps the old value, the new one, the reason, who and when.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,32 +22,25 @@ from needle.errors import UserError
 RESPONSES = ("approved", "rejected", "not_now")
 
 
-def baseline(files: list[Path], spec: str) -> dict[str, Any]:
-    """The metric over the latest four complete weeks, measured now."""
+def baseline(files: list[Path], spec: str, as_of: str | None = None) -> dict[str, Any]:
+    """The metric over the latest four complete weeks, measured now; ``as_of`` (YYYY-MM-DD)
+    measures it as it stood on that day, for a proposal written then."""
     metric = parse_metric(spec)
-    return measure(files, metric, trailing_window(files, metric)).to_json()
+    day = _day(as_of) if as_of else None
+    window = trailing_window(files, metric, as_of=day)
+    return measure(files, metric, window).to_json() | {"as_of": as_of}
 
 
 def create(session: Session, files: list[Path], title: str, who: str,
-           fields: Mapping[str, Any]) -> Artifact:
+           fields: Mapping[str, Any], as_of: str | None = None) -> Artifact:
     problem = store.get(session, "problem", int(fields["problem"]))
     values = dict(fields)
     if values.get("metric"):
-        values["baseline"] = baseline(files, values["metric"])
+        values["baseline"] = baseline(files, values["metric"], as_of)
     links = [Link("problem", str(problem.id))]
     if values.get("bet"):
         links.append(Link("bet", str(store.get(session, "bet", int(values["bet"])).id)))
     return store.create(session, "proposal", title, who, values, links)
-
-
-def edit(session: Session, files: list[Path], proposal: Artifact,
-         changes: Mapping[str, Any], who: str) -> dict[str, Any]:
-    """Change a draft; a new metric is measured again so the baseline always matches it."""
-    changes = dict(changes)
-    new_metric = changes.get("metric") not in (None, proposal.fields.get("metric"))
-    if new_metric and proposal.locked_at is None:
-        changes["baseline"] = baseline(files, changes["metric"])
-    return store.update(session, proposal, changes, who)
 
 
 def respond(session: Session, proposal: Artifact, response: str, by: str, why: str,
@@ -82,7 +76,7 @@ def amend(session: Session, files: list[Path], proposal: Artifact, name: str, va
              "by": who, "at": store.now().isoformat()}
     changes: dict[str, Any] = {name: value}
     if name == "metric":
-        changes["baseline"] = baseline(files, value)
+        changes["baseline"] = baseline(files, value, proposal.fields["baseline"].get("as_of"))
     changes["amendments"] = [*(proposal.fields.get("amendments") or []), entry]
     store.update(session, proposal, changes, who, action="amend", amending=True)
 
@@ -92,3 +86,10 @@ def _number(value: Any, name: str) -> float:
         return float(value)
     except (TypeError, ValueError):
         raise UserError(f"{name} {value!r} is not a number") from None
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"date {text!r}: write it as YYYY-MM-DD") from None

@@ -25,13 +25,15 @@ def new(ctx: typer.Context, title: str,
         problem: Annotated[int, typer.Option(help="The problem it solves.")],
         bet: Annotated[int | None, typer.Option(help="The bet it carries out.")] = None,
         solution: Text = None, scope: Text = None, metric: Metric = None,
-        target: Target = None, rule: Rule = None, milestone: Milestones = None) -> None:
+        target: Target = None, rule: Rule = None, milestone: Milestones = None,
+        as_of: Annotated[str | None, typer.Option(
+            help="Measure the baseline as it stood on this day (YYYY-MM-DD).")] = None) -> None:
     """Write a proposal; the baseline of its metric is measured now, from the event lake."""
     fields = {"problem": problem, "bet": bet, "solution": solution, "scope": scope,
               "metric": metric, "target": target, "decision_rule": rule,
               "timeline": list(milestone or [])}
     with opened(ctx) as (workspace, session, files):
-        proposal = proposals.create(session, files, title, workspace.author, fields)
+        proposal = proposals.create(session, files, title, workspace.author, fields, as_of)
         baseline = proposal.fields.get("baseline")
     typer.echo(f"proposal {proposal.id} created"
                + (f"; baseline {baseline['value']:.4g} (n = {baseline['n']})" if baseline

@@ -114,7 +114,7 @@ def build(session: Session, files: list[Path], out: Path, who: str) -> Portfolio
             text, artifact.title, nav='<a href="index.html">Portfolio</a>'))
         book.pages.append(page_name(artifact))
     _write(out / "index.html", render.html_page(index, f"{who}: product outcomes"))
-    (out / "portfolio.pdf").write_bytes(render.pdf("\n\n---\n\n".join(documents)))
+    (out / "portfolio.pdf").write_bytes(render.pdf(*documents))
     _write(out / "claims.json", json.dumps([asdict(c) for c in book.claims], indent=1))
     store.audit(session, None, who, "portfolio", {"out": str(out), "pages": len(book.pages)})
     return book

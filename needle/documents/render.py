@@ -40,14 +40,15 @@ def html_page(text: str, title: str, nav: str = "") -> str:
         title=title, body=Markup(html_body(text)), nav=Markup(nav))
 
 
-def pdf(text: str) -> bytes:
-    """A PDF of the Markdown, laid out from its HTML."""
+def pdf(*texts: str) -> bytes:
+    """A PDF of the Markdown documents, each from a new page, laid out from their HTML."""
     document = FPDF(format="A4")
     document.set_auto_page_break(auto=True, margin=15)
-    document.add_page()
-    document.set_font("helvetica", size=10)
-    safe = html_body(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
-    document.write_html(safe)
+    for text in texts:
+        document.add_page()
+        document.set_font("helvetica", size=10)
+        safe = html_body(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+        document.write_html(safe)
     return bytes(document.output())
 
 
