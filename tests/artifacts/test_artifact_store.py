@@ -61,7 +61,7 @@ def test_problem_with_two_pieces_cannot_leave_draft(ws) -> None:
 
 
 def test_unknown_evidence_id_creates_nothing(ws) -> None:
-    with pytest.raises(UserError, match="^unknown evidence id 9999$"):
+    with pytest.raises(UserError, match=r"^unknown evidence id 9999$"):
         _problem(ws, [*_evidence_ids(ws)[:2], 9999])
     assert _count(ws, Artifact) == 0 and _count(ws, AuditEntry) == 0
 
@@ -82,7 +82,7 @@ def test_approval_locks_the_metric_and_amendments_are_kept(ws) -> None:
                                  "decision_rule": "ship if +5 pts"})
         proposals.respond(session, made, "approved", "Cleo", "clear problem", "ada")
         prop_id = made.id
-    with pytest.raises(UserError, match="locked since .*: target cannot change"), \
+    with pytest.raises(UserError, match=r"locked since .*: target cannot change"), \
             ws.store.session() as session:
         store.update(session, store.get(session, "proposal", prop_id), {"target": 0.9}, "ada")
     with ws.store.session() as session:

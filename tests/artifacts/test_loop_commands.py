@@ -1,0 +1,73 @@
+"""Journal, goals, teardowns, the editor round trip, the plan and bad input, via the CLI."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tests.artifacts.tinyproduct import LAUNCH, METRIC
+
+pytestmark = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+DAY = LAUNCH.date().isoformat()
+
+
+def _one_line_error(result, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert text in result.stderr
+
+
+def test_bad_input_is_one_line_and_changes_nothing(needle) -> None:
+    _one_line_error(needle("goal", "new", "Faster", "--metric", METRIC, "--target", "0.7",
+                           ok=False), "a goal needs a date (--by YYYY-MM-DD)")
+    _one_line_error(needle("problem", "new", "P", "-e", "1", "-e", "424242", ok=False),
+                    "unknown evidence id 424242")
+    assert needle.json("goal", "list") == [] and needle.json("problem", "list") == []
+    _one_line_error(needle("bet", "new", "B", "--problem", "1", ok=False), "no problem with id 1")
+
+
+def test_journal_week_and_sprint_top(needle) -> None:
+    for title, on, importance in (("Drop the tour", "2026-06-22", "2"),
+                                  ("Guided onboarding", DAY, "5"), ("Rename boards", DAY, "1"),
+                                  ("Old call", "2026-06-01", "5")):
+        needle("journal", "log", title, "--on", on, "--importance", importance, "--by", "Cleo")
+    week = needle.json("journal", "--week", "--on", DAY)
+    assert [d["title"] for d in week] == ["Guided onboarding", "Rename boards"]
+    top = needle.json("journal", "top", "2", "--sprint", "--on", DAY)
+    assert [d["title"] for d in top] == ["Guided onboarding", "Drop the tour"]
+    page = needle("journal", "top", "5", "--sprint", "--on", DAY).stdout
+    assert "no data linked: decided on judgement" in page and "Old call" not in page
+    needle("journal", "outcome", "2", "Onboarding rate rose 16 points")
+    assert needle.json("journal", "show", "2")["status"] == "reviewed"
+
+
+def test_goal_status_is_measured_from_live_data(needle) -> None:
+    needle("goal", "new", "Onboard most signups", "--metric", METRIC, "--target", "0.8",
+           "--by", "2027-03-31")
+    [status] = needle.json("goal", "status")
+    assert status["baseline"] == status["current"] and 0.6 < status["current"] < 0.75
+    assert status["verdict"] == "in progress" and status["sql"].startswith("SELECT avg(x)")
+
+
+def test_editor_round_trip_and_history(needle, monkeypatch) -> None:
+    needle("teardown", "new", "Asana checklists", "--competitor", "Asana", "--source", "blog")
+    script = "import sys,re; p=sys.argv[1]; t=open(p).read(); " \
+             "open(p,'w').write(t.replace('why: null', 'why: activation').replace(" \
+             "'competitor: Asana', 'competitor: Asana Inc'))"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} -c \"{script}\"")
+    needle("teardown", "edit", "1")
+    shown = needle.json("teardown", "show", "1")
+    assert shown["fields"]["why"] == "activation" and shown["fields"]["competitor"] == "Asana Inc"
+    history = needle.json("teardown", "history", "1")
+    assert [h["action"] for h in history] == ["create", "edit"]
+    assert history[1]["changes"]["why"] == {"from": None, "to": "activation"}
+
+
+def test_plan_ticks_deliverables_from_artifacts(needle) -> None:
+    assert needle.json("plan", "next")["stage"] == 1
+    needle("problem", "new", "Onboarding stalls", "-e", "1", "-e", "2")
+    assert needle.json("plan", "next")["stage"] == 2
+    needle("problem", "link", "1", "evidence:3")
+    step = needle.json("plan", "next")
+    assert step["stage"] == 3 and "needle bet new" in step["command"]
+    assert [r["done"] for r in needle.json("plan")] == [True, True, False, False, False, False]
