@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from needle.artifacts import goals, problems, proposals, scoring, store
+from needle.artifacts import goals, insights, problems, proposals, scoring, store
 from needle.artifacts.kinds import KINDS
 from needle.artifacts.models import Artifact
 from needle.errors import UserError
@@ -28,6 +28,8 @@ def _bet(session: Session, files: list[Path], bet: Artifact, changes: dict[str, 
 
 
 def _goal(session: Session, files: list[Path], goal: Artifact, changes: dict[str, Any]) -> None:
+    if changes.get("metric"):
+        changes["metric"] = insights.metric_spec(session, changes["metric"])[0]
     goals.check_smart({**goal.fields, **changes})
     if changes.get("metric") not in (None, goal.fields.get("metric")):
         changes["baseline"] = proposals.baseline(files, changes["metric"])
@@ -35,6 +37,8 @@ def _goal(session: Session, files: list[Path], goal: Artifact, changes: dict[str
 
 def _proposal(session: Session, files: list[Path], proposal: Artifact,
               changes: dict[str, Any]) -> None:
+    if changes.get("metric"):
+        changes["metric"] = insights.metric_spec(session, changes["metric"])[0]
     if changes.get("metric") not in (None, proposal.fields.get("metric")) and (
             proposal.locked_at is None):
         as_of = (proposal.fields.get("baseline") or {}).get("as_of")

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from needle.artifacts import store
+from needle.artifacts import insights, store
 from needle.artifacts.metrics import measure, parse_metric, trailing_window
 from needle.artifacts.models import Artifact
 from needle.artifacts.proposals import baseline
@@ -34,6 +34,8 @@ def check_smart(fields: Mapping[str, Any]) -> None:
 
 def create(session: Session, files: list[Path], title: str, who: str,
            fields: Mapping[str, Any]) -> Artifact:
+    fields = {**fields, "metric": insights.metric_spec(session, fields.get("metric") or "")[0]
+              or None}
     check_smart(fields)
     values = {**fields, "target": float(fields["target"]),
               "baseline": baseline(files, fields["metric"])}

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from needle.artifacts import insights
 from needle.artifacts.kinds import KINDS
 from needle.artifacts.metrics import parse_query
 from needle.artifacts.models import Artifact
@@ -62,6 +63,8 @@ def check_link(session: Session, link: Link) -> None:
             raise UserError(f"unknown {link.kind} id {link.reference}")
     elif link.kind == "query":
         parse_query(link.reference)
+    elif link.kind == "insight":
+        insights.get(session, link.reference)
 
 
 def evidence_for(session: Session, links: list[Link]) -> list[Evidence]:

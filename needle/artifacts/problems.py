@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from needle.artifacts import store
-from needle.artifacts.links import Link, evidence_for, optional_api
+from needle.artifacts import insights, store
+from needle.artifacts.links import Link, evidence_for
 from needle.artifacts.metrics import affected_sql, complete_span, parse_query, run_sql
 from needle.artifacts.models import Artifact
 from needle.errors import UserError
@@ -84,7 +84,7 @@ def reach(session: Session, files: list[Path], problem: Artifact) -> Reach:
     sources = [f"{len(customers)} customers in {len(pieces)} pieces of evidence"]
     users: set[str] = set()
     for link in store.links_of(problem):
-        found = _usage_users(files, link)
+        found = _usage_users(session, files, link)
         if found is not None:
             ids = set(run_sql(files, found)[0]["users"])
             users |= ids
@@ -101,14 +101,14 @@ def _literal_users(ids: list[str]) -> str:
     return f"SELECT [{values}]::VARCHAR[] AS users"
 
 
-def _usage_users(files: list[Path], link: Link) -> str | None:
+def _usage_users(session: Session, files: list[Path], link: Link) -> str | None:
     """SQL giving one row with the list of users a usage link counts, or None."""
     if link.kind == "query":
         metric, window = parse_query(link.reference)
         return affected_sql(metric, window or complete_span(files, metric))
     if link.kind == "insight":
-        run = optional_api("needle.analytics", "insight_users")
-        return None if run is None else _literal_users(sorted(run(files, link.reference)))
+        found = insights.users(session, files, link.reference)
+        return None if found is None else _literal_users(found)
     return None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from needle.artifacts import store
+from needle.artifacts import insights, store
 from needle.artifacts.links import Link
 from needle.artifacts.metrics import measure, parse_metric, trailing_window
 from needle.artifacts.models import Artifact
@@ -35,9 +35,11 @@ def create(session: Session, files: list[Path], title: str, who: str,
            fields: Mapping[str, Any], as_of: str | None = None) -> Artifact:
     problem = store.get(session, "problem", int(fields["problem"]))
     values = dict(fields)
-    if values.get("metric"):
-        values["baseline"] = baseline(files, values["metric"], as_of)
     links = [Link("problem", str(problem.id))]
+    if values.get("metric"):
+        values["metric"], insight = insights.metric_spec(session, values["metric"])
+        links += [Link("insight", insight)] if insight else []
+        values["baseline"] = baseline(files, values["metric"], as_of)
     if values.get("bet"):
         links.append(Link("bet", str(store.get(session, "bet", int(values["bet"])).id)))
     return store.create(session, "proposal", title, who, values, links)
@@ -72,6 +74,8 @@ def amend(session: Session, files: list[Path], proposal: Artifact, name: str, va
         raise UserError("an amendment needs a reason (--reason TEXT)")
     if name == "target":
         value = _number(value, "target")
+    if name == "metric":
+        value, _ = insights.metric_spec(session, value)
     entry = {"field": name, "from": proposal.fields.get(name), "to": value, "reason": reason,
              "by": who, "at": store.now().isoformat()}
     changes: dict[str, Any] = {name: value}
