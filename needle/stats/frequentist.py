@@ -153,11 +153,12 @@ def _mask(c: Contrast, estimate: Any, lower: Any, upper: Any, p: Any) -> TestRes
     return TestResult(nan(estimate), nan(c.se), nan(lower), nan(upper), nan(p), c.dof, c.reason)
 
 
-def fieller(c: Contrast, alpha: Any = 0.05, distribution: Distribution = "t"
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fieller(c: Contrast, alpha: Any = 0.05, distribution: Distribution = "t",
+            crit: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fieller interval for the relative effect; (lower, upper, g). Unbounded (NaN) when
-    g >= 1, i.e. when the control mean is not distinguishable from zero."""
-    t = critical(alpha, c.dof, distribution)
+    g >= 1, i.e. when the control mean is not distinguishable from zero. ``crit`` replaces the
+    t or z critical value (e.g. a confidence sequence's half-width over its se)."""
+    t = critical(alpha, c.dof, distribution) if crit is None else np.asarray(crit)
     m, n = c.denominator, c.numerator
     with np.errstate(divide="ignore", invalid="ignore"):
         g = t**2 * c.var_denominator / m**2
