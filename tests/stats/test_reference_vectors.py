@@ -212,7 +212,8 @@ def _midexperiment(case: dict[str, Any]) -> list[Check]:
     r = sample_needed(float(c.se) ** 2, float(c.n_total), config["target_mde"], config["alpha"],
                       config["target_power"], tuning)
     checks: list[Check] = [("sigmahat2_delta", float(c.se) ** 2, out["sigmahat2_delta"], TOL),
-                           ("power_at_current_n", float(r.power_now), out["power_at_current_n"], TOL)]
+                           ("power_at_current_n", float(r.power_now),
+                            out["power_at_current_n"], TOL)]
     if tuning is None:
         # gbstats bisects to |power - target| < 1e-5; Needle solves exactly, as the reference
         ref = _ref(case, "brentq")
