@@ -2,13 +2,91 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.output import JsonFlag, err_console, print_json, print_table
+from needle.events.files import rejects_path
+from needle.events.importer import STEPS_PER_FILE, ImportResult, import_events
+from needle.events.mapping import EventMapping
+from needle.events.readers import FORMATS, ReadOptions
 from needle.events.stats import lake_stats
 
 app = typer.Typer(help="Product events: import them, look at them.", no_args_is_help=True)
+
+@contextmanager
+def steps(total: int, quiet: bool = False) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr advanced by calling the yielded function with a description."""
+    columns = (TextColumn("{task.description:<32}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True, disable=quiet) as bar:
+        task = bar.add_task("starting", total=total)
+        done = iter(range(total + 1))
+
+        def step(description: str) -> None:
+            bar.update(task, description=description, completed=next(done, total))
+
+        yield step
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(n.strip() for n in value.split(",") if n.strip())
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="CSV, JSON Lines, JSON, Parquet; .gz too.")],
+    user_col: Annotated[str | None, typer.Option("--user-col", help="Column of user ids.")] = None,
+    event_col: Annotated[str | None, typer.Option(
+        "--event-col", help="Column of event names.")] = None,
+    time_col: Annotated[str | None, typer.Option("--time-col", help="Column of times.")] = None,
+    uuid_col: Annotated[str | None, typer.Option("--uuid-col", help="Column of event ids.")] = None,
+    props_cols: Annotated[str | None, typer.Option(
+        "--props-cols", metavar="A,B", help="Only these columns become properties.")] = None,
+    event: Annotated[str | None, typer.Option(
+        "--event", metavar="NAME", help="One event name for every row (no event column).")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help=f"One of {', '.join(FORMATS)}; default: from the file name.")] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", help="A character, tab, or whitespace (runs of blanks).")] = None,
+    no_header: Annotated[bool, typer.Option(
+        "--no-header", help="The first line is data, not column names.")] = False,
+    columns: Annotated[str | None, typer.Option(
+        "--columns", metavar="A,B,C", help="Column names, in file order.")] = None,
+    skip_bad: Annotated[bool, typer.Option(
+        "--skip-bad", help="Import the good rows; write the bad ones to a rejects file.")] = False,
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="Where --skip-bad writes bad rows (default: .needle/rejects/).")] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Import event files into the lake; importing a file again adds nothing."""
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+    workspace = open_workspace(ctx)
+    mapping = EventMapping(user_col, event_col, time_col, uuid_col, _names(props_cols), event)
+    options = ReadOptions(fmt, delimiter, not no_header, _names(columns) or (), skip_bad)
+    with steps(len(files) * STEPS_PER_FILE + 1, quiet=json_) as step:
+        result = import_events(
+            workspace.lake, files, mapping, options, workspace.settings["timezone"],
+            rejects or rejects_path(workspace.state_dir, "events"), step)
+    _report(result, json_)
+
+
+def _report(result: ImportResult, json_: bool) -> None:
+    if json_:
+        print_json(result.to_json())
+        return
+    typer.echo(f"Imported {result.added:,} new events from {result.files} file(s); "
+               f"{result.duplicates:,} were already in the lake.")
+    if result.rejects_file:
+        typer.echo(f"Skipped {result.rejected:,} bad rows; they are listed in "
+                   f"{result.rejects_file}", err=True)
 
 
 @app.command()

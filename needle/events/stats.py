@@ -33,11 +33,12 @@ def lake_stats(lake: EventLake) -> LakeStats:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     source = f"read_parquet({files!r})"
-    events, users, first, last = con.execute(
-        "SELECT count(*), count(DISTINCT distinct_id), min(timestamp), max(timestamp) "
-        f"FROM {source}"
-    ).fetchone()  # type: ignore[misc]
+    # Through Arrow: DuckDB's own conversion of TIMESTAMPTZ to Python needs pytz.
+    totals = con.sql(
+        "SELECT count(*) AS events, count(DISTINCT distinct_id) AS users, "
+        f"min(timestamp) AS first, max(timestamp) AS last FROM {source}"
+    ).to_arrow_table().to_pylist()[0]
     names = con.execute(
         f"SELECT event, count(*) AS n FROM {source} GROUP BY event ORDER BY n DESC, event"
     ).fetchall()
-    return LakeStats(events, users, first, last, dict(names))
+    return LakeStats(**totals, event_names=dict(names))

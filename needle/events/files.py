@@ -1,0 +1,119 @@
+"""Opening the files users import: plain or gzip, UTF-8 checked, and the report of bad rows.
+
+Shared by event and evidence imports. A file is read into memory whole: imports validate every
+row before anything is stored, and the vectorised readers want one buffer anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from needle.errors import InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row an import refused: where it is, why, and its text as the file has it."""
+
+    file: str
+    location: str
+    reason: str
+    text: str = ""
+
+    def error(self) -> InputError:
+        return InputError(self.file, self.location, self.reason)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, decompressed when it is gzip (told by its magic number, not its name)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), "file", f"cannot read it: {exc.strerror}") from None
+    return _gunzip(path, data) if data.startswith(GZIP_MAGIC) else data
+
+
+def _gunzip(path: Path, data: bytes) -> bytes:
+    # zlib rather than gzip.decompress: on a truncated file it still hands back what it could
+    # decompress, which tells the user how far the file is intact.
+    parts: list[bytes] = []
+    rest = data
+    while rest:
+        stream = zlib.decompressobj(wbits=31)
+        try:
+            parts.append(stream.decompress(rest))
+        except zlib.error as exc:
+            raise _broken_gzip(path, parts, f"corrupt gzip data ({exc})") from None
+        if not stream.eof:
+            raise _broken_gzip(path, parts, "gzip stream ends early: the file is truncated")
+        rest = stream.unused_data.lstrip(b"\x00")
+    return b"".join(parts)
+
+
+def _broken_gzip(path: Path, parts: list[bytes], reason: str) -> InputError:
+    line = sum(part.count(b"\n") for part in parts) + 1
+    return InputError(str(path), f"line {line}", reason)
+
+
+def check_utf8(path: Path, data: bytes, skip_bad: bool) -> tuple[bytes, list[BadRow]]:
+    """``data`` without a byte-order mark, checked to be UTF-8.
+
+    Non-UTF-8 bytes fail the import, naming the line; with ``skip_bad`` the lines holding them
+    are dropped and reported instead.
+    """
+    data = data.removeprefix(BOM)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not skip_bad:
+            raise _encoding_error(path, data, exc.start) from None
+        return _drop_undecodable_lines(path, data)
+    return data, []
+
+
+def _encoding_error(path: Path, data: bytes, offset: int) -> InputError:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return InputError(
+        str(path), f"line {line}",
+        f"byte 0x{data[offset]:02x} at column {column} is not UTF-8; save the file as UTF-8",
+    )
+
+
+def _drop_undecodable_lines(path: Path, data: bytes) -> tuple[bytes, list[BadRow]]:
+    kept: list[bytes] = []
+    bad: list[BadRow] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            reason = _encoding_error(path, line, exc.start).reason
+            bad.append(BadRow(str(path), f"line {number}", reason,
+                              line.decode("utf-8", "replace")))
+            kept.append(b"")  # keep the line count, so later locations stay true
+        else:
+            kept.append(line)
+    return b"\n".join(kept), bad
+
+
+def write_rejects(path: Path, rows: list[BadRow]) -> Path:
+    """Write the refused rows, with reasons, as CSV; return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["file", "location", "reason", "text"])
+        writer.writerows([row.file, row.location, row.reason, row.text] for row in rows)
+    return path
+
+
+def rejects_path(folder: Path, what: str) -> Path:
+    """A fresh file name for the rows refused by one import."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return folder / "rejects" / f"{what}-{stamp}.csv"

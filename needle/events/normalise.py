@@ -1,0 +1,163 @@
+"""Raw columns of a file to events (EVENT_SCHEMA), as DuckDB SQL over the Arrow table.
+
+One pass maps the columns and parses times and properties; rows where a required part comes
+out NULL are the bad rows, found by a query rather than by checking rows one at a time.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from needle.events.files import BadRow
+from needle.events.mapping import Columns, EventMapping, resolve
+from needle.events.readers import RawTable
+from needle.events.schema import EVENT_SCHEMA
+from needle.events.times import set_timezone, text_time_sql, typed_time_sql
+
+# A part of the event that came out NULL, and what that says about the row.
+_PROBLEMS = {
+    "distinct_id": "column {user!r}: no user id",
+    "event": "column {event!r}: no event name",
+    "timestamp": "column {time!r}: cannot read {value!r} as a time "
+                 "(ISO-8601, epoch seconds or milliseconds, or a date)",
+    "properties": "column {props!r}: not a JSON object",
+}
+_INTEGER = "-?(0|[1-9][0-9]{0,17})"
+_DECIMAL = "-?(0|[1-9][0-9]*)([.][0-9]+)?"
+
+
+def to_events(raw: RawTable, mapping: EventMapping, timezone: str,
+              skip_bad: bool) -> tuple[pa.Table, list[BadRow]]:
+    """The rows of ``raw`` as events, and the rows that could not be read.
+
+    Without ``skip_bad`` the first bad row raises its :class:`InputError`.
+    """
+    columns = resolve(raw.table.column_names, mapping, raw.file, raw.header)
+    con = duckdb.connect()
+    set_timezone(con, timezone)
+    con.register("raw", raw.table.append_column("__row", pa.array(np.arange(raw.table.num_rows))))
+    con.execute(f"CREATE TEMP TABLE norm AS {_normalise_sql(con, raw, columns, mapping)}")
+    bad = _bad_rows(con, raw, columns, limit=None if skip_bad else 1)
+    if bad and not skip_bad:
+        raise bad[0].error()
+    return _with_ids(con).cast(EVENT_SCHEMA), bad
+
+
+def _normalise_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Columns,
+                   mapping: EventMapping) -> str:
+    text = _Text(raw)
+    event = literal(mapping.event) if mapping.event is not None else text(columns.event)
+    kind = raw.table.schema.field(columns.time).type
+    typed = None if raw.json_values else typed_time_sql(quote(columns.time), kind)
+    time = "typed_time" if typed else text_time_sql("time_text")
+    uuid = text(columns.uuid) if columns.uuid else "NULL"
+    return (
+        f"SELECT __row, distinct_id, event, {time} AS timestamp, time_text, uuid, properties "
+        f"FROM (SELECT __row, {text(columns.user)} AS distinct_id, {event} AS event, "
+        f"{'NULL' if typed else text(columns.time)} AS time_text, {typed or 'NULL'} AS typed_time, "
+        f"{uuid} AS uuid, {_properties_sql(con, raw, columns)} AS properties FROM raw)"
+    )
+
+
+class _Text:
+    """SQL reading a column as text: JSON values unquoted, typed values cast, '' as NULL."""
+
+    def __init__(self, raw: RawTable) -> None:
+        self.raw = raw
+
+    def __call__(self, column: str | None) -> str:
+        quoted = quote(column or "")
+        if self.raw.json_values:
+            return f"NULLIF(json_extract_string({quoted}, '$'), '')"
+        return f"NULLIF(CAST({quoted} AS VARCHAR), '')"
+
+
+def _properties_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Columns) -> str:
+    values = _property_values(con, raw, columns.properties)
+    pairs = ", ".join(f"{literal(key)}, {value}" for key, value in values.items())
+    merged = f"json_object({pairs})" if pairs else "'{}'::JSON"
+    if any(raw.table[col].null_count for col in columns.properties.values()):
+        # A patch onto {} drops the keys whose value is null (RFC 7386): a row's empty cells
+        # are absent properties, not nulls.
+        merged = f"json_merge_patch('{{}}', {merged})"
+    if columns.properties_json is None:
+        return merged
+    given = quote(columns.properties_json)
+    checked = (f"CASE WHEN {given} IS NULL THEN '{{}}'::JSON WHEN json_valid({given}) AND "
+               f"json_type({given}::JSON) = 'OBJECT' THEN {given}::JSON END")
+    return f"json_merge_patch({checked}, {merged})" if pairs else checked
+
+
+def _property_values(con: duckdb.DuckDBPyConnection, raw: RawTable,
+                     properties: dict[str, str]) -> dict[str, str]:
+    """SQL of each property's JSON value; text columns that hold only numbers become numbers."""
+    if raw.json_values:
+        return {key: f"{quote(col)}::JSON" for key, col in properties.items()}
+    text = [col for col in properties.values()
+            if pa.types.is_string(raw.table.schema.field(col).type)]
+    kinds = _numeric_kinds(con, text)
+    return {key: kinds.get(col, quote(col)) for key, col in properties.items()}
+
+
+def _numeric_kinds(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[str, str]:
+    # A sample rules most text columns out cheaply; the survivors are checked in full.
+    for source in ("(SELECT * FROM raw LIMIT 10000)", "raw"):
+        if not columns:
+            return {}
+        checks = ", ".join(
+            f"bool_and({quote(c)} IS NULL OR regexp_full_match({quote(c)}, '{pattern}'))"
+            for c in columns for pattern in (_INTEGER, _DECIMAL))
+        flags = con.sql(f"SELECT {checks} FROM {source}").fetchall()[0]
+        kinds = {c: "BIGINT" if flags[2 * i] else "DOUBLE"
+                 for i, c in enumerate(columns) if flags[2 * i + 1]}
+        columns = list(kinds)
+    return {column: f"CAST({quote(column)} AS {kind})" for column, kind in kinds.items()}
+
+
+def _bad_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Columns,
+              limit: int | None) -> list[BadRow]:
+    problem = "CASE " + " ".join(f"WHEN {p} IS NULL THEN '{p}'" for p in _PROBLEMS) + " END"
+    rows = con.sql(
+        f"SELECT __row, {problem} AS problem, time_text FROM norm WHERE {problem} IS NOT NULL "
+        f"ORDER BY __row {f'LIMIT {limit}' if limit else ''}"
+    ).fetchall()
+    names = {"user": columns.user, "event": columns.event, "time": columns.time,
+             "props": columns.properties_json}
+    return [raw.bad(row, _PROBLEMS[problem].format(value=value or "", **names))
+            for row, problem, value in rows]
+
+
+def _with_ids(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The good rows of ``norm`` with their uuid: the file's own, else one derived.
+
+    A derived id is the MD5 of the event's content and of how many identical rows came before
+    it in the file: two identical rows stay two events, and importing the file again gives the
+    same ids, which the lake then skips. Counting identical rows needs a window over the file;
+    it runs only on rows whose 64-bit content hash repeats, which are few.
+    """
+    good = " AND ".join(f"{name} IS NOT NULL" for name in _PROBLEMS)
+    parts = "event, distinct_id, epoch_us(timestamp)::VARCHAR, properties::VARCHAR"
+    derive = f"uuid IS NULL AND {good}"
+    con.execute(
+        f"CREATE TEMP TABLE repeats AS SELECT __row, row_number() OVER (PARTITION BY {parts} "
+        f"ORDER BY __row) - 1 AS occurrence FROM norm WHERE {derive} AND hash({parts}) IN "
+        f"(SELECT hash({parts}) FROM norm WHERE {derive} GROUP BY 1 HAVING count(*) > 1)"
+    )
+    key = f"concat_ws(chr(31), {parts}, nullif(occurrence, 0)::VARCHAR)"
+    return con.sql(
+        f"SELECT CASE WHEN uuid IS NOT NULL THEN uuid ELSE md5({key})::UUID::VARCHAR END "
+        "AS uuid, event, distinct_id, timestamp, properties::VARCHAR AS properties "
+        f"FROM norm LEFT JOIN repeats USING (__row) WHERE {good}"
+    ).to_arrow_table()
+
+
+def quote(name: str) -> str:
+    """A SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"

@@ -1,0 +1,50 @@
+"""Every documented way of writing a time, read to the instant an independent parser gives."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pyarrow.parquet as pq
+import pytest
+
+from needle.events.importer import import_events
+from needle.events.mapping import EventMapping
+from needle.events.readers import ReadOptions
+from needle.workspace import Workspace
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+CASES = [
+    ("2024-05-22T17:09:29.220Z", "UTC", datetime(2024, 5, 22, 17, 9, 29, 220000, UTC)),
+    ("2024-05-22T17:09:29+02:00", "UTC", datetime(2024, 5, 22, 15, 9, 29, tzinfo=UTC)),
+    ("2024-05-22 17:09:29", "UTC", datetime(2024, 5, 22, 17, 9, 29, tzinfo=UTC)),
+    ("2024-05-22 17:09:29", "Europe/Berlin", datetime(2024, 5, 22, 17, 9, 29, tzinfo=BERLIN)),
+    ("2024-01-22T17:09:29.123456", "Europe/Berlin",
+     datetime(2024, 1, 22, 17, 9, 29, 123456, tzinfo=BERLIN)),
+    ("2024-05-22", "Europe/Berlin", datetime(2024, 5, 22, tzinfo=UTC)),
+    ("20240522", "UTC", datetime(2024, 5, 22, tzinfo=UTC)),
+    ("1716397769", "UTC", EPOCH + timedelta(seconds=1716397769)),
+    ("1716397769.5", "UTC", EPOCH + timedelta(seconds=1716397769.5)),
+    ("1716397769220", "UTC", EPOCH + timedelta(milliseconds=1716397769220)),
+    ("1716397769220123", "UTC", EPOCH + timedelta(microseconds=1716397769220123)),
+    ("99999999999", "UTC", EPOCH + timedelta(seconds=99999999999)),  # the year 5138
+    ("100000000000", "UTC", EPOCH + timedelta(milliseconds=100000000000)),
+    ("86400", "UTC", EPOCH + timedelta(days=1)),
+]
+
+
+@pytest.mark.parametrize(("text", "zone", "expected"), CASES)
+def test_time_text_becomes_the_documented_instant(tmp_path, write, text, zone, expected):
+    workspace = Workspace.init(tmp_path / "ws", {"timezone": zone})
+    path = write("e.csv", f"user_id,event,timestamp\nu1,seen,{text}\n")
+    import_events(workspace.lake, [path], EventMapping(), ReadOptions(), zone)
+    stamp = workspace.lake.files()[0]
+    got = pq.read_table(stamp)["timestamp"][0].as_py()
+    assert _iso(got) == _iso(expected)
+    assert stamp.parent.name == f"day={expected.astimezone(UTC).date()}"
+
