@@ -68,9 +68,9 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 
 def _print_look(look: FirstLook) -> None:
     data = look.to_json()
+    span = [f"{t:%Y-%m-%d %H:%M} UTC" if t else "" for t in (look.first, look.last)]
     print_table(["events", "users", "first", "last"],
-                [[f"{data['events']:,}", f"{data['users']:,}", data["first"], data["last"]]],
-                title=f"{PRODUCT} demo")
+                [[f"{look.events:,}", f"{look.users:,}", *span]], title=f"{PRODUCT} demo")
     print_table(["event", "count"], [[t["event"], f"{t['count']:,}"] for t in data["top_events"]],
                 title="Top events")
     print_table(["kind", "count"], [[k, f"{n:,}"] for k, n in data["evidence"].items()],

@@ -157,7 +157,7 @@ def _events(rng: np.random.Generator, pop: population.Population, ses: usage.Ses
 def _write_events(workspace: Workspace, demo: Generated, report: Progress) -> int:
     written, total = 0, len(demo.events)
     report("events", 0, total)
-    for _, table in demo.encoder.days(demo.events, demo.truth.days):
+    for table in demo.encoder.chunks(demo.events, demo.truth.days):
         written += workspace.lake.append(table).added
         report("events", written, total)
     return written

@@ -20,6 +20,7 @@ from needle.events.schema import EVENT_SCHEMA
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _DASHES = (8, 12, 16, 20)
+CHUNK_ROWS = 250_000  # rows per lake append: few appends, bounded memory
 
 
 def hex_strings(raw: np.ndarray) -> pa.StringArray:
@@ -85,13 +86,15 @@ class Encoder:
         self.names = pa.array(catalog.EVENTS, pa.string())
         self.start_us = start_us
 
-    def days(self, events: Events, days: int) -> Iterator[tuple[int, pa.Table]]:
-        """(day, table) for every day of ``events``, which must be sorted by time."""
+    def chunks(self, events: Events, days: int, rows: int = CHUNK_ROWS) -> Iterator[pa.Table]:
+        """Tables of whole days of ``events`` (sorted by time), about ``rows`` rows each."""
         bounds = np.searchsorted(events.time, np.arange(days + 1) * DAY)
-        for day in range(days):
-            lo, hi = bounds[day], bounds[day + 1]
-            if hi > lo:
-                yield day, self.table(events, slice(lo, hi))
+        lo = 0
+        for day in range(1, days + 1):
+            if bounds[day] - bounds[lo] >= rows or day == days:
+                if bounds[day] > bounds[lo]:
+                    yield self.table(events, slice(bounds[lo], bounds[day]))
+                lo = day
 
     def table(self, events: Events, rows: slice) -> pa.Table:
         user, session, extra = events.user[rows], events.session[rows], events.extra[rows]

@@ -18,6 +18,7 @@ from needle.evidence.store import EvidenceRecord
 
 SOURCE = {"ticket": "demo:helpdesk", "survey": "demo:survey", "interview": "demo:interviews"}
 TYPO_RATE = 0.25
+TEAM_SIZES = ((2, 11), (11, 51), (51, 201), (201, 1001), (1001, 5000))  # per company size
 PROPER_NOUNS = {"Tasklane", "Google", "Outlook", "Apple", "Slack", "Excel"}
 MOBILE_DEVICES = {"iOS": ("iPhone 13", "iPhone 15", "iPhone SE", "iPad Air"),
                   "Android": ("Pixel 7", "Galaxy S23", "Galaxy A54", "OnePlus 11")}
@@ -77,12 +78,18 @@ def _slots(rng: np.random.Generator, pop: Population, user: int) -> dict[str, st
         secs=str(int(rng.integers(8, 60))), n=str(n), m=str(max(2, n // 4)),
         browser=BROWSER_NAMES[pop.browser[user]], os=os_name,
         plan=list(catalog.PLANS)[pop.plan[user]].capitalize(),
-        role_title=str(rng.choice(phrases.ROLES)), industry=str(rng.choice(phrases.INDUSTRIES)),
-        teamsize=str(int(rng.choice([4, 6, 8, 12, 15, 25, 40, 60, 120]))),
+        role_title=(role := str(rng.choice(phrases.ROLES))), a_role_title=_article(role),
+        industry=(industry := str(rng.choice(phrases.INDUSTRIES))),
+        a_industry=_article(industry),
+        teamsize=str(int(rng.integers(*TEAM_SIZES[pop.size[user]]))),
     )
     if os_name in MOBILE_DEVICES:
         slots["device"] = str(rng.choice(MOBILE_DEVICES[os_name]))
     return slots
+
+
+def _article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _pick(rng: np.random.Generator, options: tuple[str, ...], slots: dict[str, str]) -> str:
@@ -127,6 +134,12 @@ def _ticket(rng: np.random.Generator, bank: dict, slots: dict) -> tuple[str, dic
 def _survey(rng: np.random.Generator, bank: dict, slots: dict) -> tuple[str, dict]:
     short = rng.random() < 0.55
     text = _pick(rng, bank["survey"] if short else bank["core"], slots)
+    if short:
+        prefix, suffix = rng.choice(phrases.SURVEY_PREFIXES), _pick(rng, phrases.SURVEY_SUFFIXES,
+                                                                    slots)
+        text = f"{prefix}{text}{suffix}"
+    elif rng.random() < 0.6:
+        text = f"{text} {_pick(rng, bank['detail'], slots)}"
     if rng.random() < 0.3:
         text = text.lower().rstrip(".")
     score = rng.integers(0, 7) if bank is not phrases.NOISE_TEXT else rng.integers(7, 11)

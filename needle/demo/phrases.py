@@ -296,10 +296,10 @@ ROLES = ("project manager", "team lead", "designer", "engineering manager", "fou
 INDUSTRIES = ("design agency", "software company", "marketing agency", "construction firm",
               "non-profit", "law firm", "e-commerce shop", "consultancy", "school", "startup")
 INTERVIEW_OPENERS = (
-    "Call with a {role_title} at a {teamsize}-person {industry}.",
+    "Call with {a_role_title} at a {teamsize}-person {industry}.",
     "Interview: {role_title}, {industry}, team of {teamsize}.",
-    "Spoke to a {role_title} ({industry}, about {teamsize} people).",
-    "Customer interview with a {role_title} from a {industry}.",
+    "Spoke to {a_role_title} ({industry}, about {teamsize} people).",
+    "Customer interview with {a_role_title} from {a_industry}.",
 )
 INTERVIEW_CONTEXT = (
     "They use Tasklane daily to plan client work.",
@@ -317,6 +317,10 @@ INTERVIEW_FRAMES = (
     "Quote: \"{core}\"",
     "They brought up, unprompted, that {core_lower}",
 )
+SURVEY_PREFIXES = ("", "", "", "", "Honestly, ", "Please: ", "1) ", "Mainly ", "For me: ",
+                   "Definitely ", "Hmm. ", "Top of my list: ", "Easy one - ", "Again, ")
+SURVEY_SUFFIXES = ("", "", "", "", ".", "!", " thanks", " asap", " :)", " please",
+                   " - that's it", " for sure", "!!", " (team of {teamsize})")
 SURVEY_QUESTIONS = (
     "What is the one thing we should improve?",
     "What almost stopped you from using Tasklane?",

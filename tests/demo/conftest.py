@@ -1,4 +1,4 @@
-"""Plain DuckDB over the demo workspace's Parquet files: an oracle independent of Needle's engine."""
+"""Plain DuckDB over the demo's Parquet files: an oracle independent of Needle's engine."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def demo(demo_workspace: Workspace) -> DemoInfo:
 
 @pytest.fixture(scope="session")
 def con(demo_workspace: Workspace, demo: DemoInfo) -> Iterator[duckdb.DuckDBPyConnection]:
-    """``events`` (with ``day_no``: days since the demo's start) and ``evidence`` (with its theme)."""
+    """Tables ``events`` (``day_no``: days since the demo's start) and ``evidence`` (+ theme)."""
     connection = duckdb.connect()
     files = [str(path) for path in demo_workspace.lake.files()]
     start = demo.truth.start.isoformat()

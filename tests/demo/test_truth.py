@@ -13,7 +13,8 @@ from needle.demo.truth import FUNNEL, MIN_EVIDENCE, THEMES, evidence_count
 
 
 def test_counts_match_the_build_record(con, demo: DemoInfo, demo_workspace) -> None:
-    events, users = con.sql("SELECT count(*), count(DISTINCT distinct_id) FROM events").fetchall()[0]
+    events, users = con.sql(
+        "SELECT count(*), count(DISTINCT distinct_id) FROM events").fetchall()[0]
     assert events == demo.events == demo_workspace.lake.row_count()
     assert users == demo.users
     assert demo.evidence == evidence_count(demo.users) >= MIN_EVIDENCE
@@ -158,6 +159,7 @@ def test_evidence_is_realistic_and_does_not_give_its_theme_away(con, demo_worksp
     lengths = [r[0] for r in con.sql("SELECT length(text) FROM evidence").fetchall()]
     assert min(lengths) < 30 and max(lengths) > 300
     with demo_workspace.store.engine.connect() as db:
-        stored = " ".join(str(row) for row in db.exec_driver_sql("SELECT meta, source FROM evidence"))
+        rows = db.exec_driver_sql("SELECT meta, source FROM evidence")
+        stored = " ".join(str(row) for row in rows)
     for theme in THEMES:
         assert theme.name not in stored and theme.label not in stored
