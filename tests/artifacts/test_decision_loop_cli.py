@@ -1,45 +1,81 @@
-"""The decision loop end to end, through the CLI: evidence -> problem -> bets -> proposal ->
-decision -> ship post -> portfolio, with every published number re-run from its query."""
+"""The decision loop end to end, through the CLI, on the demo product: evidence -> problem ->
+bets -> proposal -> decision -> ship post -> portfolio, every published number re-run."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import duckdb
 import numpy as np
 import pytest
 from PIL import Image
+from sqlalchemy import select
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from tests.artifacts.tinyproduct import LAUNCH, METRIC, RATE_AFTER, RATE_BEFORE
+from needle.demo.truth import TRUTH
+from needle.evidence.models import Evidence
+from needle.evidence.store import EvidenceRecord, add_evidence
+from needle.workspace import Workspace
+from tests.artifacts.conftest import Needle
 
-WEEKS = 3
+LAUNCH = datetime.combine(TRUTH.day_date(TRUTH.launch.day), time(), TRUTH.start.tzinfo)
+DAY = LAUNCH.date().isoformat()
+WEEKS = 4
+LABEL = "signup → onboarding_completed conversion within 2 days"
 
 
-def _events_sql(ws) -> str:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def demo_copy(demo_workspace, tmp_path) -> Workspace:  # type: ignore[no-untyped-def]
+    """A private copy of the session's demo workspace, so this test may write to it."""
+    root = shutil.copytree(demo_workspace.root, tmp_path / "demo")
+    workspace = Workspace.open(root)
+    yield workspace
+    workspace.close()
+
+
+def _events(ws: Workspace) -> str:
     return "read_parquet([" + ", ".join(f"'{f}'" for f in ws.lake.files()) + "])"
 
 
-def _independent_conversion(ws, start, end) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    """Users whose first signup is in [start, end) and who onboard within two days."""
-    sql = f"""
-        WITH ev AS (SELECT * FROM {_events_sql(ws)}),
-        first_signup AS (
-            SELECT distinct_id, min(timestamp) AS t FROM ev WHERE event = 'signup'
-            GROUP BY distinct_id)
-        SELECT count(*) AS users,
-               count(*) FILTER (WHERE EXISTS (
-                   SELECT 1 FROM ev o WHERE o.distinct_id = s.distinct_id
-                   AND o.event = 'onboarding_completed'
-                   AND o.timestamp BETWEEN s.t AND s.t + INTERVAL 48 HOUR
-                   AND o.timestamp <> s.t + INTERVAL 48 HOUR)) AS converted
+def _conversion(ws: Workspace, start: datetime, end: datetime) -> tuple[int, int]:
+    """Independently: users whose first signup is in [start, end), and how many of them
+    completed onboarding within 48 hours of it."""
+    users, converted = duckdb.sql(f"""
+        WITH ev AS (SELECT * FROM {_events(ws)}),
+        first_signup AS (SELECT distinct_id, min(timestamp) AS t FROM ev
+                         WHERE event = 'signup' GROUP BY distinct_id)
+        SELECT count(*), count(*) FILTER (WHERE EXISTS (
+            SELECT 1 FROM ev o WHERE o.distinct_id = s.distinct_id
+            AND o.event = 'onboarding_completed' AND o.timestamp >= s.t
+            AND epoch(o.timestamp) - epoch(s.t) < 48 * 3600))
         FROM first_signup s
         WHERE s.t >= '{start.isoformat()}'::TIMESTAMPTZ AND s.t < '{end.isoformat()}'::TIMESTAMPTZ
-    """
-    users, converted = duckdb.sql(sql).fetchall()[0]
+    """).fetchall()[0]
     return int(users), int(converted)
+
+
+def _add_interviews(ws: Workspace) -> list[int]:
+    """Interview notes from three real demo users who signed up before launch and stalled."""
+    stalled = [r[0] for r in duckdb.sql(f"""
+        SELECT distinct_id FROM {_events(ws)} GROUP BY distinct_id
+        HAVING bool_or(event = 'signup') AND NOT bool_or(event = 'onboarding_completed')
+        AND min(timestamp) < '{DAY}'::TIMESTAMPTZ ORDER BY distinct_id LIMIT 3""").fetchall()]
+    notes = ["Signed up, saw an empty workspace and did not know where to start.",
+             "The setup questions felt endless; I closed the tab.",
+             "I wanted to try it with my team but never got past the first screen."]
+    records = [EvidenceRecord("interview", text, "interviews.md", customer=who,
+                              created_at=LAUNCH - timedelta(days=10 - i))
+               for i, (who, text) in enumerate(zip(stalled, notes, strict=True))]
+    records.append(EvidenceRecord("review", "The new guided setup had us running in minutes.",
+                                  "reviews.csv", customer=stalled[0],
+                                  created_at=LAUNCH + timedelta(days=9)))
+    with ws.store.session() as session:
+        assert add_evidence(session, records).added == 4
+        return list(session.scalars(select(Evidence.id).where(
+            Evidence.source.in_(["interviews.md", "reviews.csv"])).order_by(Evidence.id)))
 
 
 def _has_ink(png) -> bool:  # type: ignore[no-untyped-def]
@@ -47,75 +83,88 @@ def _has_ink(png) -> bool:  # type: ignore[no-untyped-def]
     return pixels.shape[0] > 500 and (pixels < 128).mean() > 0.002
 
 
-@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
-def test_decision_loop_end_to_end(ws, needle, tmp_path) -> None:
+def test_decision_loop_end_to_end(demo_copy: Workspace, tmp_path) -> None:
+    needle = Needle(demo_copy.root)
+    *notes, review = (str(i) for i in _add_interviews(demo_copy))
+    pre_launch_month = ["--from", (LAUNCH - timedelta(days=28)).date().isoformat(),
+                        "--to", (LAUNCH - timedelta(days=3)).date().isoformat()]
+    needle("insight", "save", "onboarding", "funnel", "signup", "onboarding_completed",
+           "--window", "2d", *pre_launch_month)
+
     # evidence -> problem: two pieces are not enough to leave draft, three are
-    needle("problem", "new", "New users stall in onboarding", "--statement",
-           "Half of new users never finish onboarding.", "-e", "1", "-e", "2")
+    needle("problem", "new", "New users stall before onboarding", "--statement",
+           "Half of new signups never complete onboarding.", "-e", notes[0], "-e", notes[1])
     before = needle.json("problem", "show", "1")
     refused = needle("problem", "edit", "1", "--status", "open", "--title", "x", ok=False)
     assert refused.stderr.count("\n") == 1 and "has 2 pieces of evidence" in refused.stderr
     assert needle.json("problem", "show", "1")["history"] == before["history"]
-    needle("problem", "link", "1", "evidence:3", f"query:{METRIC}")
+    needle("problem", "link", "1", f"evidence:{notes[2]}", "insight:onboarding")
     needle("problem", "edit", "1", "--status", "open")
     problem = needle.json("problem", "show", "1")
     assert (problem["status"], problem["title"]) == ("open", before["title"])
 
-    # two bets ranked, reach computed from data
+    # two bets, ranked with reasons; reach defaults to the computed reach
     needle("bet", "new", "Guided onboarding", "--problem", "1", "--impact", "2", "--effort", "3")
     needle("bet", "new", "Reminder e-mails", "--problem", "1", "--impact", "1", "--effort", "2",
            "--confidence", "0.5", "--confidence-reason", "untested channel")
     ranked = needle.json("bet", "rank")
     assert [r["title"] for r in ranked] == ["Guided onboarding", "Reminder e-mails"]
+    assert ranked[0]["inputs"]["reach"] == problem["reach"]["total"] > 1000
     assert "confidence set by hand (untested channel)" in ranked[1]["why"]
 
-    # proposal with its baseline measured as it stood before launch; approval locks it
+    # proposal: the saved insight is the metric, its baseline measured before launch; locked
     needle("proposal", "new", "Guided onboarding", "--problem", "1", "--bet", "2",
-           "--metric", METRIC, "--target", "0.6", "--rule", "ship to all if +5 pts",
-           "--milestone", "2026-06-29: launch", "--as-of", LAUNCH.date().isoformat())
+           "--metric", "insight:onboarding", "--target", "0.6", "--rule",
+           "roll out if onboarding rises 5 points", "--milestone", f"{DAY}: launch",
+           "--as-of", DAY)
     needle("proposal", "respond", "4", "approved", "--by", "Cleo", "--why", "clear evidence")
     locked = needle("proposal", "edit", "4", "--target", "0.9", ok=False)
     assert locked.stderr.count("\n") == 1 and "locked" in locked.stderr
-    assert needle.json("proposal", "show", "4")["fields"]["target"] == 0.6
+    proposal = needle.json("proposal", "show", "4")
+    assert proposal["fields"]["target"] == 0.6
+    assert proposal["fields"]["metric"] == "conversion:signup>onboarding_completed@2d"
+    assert proposal["fields"]["baseline"]["value"] == pytest.approx(TRUTH.launch.rate_before,
+                                                                    abs=0.03)
 
-    # decision logged, visible in the week and in the sprint's top decisions
+    # decision logged; it shows in the week and in the sprint's top decisions
     needle("journal", "log", "Roll guided onboarding out to everyone", "--by", "Cleo",
-           "--on", LAUNCH.date().isoformat(), "--link", "proposal:4", "--link",
-           f"query:{METRIC}", "--alternative", "a 50/50 experiment first")
-    week = needle.json("journal", "--week", "--on", LAUNCH.date().isoformat())
-    assert [d["title"] for d in week] == ["Roll guided onboarding out to everyone"]
-    top = needle("journal", "top", "5", "--sprint", "--on", LAUNCH.date().isoformat())
-    assert "decided by Cleo" in top.stdout and "proposal:4" in top.stdout
+           "--on", DAY, "--link", "proposal:4", "--link", "insight:onboarding",
+           "--alternative", "a 50/50 experiment first", "--importance", "5")
+    assert [d["title"] for d in needle.json("journal", "--week", "--on", DAY)] == [
+        "Roll guided onboarding out to everyone"]
+    top = needle("journal", "top", "5", "--sprint", "--on", DAY).stdout
+    assert "decided by Cleo" in top and "proposal:4, insight:onboarding" in top
 
     # ship post: before/after equal an independent query on weekday-aligned windows
-    needle("ship", "new", "Guided onboarding", "--proposal", "4", "--shipped-on",
-           LAUNCH.date().isoformat(), "--weeks", str(WEEKS), "--what", "a guided onboarding",
+    needle("ship", "new", "Guided onboarding", "--proposal", "4", "--shipped-on", DAY,
+           "--weeks", str(WEEKS), "--what", "a guided onboarding", "-e", review,
            "--learned", "Guidance beats documentation.")
-    result = needle.json("ship", "show", "6")["fields"]["result"]
+    post = needle.json("ship", "show", "6")
+    result = post["fields"]["result"]
     span = timedelta(weeks=WEEKS)
-    n0, c0 = _independent_conversion(ws, LAUNCH - span, LAUNCH)
-    n1, c1 = _independent_conversion(ws, LAUNCH, LAUNCH + span)
+    n0, c0 = _conversion(demo_copy, LAUNCH - span, LAUNCH)
+    n1, c1 = _conversion(demo_copy, LAUNCH, LAUNCH + span)
     assert (result["before"]["n"], result["after"]["n"]) == (n0, n1)
-    assert result["before"]["value"] == pytest.approx(c0 / n0)
-    assert result["after"]["value"] == pytest.approx(c1 / n1)
-    assert result["low"] < RATE_AFTER - RATE_BEFORE < result["high"]
-    assert result["distinguishable"] and "distinguishable from noise" in result["statement"]
+    assert (result["before"]["value"], result["after"]["value"]) == (
+        pytest.approx(c0 / n0), pytest.approx(c1 / n1))
+    planted = TRUTH.launch.rate_after - TRUTH.launch.rate_before
+    assert result["low"] < planted < result["high"] and result["distinguishable"]
+    assert [f["id"] for f in post["feedback"]] == [int(review)]
 
-    # portfolio: every claim re-runs; the bullet's numbers are claims
+    # portfolio: every claim re-runs from its query and appears on the pages
     out = tmp_path / "site"
     built = needle("portfolio", "build", "--out", str(out))
     claims = json.loads((out / "claims.json").read_text())
     pages = " ".join(p.read_text() for p in out.glob("*.html"))
     for claim in claims:
-        row = duckdb.sql(claim["sql"].replace("{events}", _events_sql(ws))).fetchall()[0]
-        assert row[0] == pytest.approx(claim["value"]), claim["id"]
+        value = duckdb.sql(claim["sql"].replace("{events}", _events(demo_copy))).fetchall()[0][0]
+        assert value == pytest.approx(claim["value"]), claim["id"]
         assert claim["display"] in pages, claim["id"]
-    by_id = {c["id"]: c for c in claims}
+    shown = {c["id"]: c["display"] for c in claims}
     low, high = confint_proportions_2indep(c1, n1, c0, n0, method="newcomb", compare="diff")
-    bullet = (f"Identified New users stall in onboarding affecting "
-              f"{by_id['problem-1-reach']['display']} users, shipped a guided onboarding, "
-              f"signup → onboarding_completed conversion within 2 days moved "
-              f"{by_id['ship-6-before']['display']} → {by_id['ship-6-after']['display']} "
+    bullet = (f"Identified New users stall before onboarding affecting "
+              f"{shown['problem-1-reach']} users, shipped a guided onboarding, {LABEL} moved "
+              f"{shown['ship-6-before']} → {shown['ship-6-after']} "
               f"(95% CI {low * 100:+.1f} to {high * 100:+.1f} pts)")
     assert bullet in built.stdout
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1",

@@ -31,7 +31,8 @@ def test_funnel_insight_adds_its_drop_offs_to_reach(ws) -> None:
               AND timestamp < '2026-07-27'::TIMESTAMPTZ GROUP BY 1)
         SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ev p
             WHERE p.distinct_id = s.distinct_id AND p.event = 'project_created'
-            AND p.timestamp >= s.t AND p.timestamp <= s.t + INTERVAL 7 DAY)) FROM s""").fetchall()[0]
+            AND p.timestamp >= s.t AND p.timestamp <= s.t + INTERVAL 7 DAY)) FROM s
+        """).fetchall()[0]
     assert reach.data_users == pytest.approx(entered - finished, abs=entered * 0.01)
     assert reach.total >= reach.data_users and "users in insight:activation" in reach.sources[1]
 
