@@ -25,9 +25,12 @@ def rho(alpha: Any, tuning: Any) -> np.ndarray:
     return np.sqrt((-2 * log_alpha + np.log(-2 * log_alpha + 1)) / np.asarray(tuning, float))
 
 
-def halfwidth(se: Any, n_total: Any, alpha: Any, tuning: Any) -> np.ndarray:
-    """Half-width of the confidence sequence at ``n_total`` units."""
-    r2 = rho(alpha, tuning) ** 2
+def halfwidth(se: Any, n_total: Any, alpha: Any, tuning: Any,
+              design_alpha: Any = None) -> np.ndarray:
+    """Half-width of the confidence sequence at ``n_total`` units. ``design_alpha`` (default:
+    ``alpha``) fixes the mixture; keep it at the nominal level when drawing a sequence at a
+    corrected level, so the sequence excludes 0 exactly when the p-value is below that level."""
+    r2 = rho(alpha if design_alpha is None else design_alpha, tuning) ** 2
     n = np.asarray(n_total, dtype=float)
     s2 = np.asarray(se, dtype=float) ** 2 * n
     return np.sqrt(s2 * 2 * (n * r2 + 1) / (n**2 * r2) * np.log(np.sqrt(n * r2 + 1) / alpha))
@@ -43,8 +46,10 @@ def sequential_p_value(estimate: Any, se: Any, n_total: Any, alpha: Any,
     return np.minimum(1.0, np.sqrt(n * r2 + 1) * np.exp(-z2 * n * r2 / (2 * (n * r2 + 1))))
 
 
-def confidence_sequence(c: Contrast, alpha: Any = 0.05, tuning: Any = 5000) -> TestResult:
-    """Two-sided always-valid interval and p-value for a contrast."""
-    half = halfwidth(c.se, c.n_total, alpha, tuning)
-    p = sequential_p_value(c.estimate, c.se, c.n_total, alpha, tuning)
+def confidence_sequence(c: Contrast, alpha: Any = 0.05, tuning: Any = 5000,
+                        design_alpha: Any = None) -> TestResult:
+    """Two-sided always-valid interval and p-value for a contrast (see :func:`halfwidth`)."""
+    design = alpha if design_alpha is None else design_alpha
+    half = halfwidth(c.se, c.n_total, alpha, tuning, design)
+    p = sequential_p_value(c.estimate, c.se, c.n_total, design, tuning)
     return _mask(c, c.estimate, c.estimate - half, c.estimate + half, p)

@@ -1,0 +1,170 @@
+"""``needle experiment``: define experiments, analyse them from events or from a table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from needle.cli.context import open_workspace
+from needle.cli.output import JsonFlag, console, print_json, print_table
+from needle.errors import UserError
+from needle.experiments import (
+    Analysis,
+    AnalysisOptions,
+    ExperimentSpec,
+    TableSpec,
+    analyze_experiment,
+    analyze_table,
+    create_experiment,
+    get_experiment,
+    list_experiments,
+    parse_metric,
+)
+from needle.experiments.table import parse_columns
+
+app = typer.Typer(help="A/B experiments: define, analyse, decide.", no_args_is_help=True)
+
+Alpha = Annotated[float, typer.Option(help="Significance level (family-wise with holm).")]
+Correction = Annotated[str, typer.Option(help="Multiple-comparison rule: holm, bh or none.")]
+Sequential = Annotated[float | None, typer.Option(
+    "--sequential", help="Always-valid inference, tightest at this many units in total.")]
+Mde = Annotated[float, typer.Option(help="Relative lift the power figures are for.")]
+
+
+def _pairs(values: list[str], option: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep:
+            raise UserError(f"{option} {value!r}: write it as KEY=VALUE")
+        out.append((key.strip(), rest.strip()))
+    return tuple(out)
+
+
+@app.command()
+def create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Experiment name.")],
+    exposure_event: Annotated[str, typer.Option(help="Event that marks exposure.")],
+    variant_prop: Annotated[str, typer.Option(help="Property of that event naming the variant.")],
+    metric: Annotated[list[str], typer.Option(
+        help="[NAME=]conversion:EVENT:DAYS | count:EVENT[:DAYS] | sum:EVENT:PROP[:DAYS] | "
+             "retention:EVENT:DAY; repeatable, the first is primary.")],
+    hypothesis: Annotated[str, typer.Option(help="What you expect and why.")],
+    decision_rule: Annotated[str, typer.Option(help="What result makes you ship or stop.")],
+    control: Annotated[str | None, typer.Option(help="Control variant.")] = None,
+    exposure_filter: Annotated[list[str] | None, typer.Option(
+        "--filter", help="KEY=VALUE the exposure event must carry (repeatable).")] = None,
+    alpha: Alpha = 0.05,
+    correction: Correction = "holm",
+    sequential: Sequential = None,
+    mde: Mde = 0.05,
+    replace: Annotated[bool, typer.Option(help="Redefine (only before results were read).")]
+    = False,
+) -> None:
+    """Define an experiment; its hypothesis and decision rule lock when results are first read."""
+    spec = ExperimentSpec(
+        name=name, exposure_event=exposure_event, variant_property=variant_prop,
+        metrics=tuple(parse_metric(m) for m in metric), hypothesis=hypothesis,
+        decision_rule=decision_rule, control=control,
+        exposure_filters=_pairs(exposure_filter or [], "--filter"), alpha=alpha,
+        correction=correction, sequential_tuning=sequential, mde=mde)  # type: ignore[arg-type]
+    create_experiment(open_workspace(ctx), spec, replace=replace)
+    typer.echo(f"Created experiment {name!r}")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
+    """Every experiment with its exposure and whether results were read."""
+    rows = [e.to_json() for e in list_experiments(open_workspace(ctx))]
+    if json_:
+        print_json(rows)
+        return
+    print_table(["name", "exposure", "metrics", "locked"],
+                [[r["name"], r["exposure_event"], len(r["metrics"]), r["locked_at"] or "no"]
+                 for r in rows])
+
+
+@app.command()
+def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
+    """The definition: exposure, metrics, hypothesis and decision rule."""
+    data = get_experiment(open_workspace(ctx), name).to_json()
+    if json_:
+        print_json(data)
+        return
+    print_table(["field", "value"], [[k, v] for k, v in data.items() if k != "metrics"])
+    print_table(["metric", "kind", "event", "days", "property"],
+                [[m["name"], m["kind"], m["event"], m["days"], m["property_name"]]
+                 for m in data["metrics"]])
+
+
+@app.command()
+def analyze(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
+    """Analyse from the workspace's events; the first read locks the definition."""
+    experiment, result = analyze_experiment(open_workspace(ctx), name)
+    if json_:
+        print_json({"experiment": experiment.to_json(), **result.to_json()})
+        return
+    console.print(f"[bold]{name}[/bold]: {experiment.hypothesis}")
+    console.print(f"Decision rule: {experiment.decision_rule}")
+    _print_analysis(result)
+
+
+@app.command("analyze-table")
+def analyze_table_(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet, one row per unit.")],
+    variant: Annotated[str, typer.Option(help="Column naming each unit's variant.")],
+    metric: Annotated[list[str], typer.Option(help="Metric column (repeatable).")],
+    unit: Annotated[str | None, typer.Option(help="Unit id column (checked for duplicates).")]
+    = None,
+    control: Annotated[str | None, typer.Option(help="Control variant.")] = None,
+    covariate: Annotated[list[str] | None, typer.Option(
+        help="Pre-period covariate column for regression adjustment (repeatable).")] = None,
+    alpha: Alpha = 0.05,
+    correction: Correction = "holm",
+    sequential: Sequential = None,
+    mde: Mde = 0.05,
+    json_: JsonFlag = False,
+) -> None:
+    """Analyse a per-unit table directly (no workspace needed)."""
+    spec = TableSpec(variant, parse_columns(metric), unit, control,
+                     parse_columns(covariate or []))
+    if correction not in ("none", "holm", "bh"):
+        raise UserError("--correction must be holm, bh or none")
+    options = AnalysisOptions(alpha=alpha, correction=correction,  # type: ignore[arg-type]
+                              sequential_tuning=sequential, mde=mde)
+    result = analyze_table(file, spec, options)
+    if json_:
+        print_json(result.to_json())
+        return
+    _print_analysis(result)
+
+
+def _fmt(x: Any, pct: bool = False) -> str:
+    if x is None:
+        return "-"
+    return f"{x * 100:+.2f}%" if pct else f"{x:.4g}"
+
+
+def _print_analysis(result: Analysis) -> None:
+    data = result.to_json()
+    if data["srm"]["warning"]:
+        console.print(f"[bold red]{data['srm']['warning']}[/bold red]")
+    excluded = data["excluded"]
+    if any(v for k, v in excluded.items() if k != "examples"):
+        console.print(f"[yellow]Excluded: {excluded}[/yellow]")
+    for m in result.metrics:
+        print_table(["variant", "units", "mean", "chance best"],
+                    [[v.name, v.units, _fmt(v.mean), _fmt(v.chance_to_be_best)]
+                     for v in m.variants], title=f"{m.metric} ({m.kind})")
+        print_table(["variant", "effect", "interval", "lift", "lift interval", "p", "win",
+                     "significant"],
+                    [[c.variant, _fmt(c.absolute_effect),
+                      f"[{_fmt(c.absolute_ci[0])}, {_fmt(c.absolute_ci[1])}]",
+                      _fmt(c.relative_effect, True),
+                      f"[{_fmt(c.relative_ci[0], True)}, {_fmt(c.relative_ci[1], True)}] "
+                      f"{c.relative_ci_method or ''}", _fmt(c.p_value), _fmt(c.chance_to_win),
+                      "yes" if c.significant else "no"] for c in m.comparisons])
+    console.print(result.verdict)

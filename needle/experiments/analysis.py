@@ -1,0 +1,238 @@
+"""Analyse an experiment from per-variant sufficient statistics: every metric against the
+control, frequentist and Bayesian, with one multiple-comparison rule that decides "significant"
+everywhere and draws every interval at the same corrected level.
+
+All metrics of one kind are analysed in one vectorised pass (arrays of metrics x treatments).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats as sps
+
+from needle.errors import UserError
+from needle.experiments.results import Analysis, Comparison, MetricResult, VariantSummary
+from needle.experiments.sums import ExperimentSums, MetricSums
+from needle.experiments.verdicts import comparison_verdict, overall_verdict
+from needle.stats import (
+    Proportion,
+    SampleMean,
+    adjust_p_values,
+    adjusted_pair,
+    beta_binomial,
+    check_srm,
+    confidence_sequence,
+    contrast,
+    corrected_alpha,
+    fieller,
+    gaussian_best,
+    gaussian_effect,
+    sample_needed,
+    welch,
+)
+from needle.stats.corrections import Correction
+from needle.stats.frequentist import Contrast, TestResult
+from needle.stats.sequential import halfwidth
+
+# Above this g = t^2 var(control mean) / control mean^2 the delta-method interval of a relative
+# effect is unreliable (it ignores the skew of 1 / control mean) and Fieller's is used.
+DELTA_G_LIMIT = 0.05
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    alpha: float = 0.05
+    correction: Correction = "holm"
+    sequential_tuning: float | None = None
+    mde: float = 0.05
+    target_power: float = 0.8
+    units_per_day: float | None = None
+    weights: tuple[float, ...] | None = None
+    lower_is_better: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Metrics of one kind, stacked: arrays (metrics, variants) or (metrics, treatments)."""
+
+    metrics: tuple[MetricSums, ...]
+    absolute: Contrast
+    relative: Contrast
+    p_value: np.ndarray
+
+
+def analyze(sums: ExperimentSums, options: AnalysisOptions = AnalysisOptions()) -> Analysis:
+    """The full analysis: SRM, per-metric comparisons, corrections, Bayesian chances, power."""
+    if len(sums.variants) < 2:
+        raise UserError(f"an experiment needs at least 2 variants, found {list(sums.variants)}")
+    srm = check_srm(sums.units.astype(int).tolist(), options.weights)
+    blocks = [_block(group, options) for group in _groups(sums.metrics)]
+    flat = np.concatenate([b.p_value.ravel() for b in blocks]) if blocks else np.array([])
+    adjusted = adjust_p_values(flat, options.correction)
+    results: list[MetricResult] = []
+    start = 0
+    for block in blocks:
+        size = block.p_value.size
+        p_adj = adjusted[start:start + size].reshape(block.p_value.shape)
+        start += size
+        results += _finish(block, p_adj, sums, options)
+    order = {m.name: i for i, m in enumerate(sums.metrics)}
+    results.sort(key=lambda r: order[r.metric])
+    return Analysis(
+        variants=sums.variants, units=[int(u) for u in sums.units], srm=srm,
+        alpha=options.alpha, correction=options.correction,
+        sequential_tuning=options.sequential_tuning, covariates=sums.covariates,
+        metrics=results, verdict=overall_verdict(srm, results),
+    )
+
+
+def _groups(metrics: tuple[MetricSums, ...]) -> list[tuple[MetricSums, ...]]:
+    kinds = dict.fromkeys(m.kind for m in metrics)
+    return [tuple(m for m in metrics if m.kind == kind) for kind in kinds]
+
+
+def _stack(metrics: tuple[MetricSums, ...], name: str) -> np.ndarray:
+    return np.stack([getattr(m, name) for m in metrics]).astype(float)
+
+
+def _arms(metrics: tuple[MetricSums, ...]) -> tuple[Any, Any]:
+    """Control (metrics, 1) and treatments (metrics, k-1) as needle.stats statistics."""
+    n, s, ss = (_stack(metrics, f) for f in ("n", "sum", "sum_squares"))
+    if metrics[0].pre_sum is not None:
+        x, xx, xy = (_stack(metrics, f) for f in ("pre_sum", "pre_cross", "post_pre"))
+        return adjusted_pair(SampleMean(n[:, :1], s[:, :1], ss[:, :1]), x[:, :1], xx[:, :1],
+                             xy[:, :1], SampleMean(n[:, 1:], s[:, 1:], ss[:, 1:]), x[:, 1:],
+                             xx[:, 1:], xy[:, 1:])
+    if metrics[0].kind == "proportion":
+        return Proportion(n[:, :1], s[:, :1]), Proportion(n[:, 1:], s[:, 1:])
+    return SampleMean(n[:, :1], s[:, :1], ss[:, :1]), SampleMean(n[:, 1:], s[:, 1:], ss[:, 1:])
+
+
+def _block(metrics: tuple[MetricSums, ...], options: AnalysisOptions) -> _Block:
+    control, treatment = _arms(metrics)
+    absolute = contrast(control, treatment)
+    relative = contrast(control, treatment, relative=True)
+    if options.sequential_tuning is None:
+        p = welch(absolute, options.alpha).p_value
+    else:
+        p = confidence_sequence(absolute, options.alpha, options.sequential_tuning).p_value
+    return _Block(metrics, absolute, relative, p)
+
+
+def _interval(c: Contrast, level: np.ndarray, options: AnalysisOptions) -> TestResult:
+    if options.sequential_tuning is None:
+        return welch(c, level)
+    return confidence_sequence(c, level, options.sequential_tuning, options.alpha)
+
+
+def _relative_ci(block: _Block, level: np.ndarray, significant: np.ndarray,
+                 options: AnalysisOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Delta-method interval where it is reliable and agrees with the decision; Fieller's
+    (which always agrees with the absolute test) otherwise."""
+    delta = _interval(block.relative, level, options)
+    crit = None
+    if options.sequential_tuning is not None:
+        a = block.absolute
+        with np.errstate(divide="ignore", invalid="ignore"):
+            crit = halfwidth(a.se, a.n_total, level, options.sequential_tuning,
+                             options.alpha) / a.se
+    lo, hi, g = fieller(block.relative, level, crit=crit)
+    excludes = (delta.ci_lower > 0) | (delta.ci_upper < 0)
+    use_fieller = (g >= DELTA_G_LIMIT) | (excludes != significant)
+    method = np.where(use_fieller, "fieller", "delta")
+    return (np.where(use_fieller, lo, delta.ci_lower), np.where(use_fieller, hi, delta.ci_upper),
+            method)
+
+
+def _bayes(block: _Block, options: AnalysisOptions) -> dict[str, np.ndarray]:
+    metrics = block.metrics
+    inverse = np.array([m.name in options.lower_is_better for m in metrics])[:, None]
+    n, s = _stack(metrics, "n"), _stack(metrics, "sum")
+    if metrics[0].kind == "proportion":
+        up, down = beta_binomial(n, s, options.alpha), beta_binomial(n, s, options.alpha,
+                                                                     inverse=True)
+
+        def pick(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+            return np.asarray(np.where(inverse, y, x))
+
+        return {"win": pick(up.chance_to_beat_control, down.chance_to_beat_control)[:, 1:],
+                "best": np.where(inverse, down.chance_to_be_best, up.chance_to_be_best),
+                "risk_ship": np.maximum(pick(up.risk_treatment, down.risk_treatment), 0)[:, 1:],
+                "risk_keep": np.maximum(pick(up.risk_control, down.risk_control), 0)[:, 1:]}
+    post = gaussian_effect(block.absolute)
+    win = np.where(inverse, 1 - post.chance_to_win, post.chance_to_win)
+    ss = _stack(metrics, "sum_squares")
+    arm = SampleMean(n, s, ss)
+    se = np.sqrt(arm.variance / n)
+    best = np.where(inverse, gaussian_best(arm.mean, se, inverse=True),
+                    gaussian_best(arm.mean, se))
+    return {"win": win, "best": best,
+            "risk_ship": np.where(inverse, post.risk_control, post.risk_treatment),
+            "risk_keep": np.where(inverse, post.risk_treatment, post.risk_control)}
+
+
+def _finish(block: _Block, p_adj: np.ndarray, sums: ExperimentSums,
+            options: AnalysisOptions) -> list[MetricResult]:
+    level = corrected_alpha(options.alpha, block.p_value, p_adj)
+    significant = p_adj <= options.alpha
+    absolute = _interval(block.absolute, level, options)
+    rel_lo, rel_hi, method = _relative_ci(block, level, significant, options)
+    bayes = _bayes(block, options)
+    rel = block.relative
+    need = sample_needed(rel.se**2, rel.n_total, options.mde, level, options.target_power,
+                         options.sequential_tuning, options.units_per_day)
+    z_power = sps.norm.ppf(options.target_power)
+    mde_now = (absolute.ci_upper - absolute.estimate) / np.abs(rel.denominator) + z_power * (
+        block.absolute.se / np.abs(rel.denominator))
+    columns = {
+        "absolute_effect": absolute.estimate, "absolute_lo": absolute.ci_lower,
+        "absolute_hi": absolute.ci_upper, "relative_effect": np.where(
+            rel.reason == None, rel.estimate, np.nan),  # noqa: E711
+        "relative_lo": rel_lo, "relative_hi": rel_hi, "p_value": p_adj,
+        "p_unadjusted": block.p_value, "level": level, "power": need.power_now,
+        "mde": mde_now, "extra_units": need.additional_units,
+        "days": need.days_needed if need.days_needed is not None else np.full_like(level, np.nan),
+        "win": bayes["win"], "risk_ship": bayes["risk_ship"], "risk_keep": bayes["risk_keep"],
+    }
+    out = []
+    for i, metric in enumerate(block.metrics):
+        comparisons = []
+        for j, variant in enumerate(sums.variants[1:]):
+            values = {k: _num(v[i, j]) for k, v in columns.items()}
+            reason = block.absolute.reason[i, j]
+            comparisons.append(_comparison(metric.name, variant, sums.variants[0], values,
+                                           bool(significant[i, j]), str(method[i, j]), reason,
+                                           options))
+        variants = [VariantSummary(name, int(metric.n[k]), _num(metric.sum[k] / metric.n[k]
+                                                               if metric.n[k] else np.nan),
+                                   _num(bayes["best"][i, k]))
+                    for k, name in enumerate(sums.variants)]
+        out.append(MetricResult(metric.name, metric.kind, variants, comparisons))
+    return out
+
+
+def _comparison(metric: str, variant: str, control: str, v: dict[str, Any], significant: bool,
+                method: str, reason: str | None, options: AnalysisOptions) -> Comparison:
+    if reason is not None:
+        significant = False
+    result = Comparison(
+        variant=variant, control=control, absolute_effect=v["absolute_effect"],
+        absolute_ci=(v["absolute_lo"], v["absolute_hi"]), relative_effect=v["relative_effect"],
+        relative_ci=(v["relative_lo"], v["relative_hi"]),
+        relative_ci_method=method if v["relative_lo"] is not None else None,
+        p_value=v["p_value"], p_value_unadjusted=v["p_unadjusted"],
+        ci_level=None if v["level"] is None else 1 - v["level"], significant=significant,
+        chance_to_win=v["win"], risk_if_shipped=v["risk_ship"], risk_if_kept=v["risk_keep"],
+        power=v["power"], mde=v["mde"], additional_units_needed=v["extra_units"],
+        days_needed=v["days"], not_computable=reason, verdict="",
+    )
+    return result.with_verdict(comparison_verdict(metric, result, options.mde,
+                                                  options.target_power))
+
+
+def _num(x: Any) -> float | None:
+    value = float(x)
+    return None if np.isnan(value) or np.isinf(value) else value

@@ -1,0 +1,102 @@
+"""Create, list and read experiments; the hypothesis and decision rule lock at the first read
+of results, so they cannot be bent to fit what the data showed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from needle.errors import UserError
+from needle.experiments.metrics import MetricDef
+from needle.experiments.models import Experiment
+from needle.stats.corrections import Correction
+
+CORRECTIONS = ("none", "holm", "bh")
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    name: str
+    exposure_event: str
+    variant_property: str
+    metrics: tuple[MetricDef, ...]
+    hypothesis: str
+    decision_rule: str
+    control: str | None = None
+    exposure_filters: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    alpha: float = 0.05
+    correction: Correction = "holm"
+    sequential_tuning: float | None = None
+    mde: float = 0.05
+
+
+def validate(spec: ExperimentSpec) -> None:
+    """Refuse a definition that could not be analysed, before anything is stored."""
+    if not spec.name.strip():
+        raise UserError("an experiment needs a name")
+    if not spec.metrics:
+        raise UserError(f"experiment {spec.name!r}: give at least one --metric")
+    names = [m.name for m in spec.metrics]
+    if len(set(names)) != len(names):
+        raise UserError(f"experiment {spec.name!r}: metric names must be unique: {names}")
+    if not spec.hypothesis.strip() or not spec.decision_rule.strip():
+        raise UserError(f"experiment {spec.name!r}: write the hypothesis and the decision rule "
+                        "now (--hypothesis, --decision-rule), before any result is read")
+    if not 0 < spec.alpha < 1:
+        raise UserError(f"experiment {spec.name!r}: alpha must be between 0 and 1")
+    if spec.correction not in CORRECTIONS:
+        raise UserError(f"correction must be one of {', '.join(CORRECTIONS)}")
+
+
+def create_experiment(workspace: Any, spec: ExperimentSpec, replace: bool = False
+                      ) -> Experiment:
+    """Store ``spec``; replacing is allowed only until results were first read."""
+    validate(spec)
+    with workspace.store.session() as session:
+        row = session.scalar(select(Experiment).where(Experiment.name == spec.name))
+        if row is not None and not replace:
+            raise UserError(f"experiment {spec.name!r} exists; pass --replace to redefine it")
+        if row is not None and row.locked_at is not None:
+            raise UserError(
+                f"experiment {spec.name!r} was locked when its results were first read "
+                f"({row.locked_at:%Y-%m-%d %H:%M} UTC): its hypothesis, metrics and decision rule "
+                "can no longer change; create a new experiment instead")
+        row = row or Experiment(name=spec.name)
+        _fill(row, spec, workspace.author)
+        session.add(row)
+        return row
+
+
+def _fill(row: Experiment, spec: ExperimentSpec, author: str) -> None:
+    row.exposure_event, row.variant_property = spec.exposure_event, spec.variant_property
+    row.exposure_filters = [list(f) for f in spec.exposure_filters]
+    row.control, row.metrics = spec.control, [m.to_json() for m in spec.metrics]
+    row.hypothesis, row.decision_rule = spec.hypothesis.strip(), spec.decision_rule.strip()
+    row.alpha, row.correction = spec.alpha, spec.correction
+    row.sequential_tuning, row.mde = spec.sequential_tuning, spec.mde
+    row.author, row.created_at, row.locked_at = author, datetime.now(UTC), None
+
+
+def get_experiment(workspace: Any, name: str) -> Experiment:
+    with workspace.store.session() as session:
+        row = session.scalar(select(Experiment).where(Experiment.name == name))
+        if row is None:
+            raise UserError(f"no experiment named {name!r}; `needle experiment list` shows them")
+        return row
+
+
+def list_experiments(workspace: Any) -> Sequence[Experiment]:
+    with workspace.store.session() as session:
+        return session.scalars(select(Experiment).order_by(Experiment.created_at)).all()
+
+
+def lock(workspace: Any, name: str) -> None:
+    """Record the first read of results (idempotent)."""
+    with workspace.store.session() as session:
+        row = session.scalar(select(Experiment).where(Experiment.name == name))
+        if row is not None and row.locked_at is None:
+            row.locked_at = datetime.now(UTC)

@@ -1,0 +1,117 @@
+"""Read a per-unit table (CSV or Parquet) for analysis, refusing to analyse what it cannot trust.
+
+Rows whose unit appears more than once (twice in one variant, or in two variants) are excluded
+and reported; a value that is not a number stops the read with the file, line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from needle.errors import InputError, UserError
+from needle.experiments.analysis import AnalysisOptions, analyze
+from needle.experiments.results import Analysis
+from needle.experiments.sums import ExperimentSums, from_units
+
+_BOOLEAN = {"true": "1", "false": "0"}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    variant: str
+    metrics: tuple[str, ...]
+    unit: str | None = None
+    control: str | None = None
+    covariates: tuple[str, ...] = ()
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """The file as strings (CSV) or typed columns (Parquet)."""
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _numeric(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
+    raw = frame[column]
+    if raw.dtype == bool:
+        return raw.to_numpy(dtype=float)
+    text = raw.astype(str).str.strip()
+    lowered = text.str.lower()
+    for word, number in _BOOLEAN.items():
+        text = text.mask(lowered == word, number)
+    values = pd.to_numeric(text, errors="coerce")
+    bad = np.flatnonzero(values.isna().to_numpy())
+    if len(bad):
+        row = int(bad[0])
+        raise InputError(str(path), f"line {row + 2}", f"column {column!r}: "
+                         f"{raw.iloc[row]!r} is not a number")
+    return values.to_numpy(dtype=float)
+
+
+def _check_columns(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
+    wanted = [spec.variant, *spec.metrics, *spec.covariates, *([spec.unit] if spec.unit else [])]
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise UserError(f"{path}: no column {missing[0]!r}; columns are "
+                        f"{', '.join(map(str, frame.columns))}")
+
+
+def _exclusions(frame: pd.DataFrame, spec: TableSpec) -> tuple[np.ndarray, dict[str, Any]]:
+    """Rows to keep, and what was excluded: units seen twice in a variant or in two variants."""
+    if spec.unit is None:
+        return np.ones(len(frame), dtype=bool), {}
+    unit, variant = frame[spec.unit].astype(str), frame[spec.variant].astype(str)
+    variants_per_unit = variant.groupby(unit).transform("nunique")
+    repeated = unit.duplicated(keep=False)
+    several = (variants_per_unit > 1).to_numpy()
+    duplicate = repeated.to_numpy() & ~several
+    report = {
+        "units_in_several_variants": int(unit[several].nunique()),
+        "duplicate_units": int(unit[duplicate].nunique()),
+        "rows_excluded": int((several | duplicate).sum()),
+        "examples": sorted(unit[several | duplicate].unique().tolist())[:5],
+    }
+    return ~(several | duplicate), report
+
+
+def _variant_order(labels: np.ndarray, control: str | None, path: Path) -> list[str]:
+    names = sorted(set(labels.tolist()))
+    if control is None:
+        control = "control" if "control" in names else names[0]
+    if control not in names:
+        raise UserError(f"{path}: control {control!r} is not a variant; variants are "
+                        f"{', '.join(names)}")
+    return [control, *[n for n in names if n != control]]
+
+
+def table_sums(path: Path, spec: TableSpec) -> tuple[ExperimentSums, dict[str, Any]]:
+    """Sufficient statistics of the table's metrics per variant, and the exclusion report."""
+    frame = read_table(path)
+    _check_columns(frame, spec, path)
+    keep, report = _exclusions(frame, spec)
+    labels = frame[spec.variant].astype(str).to_numpy()
+    metrics = {c: _numeric(frame, c, path)[keep] for c in spec.metrics}
+    covariates = {c: _numeric(frame, c, path)[keep] for c in spec.covariates}
+    order = _variant_order(labels[keep], spec.control, path)
+    return from_units(labels[keep], order, metrics, covariates), report
+
+
+def parse_columns(values: Sequence[str]) -> tuple[str, ...]:
+    """Accept repeated options and comma-separated lists alike."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def analyze_table(path: Path, spec: TableSpec, options: AnalysisOptions | None = None
+                  ) -> Analysis:
+    """Read, check and analyse a per-unit table; excluded units are reported in the result."""
+    sums, report = table_sums(path, spec)
+    return replace(analyze(sums, options or AnalysisOptions()), excluded=report)

@@ -1,0 +1,54 @@
+"""Plain-language verdicts: what a product engineer may say about each result."""
+
+from __future__ import annotations
+
+from needle.experiments.results import Comparison, MetricResult
+from needle.stats import SrmResult
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x * 100:+.2f}%"
+
+
+def _ci(lo: float | None, hi: float | None, pct: bool) -> str:
+    def fmt(x: float | None) -> str:
+        if x is None:
+            return "unbounded"
+        return _pct(x) if pct else f"{x:+.4g}"
+    return f"[{fmt(lo)}, {fmt(hi)}]"
+
+
+def comparison_verdict(metric: str, c: Comparison, mde: float, target_power: float) -> str:
+    """One sentence: significant change, a credible null, or an inconclusive result."""
+    who = f"{c.variant} vs {c.control} on {metric}"
+    if c.not_computable:
+        return f"{who}: not computable ({c.not_computable})."
+    level = f"{(c.ci_level or 0) * 100:.1f}%"
+    effect = (f"{_pct(c.relative_effect)} relative, {level} interval "
+              f"{_ci(*c.relative_ci, pct=True)}" if c.relative_effect is not None else
+              f"{c.absolute_effect:+.4g}, {level} interval {_ci(*c.absolute_ci, pct=False)}")
+    if c.significant:
+        direction = "raises" if (c.absolute_effect or 0) > 0 else "lowers"
+        return f"{who}: {c.variant} {direction} {metric} ({effect}); significant."
+    if c.power is not None and c.power >= target_power:
+        return (f"{who}: no significant change ({effect}); the test had {c.power:.0%} power "
+                f"for a {mde:.0%} lift, so an effect that large is unlikely.")
+    more = ""
+    if c.days_needed is not None:
+        more = f"; about {c.days_needed:.0f} more days at current traffic for {target_power:.0%}"
+        more += f" power at a {mde:.0%} lift"
+    elif c.additional_units_needed:
+        more = f"; about {c.additional_units_needed:,.0f} more units needed for {target_power:.0%}"
+        more += f" power at a {mde:.0%} lift"
+    return (f"{who}: inconclusive ({effect}); this sample only detects lifts of about "
+            f"{_pct(c.mde)}{more}.")
+
+
+def overall_verdict(srm: SrmResult, metrics: list[MetricResult]) -> str:
+    """The primary (first) metric decides; a sample ratio mismatch overrides everything."""
+    if not metrics:
+        return "No metrics to analyse."
+    lines = [c.verdict for c in metrics[0].comparisons]
+    if srm.ok is False:
+        lines.insert(0, f"DO NOT TRUST THESE RESULTS: {srm.warning}.")
+    return " ".join(lines)
