@@ -21,7 +21,6 @@ from needle.workspace import Workspace
 # (module under needle.cli, command group name); each module defines ``app``.
 GROUPS: tuple[tuple[str, str], ...] = (
     ("events", "events"),
-    ("evidence", "evidence"),
     ("query", "query"),
     ("insight", "insight"),
     ("problem", "problem"),
@@ -34,7 +33,6 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("portfolio", "portfolio"),
     ("plan", "plan"),
     ("experiment", "experiment"),
-    ("themes", "themes"),
 )
 # (module under needle.cli, function name) of top-level commands.
 COMMANDS: tuple[tuple[str, str], ...] = (
