@@ -15,7 +15,7 @@ from needle.demo import catalog
 from needle.demo.truth import WEEKDAY_FACTOR, DemoTruth
 from needle.demo.users import DAY, Population, local_times
 
-EXTRA_SESSIONS = 0.3  # Poisson mean of sessions beyond the first on an active day
+EXTRA_SESSIONS = 0.15  # Poisson mean of sessions beyond the first on an active day
 MEAN_GAP_SECONDS = 40.0
 MAX_SESSION_EVENTS = 60
 REPEAT_EXPOSURE = 0.5  # chance a session of an exposed user evaluates the flag again

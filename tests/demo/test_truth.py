@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from posthog.feature_flags import get_matching_variant
 from scipy import stats
 
 from needle.demo import DemoInfo
@@ -163,3 +164,14 @@ def test_evidence_is_realistic_and_does_not_give_its_theme_away(con, demo_worksp
         stored = " ".join(str(row) for row in rows)
     for theme in THEMES:
         assert theme.name not in stored and theme.label not in stored
+
+
+def test_variants_follow_posthogs_own_bucketing(con, demo: DemoInfo) -> None:
+    e = demo.truth.experiment
+    flag = {"key": e.flag, "filters": {"multivariate": {"variants": [
+        {"key": e.control, "rollout_percentage": 50}, {"key": e.test, "rollout_percentage": 50}]}}}
+    rows = con.sql(f"""
+        SELECT DISTINCT distinct_id, properties->>'$."{e.variant_property}"' FROM events
+        WHERE event = '{e.exposure_event}'""").fetchall()
+    assert len({user for user, _ in rows}) == len(rows) > 1000  # one variant per user
+    assert all(get_matching_variant(flag, user) == variant for user, variant in rows)
