@@ -2,16 +2,12 @@
 
 ``evidence:12``, ``insight:activation-funnel``, ``experiment:onboarding-checklist``, ``theme:4``,
 ``query:conversion:signup>project_created@7d`` (or a JSON query), and other artifacts
-(``problem:3``). References to data other packages own are checked and described through their
-public functions when those are installed.
+(``problem:3``). A link is refused when what it names does not exist.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +18,7 @@ from needle.artifacts.metrics import parse_query
 from needle.artifacts.models import Artifact
 from needle.errors import UserError
 from needle.evidence.models import Evidence
+from needle.experiments.models import Experiment
 
 DATA_KINDS = ("evidence", "insight", "experiment", "theme", "query")
 LINK_KINDS = DATA_KINDS + tuple(KINDS)
@@ -65,6 +62,10 @@ def check_link(session: Session, link: Link) -> None:
         parse_query(link.reference)
     elif link.kind == "insight":
         insights.get(session, link.reference)
+    elif link.kind == "experiment" and session.scalar(
+            select(Experiment.id).where(Experiment.name == link.reference)) is None:
+        raise UserError(f"unknown experiment {link.reference!r}; `needle experiment list` "
+                        "shows them")
 
 
 def evidence_for(session: Session, links: list[Link]) -> list[Evidence]:
@@ -73,11 +74,3 @@ def evidence_for(session: Session, links: list[Link]) -> list[Evidence]:
         return []
     return list(session.scalars(select(Evidence).where(Evidence.id.in_(ids)).order_by(
         Evidence.id)))
-
-
-def optional_api(module: str, name: str) -> Callable[..., Any] | None:
-    """A public function of another Needle package, or None where that package has none."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None

@@ -1,19 +1,16 @@
-"""Answers from other Needle packages, through their public functions, when they exist."""
+"""Answers from other Needle packages that an artifact records as it is written."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from needle.artifacts.links import optional_api
+from needle.experiments import analyze_experiment
 from needle.workspace import Workspace
 
 
 def experiment_result(workspace: Workspace, name: str) -> dict[str, Any]:
-    """The experiment's headline result, or a note that it cannot be read here."""
-    analyse = optional_api("needle.experiments", "analyse_experiment")
-    if analyse is None:
-        return {"name": name, "summary": "result not available in this workspace"}
-    result = analyse(workspace, name)
-    summary = result.summary() if hasattr(result, "summary") else str(result)
-    data = result.to_json() if hasattr(result, "to_json") else {}
-    return {"name": name, "summary": summary, "result": data}
+    """The experiment's verdict and its full analysis, as the ship post will keep them.
+
+    Reading the result locks the experiment's hypothesis and decision rule, as any read does."""
+    _, analysis = analyze_experiment(workspace, name)
+    return {"name": name, "summary": analysis.verdict, "result": analysis.to_json()}

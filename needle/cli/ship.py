@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -10,6 +10,7 @@ from needle.artifacts import ships
 from needle.artifacts.links import Link
 from needle.artifacts.resolve import experiment_result
 from needle.cli.artifact_common import Id, add_common, edit, opened
+from needle.cli.context import open_workspace
 
 app = typer.Typer(help="Ship posts: what shipped and what the data says happened.",
                   no_args_is_help=True)
@@ -33,13 +34,21 @@ def new(ctx: typer.Context, title: str,
     fields = {"proposal": proposal, "shipped_on": shipped_on, "what": what, "weeks": weeks,
               "experiment": experiment, "hypothesis": hypothesis, "learned": learned,
               "next_steps": next_steps}
+    found = _experiment(ctx, experiment) if experiment else None
     with opened(ctx) as (workspace, session, files):
-        found = experiment_result(workspace, experiment) if experiment else None
         links = [Link("evidence", str(i)) for i in evidence or []]
         links += [Link("experiment", experiment)] if experiment else []
         post = ships.create(session, files, title, workspace.author, fields, links, found)
         result = post.fields["result"]
     typer.echo(f"ship post {post.id} published ({result['outcome']}): {result['statement']}")
+
+
+def _experiment(ctx: typer.Context, name: str) -> dict[str, Any]:
+    workspace = open_workspace(ctx)
+    try:
+        return experiment_result(workspace, name)
+    finally:
+        workspace.close()
 
 
 @app.command("edit")

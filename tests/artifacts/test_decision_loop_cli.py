@@ -135,12 +135,23 @@ def test_decision_loop_end_to_end(demo_copy: Workspace, tmp_path) -> None:
     top = needle("journal", "top", "5", "--sprint", "--on", DAY).stdout
     assert "decided by Cleo" in top and "proposal:4, insight:onboarding" in top
 
-    # ship post: before/after equal an independent query on weekday-aligned windows
+    # ship post: before/after equal an independent query on weekday-aligned windows, and the
+    # A/B test that ran after launch is reported with it
+    flag = TRUTH.experiment
+    needle("experiment", "create", flag.flag, "--exposure-event", flag.exposure_event,
+           "--variant-prop", flag.variant_property, "--control", flag.control,
+           "--filter", f"{flag.flag_property}={flag.flag}",
+           "--metric", f"conversion:{flag.metric_event}:{flag.metric_window_days}",
+           "--hypothesis", "a checklist gets teams to a first project",
+           "--decision-rule", "ship if projects rise")
     needle("ship", "new", "Guided onboarding", "--proposal", "4", "--shipped-on", DAY,
            "--weeks", str(WEEKS), "--what", "a guided onboarding", "-e", review,
-           "--learned", "Guidance beats documentation.")
+           "--experiment", flag.flag, "--learned", "Guidance beats documentation.")
     post = needle.json("ship", "show", "6")
     result = post["fields"]["result"]
+    verdict = needle.json("experiment", "analyze", flag.flag)["verdict"]
+    assert result["experiment"]["summary"] == verdict
+    assert f"**Experiment {flag.flag}:** {verdict}" in needle("ship", "show", "6").stdout
     span = timedelta(weeks=WEEKS)
     n0, c0 = _conversion(demo_copy, LAUNCH - span, LAUNCH)
     n1, c1 = _conversion(demo_copy, LAUNCH, LAUNCH + span)
