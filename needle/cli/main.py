@@ -21,6 +21,7 @@ from needle.workspace import Workspace
 # (module under needle.cli, command group name); each module defines ``app``.
 GROUPS: tuple[tuple[str, str], ...] = (
     ("events", "events"),
+    ("evidence", "evidence"),
     ("query", "query"),
     ("insight", "insight"),
     ("problem", "problem"),
@@ -33,6 +34,7 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("portfolio", "portfolio"),
     ("plan", "plan"),
     ("experiment", "experiment"),
+    ("themes", "themes"),
 )
 # (module under needle.cli, function name) of top-level commands.
 COMMANDS: tuple[tuple[str, str], ...] = (

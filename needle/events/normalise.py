@@ -47,7 +47,10 @@ def to_events(raw: RawTable, mapping: EventMapping, timezone: str,
 
 def _normalise_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Columns,
                    mapping: EventMapping) -> str:
-    text = _Text(raw)
+    def text(column: str | None) -> str:
+        return text_sql(raw, column or "")
+
+    props = properties_sql(con, raw, columns.properties, columns.properties_json)
     event = literal(mapping.event) if mapping.event is not None else text(columns.event)
     kind = raw.table.schema.field(columns.time).type
     typed = None if raw.json_values else typed_time_sql(quote(columns.time), kind)
@@ -56,35 +59,39 @@ def _normalise_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Colum
     return (
         f"SELECT __row, distinct_id, event, {time} AS timestamp, time_text, uuid, properties "
         f"FROM (SELECT __row, {text(columns.user)} AS distinct_id, {event} AS event, "
-        f"{'NULL' if typed else text(columns.time)} AS time_text, {typed or 'NULL'} AS typed_time, "
-        f"{uuid} AS uuid, {_properties_sql(con, raw, columns)} AS properties FROM raw)"
+        f"{'NULL' if typed else text(columns.time)} AS time_text, "
+        f"{typed or 'NULL'} AS typed_time, {uuid} AS uuid, {props} AS properties FROM raw)"
     )
 
 
-class _Text:
+def text_sql(raw: RawTable, column: str) -> str:
     """SQL reading a column as text: JSON values unquoted, typed values cast, '' as NULL."""
-
-    def __init__(self, raw: RawTable) -> None:
-        self.raw = raw
-
-    def __call__(self, column: str | None) -> str:
-        quoted = quote(column or "")
-        if self.raw.json_values:
-            return f"NULLIF(json_extract_string({quoted}, '$'), '')"
-        return f"NULLIF(CAST({quoted} AS VARCHAR), '')"
+    if raw.json_values:
+        return f"NULLIF(json_extract_string({quote(column)}, '$'), '')"
+    return f"NULLIF(CAST({quote(column)} AS VARCHAR), '')"
 
 
-def _properties_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Columns) -> str:
-    values = _property_values(con, raw, columns.properties)
+def time_sql(raw: RawTable, column: str) -> str:
+    """SQL reading a column as a TIMESTAMPTZ by the rules of :mod:`needle.events.times`."""
+    typed = None if raw.json_values else typed_time_sql(
+        quote(column), raw.table.schema.field(column).type)
+    return typed or text_time_sql(text_sql(raw, column))
+
+
+def properties_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, properties: dict[str, str],
+                   given_json: str | None = None) -> str:
+    """SQL of a JSON object of the ``properties`` (key -> column of table ``raw``), merged
+    over the JSON object in column ``given_json``; NULL where that column is not an object."""
+    values = _property_values(con, raw, properties)
     pairs = ", ".join(f"{literal(key)}, {value}" for key, value in values.items())
     merged = f"json_object({pairs})" if pairs else "'{}'::JSON"
-    if any(raw.table[col].null_count for col in columns.properties.values()):
+    if any(raw.table[col].null_count for col in properties.values()):
         # A patch onto {} drops the keys whose value is null (RFC 7386): a row's empty cells
         # are absent properties, not nulls.
         merged = f"json_merge_patch('{{}}', {merged})"
-    if columns.properties_json is None:
+    if given_json is None:
         return merged
-    given = quote(columns.properties_json)
+    given = quote(given_json)
     checked = (f"CASE WHEN {given} IS NULL THEN '{{}}'::JSON WHEN json_valid({given}) AND "
                f"json_type({given}::JSON) = 'OBJECT' THEN {given}::JSON END")
     return f"json_merge_patch({checked}, {merged})" if pairs else checked

@@ -26,6 +26,11 @@ _FTS = [
     "INSERT INTO evidence_fts(rowid, text, customer) VALUES (new.id, new.text, new.customer); END",
 ]
 
+# PostgreSQL's full-text search of evidence (needle.evidence.search) uses this expression.
+_PG_SEARCH = (
+    "CREATE INDEX evidence_text_search ON evidence USING gin (to_tsvector('english', text))"
+)
+
 
 def upgrade() -> None:
     op.create_table(
@@ -44,6 +49,8 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for statement in _FTS:
             op.execute(statement)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_PG_SEARCH)
 
 
 def downgrade() -> None:

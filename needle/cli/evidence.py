@@ -1,0 +1,129 @@
+"""``needle evidence``: customer evidence in (tickets, interviews, surveys), found again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from needle.cli.context import open_workspace
+from needle.cli.events import steps
+from needle.cli.output import JsonFlag, print_json, print_table
+from needle.events.files import rejects_path
+from needle.events.readers import FORMATS, ReadOptions
+from needle.evidence.importer import EvidenceImport, import_evidence
+from needle.evidence.models import KINDS, Evidence
+from needle.evidence.queries import evidence_json, get_evidence, list_evidence
+from needle.evidence.search import search_evidence
+from needle.evidence.tabular import EvidenceMapping
+
+app = typer.Typer(help="Customer evidence: import it, list it, search it.", no_args_is_help=True)
+
+_KINDS = ", ".join(KINDS)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(
+        help="CSV or JSON Lines files (.gz too), Markdown notes or folders of them.")],
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help=f"{_KINDS} (default: interview for notes, ticket for rows).")] = None,
+    text_col: Annotated[str | None, typer.Option("--text-col", help="Column of text.")] = None,
+    customer_col: Annotated[str | None, typer.Option(
+        "--customer-col", help="Column naming the customer.")] = None,
+    time_col: Annotated[str | None, typer.Option("--time-col", help="Column of times.")] = None,
+    id_col: Annotated[str | None, typer.Option(
+        "--id-col", help="Column of the source's own ids.")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help=f"One of {', '.join(FORMATS)}; default: from the file name.")] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", help="A character, tab, or whitespace (runs of blanks).")] = None,
+    skip_bad: Annotated[bool, typer.Option(
+        "--skip-bad", help="Import the good rows; write the bad ones to a rejects file.")] = False,
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="Where --skip-bad writes bad rows (default: .needle/rejects/).")] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Import evidence; the same text from the same customer is stored once."""
+    workspace = open_workspace(ctx)
+    mapping = EvidenceMapping(text_col, customer_col, time_col, id_col)
+    options = ReadOptions(fmt, delimiter, skip_bad=skip_bad)
+    with steps(len(files), quiet=json_) as step:
+        result = import_evidence(
+            workspace.store, files, kind, mapping, options, workspace.settings["timezone"],
+            rejects or rejects_path(workspace.state_dir, "evidence"), step)
+    _report(result, json_)
+
+
+def _report(result: EvidenceImport, json_: bool) -> None:
+    if json_:
+        print_json(result.to_json())
+        return
+    typer.echo(f"Imported {result.added:,} new pieces of evidence from {result.files} "
+               f"source(s); {result.duplicates:,} were already stored.")
+    if result.rejects_file:
+        typer.echo(f"Skipped {result.rejected:,} bad rows; they are listed in "
+                   f"{result.rejects_file}", err=True)
+
+
+def _rows(items: list[Evidence]) -> list[list[object]]:
+    return [[e.id, e.kind, e.customer, e.created_at.date() if e.created_at else None,
+             _short(e.text)] for e in items]
+
+
+def _short(text: str, width: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Option("--kind", help=f"Only this kind: {_KINDS}.")] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="Only this customer.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many; 0 for all.")] = 50,
+    json_: JsonFlag = False,
+) -> None:
+    """Stored evidence, oldest first."""
+    with open_workspace(ctx).store.session() as session:
+        items = list_evidence(session, kind, customer, limit or None)
+        if json_:
+            print_json([evidence_json(e) for e in items])
+            return
+        print_table(["id", "kind", "customer", "date", "text"], _rows(items))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    evidence_id: Annotated[int, typer.Argument(metavar="ID", help="Evidence id.")],
+    json_: JsonFlag = False,
+) -> None:
+    """One piece of evidence with its source and metadata."""
+    with open_workspace(ctx).store.session() as session:
+        data = evidence_json(get_evidence(session, evidence_id))
+    if json_:
+        print_json(data)
+        return
+    text = data.pop("text")
+    print_table(["field", "value"], list(data.items()))
+    typer.echo(text)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to look for.")],
+    limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 20,
+    json_: JsonFlag = False,
+) -> None:
+    """Evidence matching the words, best match first (full-text search)."""
+    with open_workspace(ctx).store.session() as session:
+        hits = search_evidence(session, query, limit)
+        if json_:
+            print_json([hit.to_json() for hit in hits])
+            return
+        print_table(["id", "kind", "customer", "date", "text", "score"],
+                    [[*_rows([h.evidence])[0], f"{h.score:.2f}"] for h in hits])

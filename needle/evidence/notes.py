@@ -1,0 +1,121 @@
+"""Evidence from Markdown notes (interview notes and the like): one note per file.
+
+A note may start with YAML front matter between ``---`` lines. ``customer``, ``date`` (or
+``created_at``), ``id`` and ``kind`` fill the evidence's fields; any other key is kept in its
+metadata. The body, without the front matter, is the text.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import yaml
+
+from needle.errors import InputError
+from needle.events.files import BadRow, check_utf8, read_bytes
+from needle.events.normalise import literal
+from needle.events.times import set_timezone, text_time_sql
+from needle.evidence.store import EvidenceRecord
+
+SUFFIXES = (".md", ".markdown")
+_FIELDS = {"customer": ("customer", "customer_id", "interviewee", "participant"),
+           "created_at": ("date", "created_at", "time", "timestamp"),
+           "source_id": ("id",),
+           "kind": ("kind",)}
+
+
+def note_files(folder: Path) -> list[Path]:
+    """The Markdown files under ``folder``, in path order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+
+
+def read_note(path: Path, kind: str, timezone: str, root: Path) -> EvidenceRecord:
+    """One note as evidence; a bad note raises :class:`InputError`."""
+    data, _ = check_utf8(path, read_bytes(path), skip_bad=False)
+    front, body, body_line = split_front_matter(path, data.decode("utf-8"))
+    if not body.strip():
+        raise InputError(str(path), f"line {body_line}", "the note has no text after its "
+                         "front matter")
+    fields = {name: _pop(front, keys) for name, keys in _FIELDS.items()}
+    when = fields["created_at"]
+    return EvidenceRecord(
+        kind=str(fields["kind"] or kind), text=body.strip(), source=str(path),
+        customer=None if fields["customer"] is None else str(fields["customer"]),
+        created_at=None if when is None else _moment(path, when, timezone),
+        source_id=str(fields["source_id"] or path.relative_to(root).as_posix()),
+        meta={key: _plain(value) for key, value in front.items()},
+    )
+
+
+def read_notes(paths: list[Path], kind: str, timezone: str,
+               root: Path, skip_bad: bool) -> tuple[list[EvidenceRecord], list[BadRow]]:
+    """Every note of ``paths``; with ``skip_bad`` bad notes are reported, not raised."""
+    records, bad = [], []
+    for path in paths:
+        try:
+            records.append(read_note(path, kind, timezone, root))
+        except InputError as exc:
+            if not skip_bad:
+                raise
+            bad.append(BadRow(exc.file, exc.location, exc.reason))
+    return records, bad
+
+
+def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, line the body starts on)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return {}, text, 1
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")),
+               None)
+    if end is None:
+        raise InputError(str(path), "line 1", "front matter has no closing --- line")
+    try:
+        front = yaml.safe_load("".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        raise InputError(str(path), f"line {line}", "front matter is not valid YAML: "
+                         f"{getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(front, dict):
+        raise InputError(str(path), "line 2", "front matter must be key: value lines")
+    return front, "".join(lines[end + 1:]), end + 2
+
+
+def _pop(front: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    found = None
+    for key in keys:
+        value = front.pop(key, None)
+        found = value if found is None else found
+    return found
+
+
+def _moment(path: Path, value: Any, timezone: str) -> datetime:
+    """YAML gives dates and datetimes itself; text goes by the same rules as event times."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(timezone))
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=ZoneInfo("UTC"))
+    con = duckdb.connect()
+    set_timezone(con, timezone)
+    table = con.sql(f"SELECT {text_time_sql(literal(str(value)))} AS t").to_arrow_table()
+    moment = table["t"][0].as_py()
+    if moment is None:
+        raise InputError(str(path), "line 2", f"front matter date: cannot read {value!r} as a "
+                         "time (ISO-8601, epoch seconds or milliseconds, or a date)")
+    return moment
+
+
+def _plain(value: Any) -> Any:
+    """Front-matter values as JSON can hold them."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
