@@ -7,6 +7,7 @@ All metrics of one kind are analysed in one vectorised pass (arrays of metrics x
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,8 +153,8 @@ def _bayes(block: _Block, options: AnalysisOptions) -> dict[str, np.ndarray]:
     inverse = np.array([m.name in options.lower_is_better for m in metrics])[:, None]
     n, s = _stack(metrics, "n"), _stack(metrics, "sum")
     if metrics[0].kind == "proportion":
-        up, down = beta_binomial(n, s, options.alpha), beta_binomial(n, s, options.alpha,
-                                                                     inverse=True)
+        up = beta_binomial(n, s, options.alpha)
+        down = beta_binomial(n, s, options.alpha, inverse=True) if inverse.any() else up
 
         def pick(x: np.ndarray, y: np.ndarray) -> np.ndarray:
             return np.asarray(np.where(inverse, y, x))
@@ -197,18 +198,20 @@ def _finish(block: _Block, p_adj: np.ndarray, sums: ExperimentSums,
         "days": need.days_needed if need.days_needed is not None else np.full_like(level, np.nan),
         "win": bayes["win"], "risk_ship": bayes["risk_ship"], "risk_keep": bayes["risk_keep"],
     }
+    lists = {k: _plain(v) for k, v in columns.items()}
+    best = _plain(bayes["best"])
     out = []
     for i, metric in enumerate(block.metrics):
         comparisons = []
         for j, variant in enumerate(sums.variants[1:]):
-            values = {k: _num(v[i, j]) for k, v in columns.items()}
+            values = {k: v[i][j] for k, v in lists.items()}
             reason = block.absolute.reason[i, j]
             comparisons.append(_comparison(metric.name, variant, sums.variants[0], values,
                                            bool(significant[i, j]), str(method[i, j]), reason,
                                            options))
-        variants = [VariantSummary(name, int(metric.n[k]), _num(metric.sum[k] / metric.n[k]
-                                                               if metric.n[k] else np.nan),
-                                   _num(bayes["best"][i, k]))
+        means = _plain(np.divide(metric.sum, metric.n, where=metric.n > 0,
+                                 out=np.full(len(metric.n), np.nan)))
+        variants = [VariantSummary(name, int(metric.n[k]), means[k], best[i][k])
                     for k, name in enumerate(sums.variants)]
         out.append(MetricResult(metric.name, metric.kind, variants, comparisons))
     return out
@@ -218,7 +221,7 @@ def _comparison(metric: str, variant: str, control: str, v: dict[str, Any], sign
                 method: str, reason: str | None, options: AnalysisOptions) -> Comparison:
     if reason is not None:
         significant = False
-    result = Comparison(
+    fields = dict(
         variant=variant, control=control, absolute_effect=v["absolute_effect"],
         absolute_ci=(v["absolute_lo"], v["absolute_hi"]), relative_effect=v["relative_effect"],
         relative_ci=(v["relative_lo"], v["relative_hi"]),
@@ -227,12 +230,19 @@ def _comparison(metric: str, variant: str, control: str, v: dict[str, Any], sign
         ci_level=None if v["level"] is None else 1 - v["level"], significant=significant,
         chance_to_win=v["win"], risk_if_shipped=v["risk_ship"], risk_if_kept=v["risk_keep"],
         power=v["power"], mde=v["mde"], additional_units_needed=v["extra_units"],
-        days_needed=v["days"], not_computable=reason, verdict="",
+        days_needed=v["days"], not_computable=reason,
     )
-    return result.with_verdict(comparison_verdict(metric, result, options.mde,
-                                                  options.target_power))
+    draft = Comparison(**fields, verdict="")  # type: ignore[arg-type]
+    verdict = comparison_verdict(metric, draft, options.mde, options.target_power)
+    return Comparison(**fields, verdict=verdict)  # type: ignore[arg-type]
 
 
-def _num(x: Any) -> float | None:
-    value = float(x)
-    return None if np.isnan(value) or np.isinf(value) else value
+def _plain(values: Any) -> Any:
+    """Nested Python lists with NaN and infinities as None (JSON has neither)."""
+    return _finite(np.asarray(values, dtype=float).tolist())
+
+
+def _finite(x: Any) -> Any:
+    if isinstance(x, list):
+        return [_finite(v) for v in x]
+    return x if math.isfinite(x) else None

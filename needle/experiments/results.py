@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from needle.stats import SrmResult
@@ -38,9 +38,6 @@ class Comparison:
     days_needed: float | None
     not_computable: str | None
     verdict: str
-
-    def with_verdict(self, verdict: str) -> Comparison:
-        return replace(self, verdict=verdict)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from needle.stats.sequential import halfwidth
 
@@ -78,8 +78,7 @@ def sample_needed(effect_variance: Any, units: Any, mde: Any, alpha: Any = 0.05,
         sd = np.sqrt(var / (1 + s))
         bar = z * sd if tuning is None else halfwidth(sd, n * (1 + s), alpha, tuning)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(stats.norm.sf((bar - mde) / sd)
-                              + stats.norm.cdf(-(bar + mde) / sd))
+            return np.asarray(special.ndtr((mde - bar) / sd) + special.ndtr(-(bar + mde) / sd))
 
     now = power_at(np.zeros(np.broadcast(var, n, mde, alpha).shape))
     low, high = np.zeros_like(now), np.ones_like(now)

@@ -1,0 +1,141 @@
+"""Experiment benchmark: (1) 1,000 metrics x 3 variants analysed (frequentist + exact Bayesian +
+Holm), against a per-metric scipy/statsmodels loop; (2) per-unit metric aggregation over a
+synthetic event file, against Needle's funnel query and a plain DuckDB funnel on the same data.
+
+``--smoke`` runs tiny sizes in a few seconds; ``--events N`` sets the event count (default 50M).
+Timings are wall-clock best-of-N on a shared machine: treat small differences as noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from needle.experiments import AnalysisOptions, analyze
+from needle.experiments.aggregate import ExposureSpec, aggregate
+from needle.experiments.metrics import parse_metric
+from needle.experiments.sums import ExperimentSums, MetricSums
+
+VARIANTS = ("control", "a", "b")
+
+
+def _best(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Best wall-clock and best CPU seconds of ``repeat`` runs (CPU time is less noisy on a
+    shared machine; DuckDB's threads make it exceed wall time for the queries)."""
+    wall, cpu = [], []
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return min(wall), min(cpu)
+
+
+def synthetic_sums(metrics: int, seed: int = 1) -> ExperimentSums:
+    """Half proportions, half skewed means; 50k units per variant."""
+    rng = np.random.default_rng(seed)
+    n = np.full(3, 50_000.0)
+    out = []
+    for i in range(metrics):
+        if i % 2 == 0:
+            conv = rng.binomial(50_000, rng.uniform(0.02, 0.4) * np.array([1, 1.01, 0.99]))
+            out.append(MetricSums(f"m{i}", "proportion", n, conv.astype(float),
+                                  conv.astype(float)))
+        else:
+            mean = rng.uniform(1, 100) * np.array([1, 1.02, 1.0])
+            sd = mean * rng.uniform(0.5, 3)
+            s = n * (mean + rng.normal(0, sd / np.sqrt(n)))
+            out.append(MetricSums(f"m{i}", "mean", n, s, (sd**2) * (n - 1) + s**2 / n))
+    return ExperimentSums(VARIANTS, n, tuple(out))
+
+
+def scipy_loop(sums: ExperimentSums) -> None:
+    """The peer: one Welch test per comparison with scipy, then statsmodels' Holm."""
+    p = []
+    for m in sums.metrics:
+        mean = m.sum / m.n
+        var = (m.sum_squares - m.sum**2 / m.n) / (m.n - 1)
+        for k in (1, 2):
+            p.append(stats.ttest_ind_from_stats(mean[k], np.sqrt(var[k]), m.n[k], mean[0],
+                                                np.sqrt(var[0]), m.n[0], equal_var=False)[1])
+    multipletests(p, method="holm")
+
+
+def write_events(path: Path, events: int, users: int) -> None:
+    """One Parquet file in the lake's schema: an exposure per user, then a mix of events."""
+    names = "['purchase', '$pageview', 'click', 'view_item', 'search', 'add_to_cart']"
+    duckdb.connect().execute(f"""
+    COPY (SELECT uuid()::VARCHAR AS uuid,
+      CASE WHEN i < {users} THEN '$feature_flag_called' ELSE {names}[1 + CAST(hash(i) % 6 AS BIGINT)] END
+        AS event,
+      'u' || CASE WHEN i < {users} THEN i ELSE hash(i * 7) % {users} END AS distinct_id,
+      TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_microseconds(
+        CAST(hash(i * 13) % CAST(30 * 86400e6 AS UBIGINT) AS BIGINT)) AS timestamp,
+      CASE WHEN i < {users} THEN '{{"$feature_flag": "bench", "$feature_flag_response": "'
+             || CASE WHEN hash(i * 3) % 2 = 0 THEN 'control' ELSE 'test' END || '"}}'
+           ELSE '{{"amount": ' || hash(i * 17) % 100 || '}}' END AS properties
+    FROM range({events}) t(i)) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)""")
+
+
+FUNNEL_SQL = """
+WITH ev AS (SELECT * FROM read_parquet(?)),
+first AS (SELECT distinct_id, min(timestamp) AS t FROM ev
+          WHERE event = '$feature_flag_called' GROUP BY 1)
+SELECT count(*), count(*) FILTER (WHERE converted) FROM (
+  SELECT f.distinct_id, bool_or(e.timestamp IS NOT NULL) AS converted
+  FROM first f LEFT JOIN ev e ON e.distinct_id = f.distinct_id AND e.event = 'purchase'
+    AND e.timestamp >= f.t AND e.timestamp <= f.t + INTERVAL 7 DAY
+  GROUP BY 1)"""
+
+
+def aggregation_rows(events: int, repeat: int) -> list[tuple[str, tuple[float, float]]]:
+    from needle.analytics.api import funnel_query
+    from needle.analytics.duckdb import DuckDBEngine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.parquet"
+        write_events(path, events, users=max(events // 25, 10))
+        exposure = ExposureSpec("$feature_flag_called", "$feature_flag_response",
+                                (("$feature_flag", "bench"),))
+        metrics = [parse_metric("conversion:purchase:7")]
+        ours = _best(lambda: aggregate([path], exposure, metrics, "control"), repeat)
+        engine = DuckDBEngine([path])
+        query = funnel_query(["$feature_flag_called", "purchase"], window="7d")
+        funnel = _best(lambda: engine.execute(query), repeat)
+        engine.close()
+        con = duckdb.connect()
+        plain = _best(lambda: con.execute(FUNNEL_SQL, [str(path)]).fetchall(), repeat)
+    return [("experiment aggregation", ours), ("needle funnel (peer)", funnel),
+            ("plain DuckDB funnel SQL (peer)", plain)]
+
+
+def _table(title: str, rows: list[tuple[str, tuple[float, float]]]) -> None:
+    base = rows[0][1][0]
+    print(f"\n{title}")
+    print(f"{'':38} {'seconds':>9} {'cpu s':>8} {'ratio to first':>15}")
+    for name, (wall, cpu) in rows:
+        print(f"{name:38} {wall:9.3f} {cpu:8.3f} {wall / base:15.2f}", flush=True)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="benchmarks.experiments")
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--metrics", type=int, default=1_000)
+    parser.add_argument("--events", type=int, default=50_000_000)
+    args = parser.parse_args(argv)
+    metrics, events, repeat = (20, 100_000, 1) if args.smoke else (args.metrics, args.events, 3)
+    sums = synthetic_sums(metrics)
+    options = AnalysisOptions(correction="holm")
+    _table(f"analysis of {metrics} metrics x {len(VARIANTS)} variants", [
+        ("needle analyze (vectorised)", _best(lambda: analyze(sums, options), repeat)),
+        ("scipy loop, Welch + Holm only (peer)", _best(lambda: scipy_loop(sums), repeat)),
+    ])
+    _table(f"per-unit aggregation over {events:,} events", aggregation_rows(events, repeat))
