@@ -23,12 +23,22 @@ from needle.documents.artifacts import markdown_for
 
 @dataclass(frozen=True)
 class Claim:
+    """One number the portfolio shows, and how to get it again.
+
+    ``source`` says where ``sql`` runs: ``events`` (``{events}`` is the event lake) or
+    ``store`` (the artifacts store); ``derived`` numbers are computed by ``method`` from the
+    claims named in ``derived_from``. ``column`` names the result column holding the value."""
+
     id: str
     artifact: str
     label: str
     value: float
     display: str
-    sql: str
+    source: str
+    sql: str | None = None
+    column: str = "value"
+    derived_from: tuple[str, ...] = ()
+    method: str | None = None
 
 
 @dataclass
@@ -42,30 +52,48 @@ class Portfolio:
         return {"out": str(self.out), "pages": self.pages, "bullets": self.bullets,
                 "claims": [asdict(c) for c in self.claims]}
 
+    def claim(self, claim: Claim) -> None:
+        if all(c.id != claim.id for c in self.claims):
+            self.claims.append(claim)
+
 
 def page_name(artifact: Artifact) -> str:
     return f"{artifact.kind}-{artifact.id}.html"
 
 
+def _scale(metric_spec: str) -> tuple[float, str]:
+    return (100, " pts") if parse_metric(metric_spec).unit == "rate" else (1, "")
+
+
 def _interval(metric_spec: str, result: dict[str, Any]) -> str:
-    metric = parse_metric(metric_spec)
-    scale, unit = (100, " pts") if metric.unit == "rate" else (1, "")
+    scale, unit = _scale(metric_spec)
     return (f"{CONFIDENCE:.0%} CI {result['low'] * scale:+.1f} to "
             f"{result['high'] * scale:+.1f}{unit}")
+
+
+def _ship_claims(ship: Artifact, view: dict[str, Any], book: Portfolio) -> None:
+    result, name, key = ship.fields["result"], f"ship {ship.id}", f"ship-{ship.id}"
+    for side in ("before", "after"):
+        m = result[side]
+        book.claim(Claim(f"{key}-{side}", name, f"{result['label']} {side}", m["value"],
+                         view[f"{side}_text"], "events", m["sql"]))
+        book.claim(Claim(f"{key}-{side}-n", name, f"users {side}", m["n"], str(m["n"]),
+                         "events", m["sql"], column="n"))
+    scale, _ = _scale(result["metric"])
+    for bound in ("low", "high"):
+        book.claim(Claim(f"{key}-{bound}", name, f"{bound} end of the interval", result[bound],
+                         f"{result[bound] * scale:+.1f}", "derived",
+                         derived_from=(f"{key}-before", f"{key}-before-n", f"{key}-after",
+                                       f"{key}-after-n"), method=result["method"]))
 
 
 def _ship_entry(session: Session, files: list[Path], ship: Artifact,
                 book: Portfolio) -> dict[str, Any]:
     view = views.detail(session, files, ship)
-    result, name = ship.fields["result"], f"ship {ship.id}"
-    for side in ("before", "after"):
-        m = result[side]
-        book.claims.append(Claim(f"ship-{ship.id}-{side}", name, f"{result['label']} {side}",
-                                 m["value"], view[f"{side}_text"], m["sql"]))
+    result = ship.fields["result"]
+    _ship_claims(ship, view, book)
     problem = view["problem"]
-    book.claims.append(Claim(f"problem-{problem['id']}-reach", f"problem {problem['id']}",
-                             "reach", problem["reach"]["total"], str(problem["reach"]["total"]),
-                             problem["reach"]["sql"]))
+    _problem_claims(problem, book)
     interval = _interval(result["metric"], result)
     verdict = ("distinguishable from noise" if result["distinguishable"]
                else "not distinguishable from noise")
@@ -120,14 +148,20 @@ def build(session: Session, files: list[Path], out: Path, who: str) -> Portfolio
     return book
 
 
+def _problem_claims(view: dict[str, Any], book: Portfolio) -> None:
+    name, key = f"problem {view['id']}", f"problem-{view['id']}"
+    book.claim(Claim(f"{key}-reach", name, "reach", view["reach"]["total"],
+                     str(view["reach"]["total"]), "events", view["reach"]["sql"]))
+    book.claim(Claim(f"{key}-evidence", name, "pieces of evidence", view["evidence_count"],
+                     str(view["evidence_count"]), "store",
+                     "SELECT count(*) AS value FROM artifact_links WHERE artifact_id = "
+                     f"{view['id']} AND kind IN ('evidence', 'insight', 'query')"))
+
+
 def _problem_entry(session: Session, files: list[Path], problem: Artifact,
                    book: Portfolio) -> dict[str, Any]:
     view = views.detail(session, files, problem)
-    claim_id = f"problem-{problem.id}-reach"
-    if all(c.id != claim_id for c in book.claims):
-        book.claims.append(Claim(claim_id, f"problem {problem.id}", "reach",
-                                 view["reach"]["total"], str(view["reach"]["total"]),
-                                 view["reach"]["sql"]))
+    _problem_claims(view, book)
     return {"title": problem.title, "page": page_name(problem), "reach": view["reach"]["total"],
             "evidence": view["evidence_count"]}
 

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, text
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from needle.demo.truth import TRUTH
@@ -76,6 +76,17 @@ def _add_interviews(ws: Workspace) -> list[int]:
         assert add_evidence(session, records).added == 4
         return list(session.scalars(select(Evidence.id).where(
             Evidence.source.in_(["interviews.md", "reviews.csv"])).order_by(Evidence.id)))
+
+
+def _rerun(ws: Workspace, claim: dict, derived: dict[str, float]) -> float:
+    """A claim's value from its own query, or re-derived independently by the test."""
+    if claim["source"] == "derived":
+        return derived[claim["id"]]
+    if claim["source"] == "store":
+        with ws.store.engine.connect() as conn:
+            return conn.execute(text(claim["sql"])).scalar_one()
+    relation = duckdb.sql(claim["sql"].replace("{events}", _events(ws)))
+    return relation.fetchall()[0][relation.columns.index(claim["column"])]
 
 
 def _has_ink(png) -> bool:  # type: ignore[no-untyped-def]
@@ -162,21 +173,22 @@ def test_decision_loop_end_to_end(demo_copy: Workspace, tmp_path) -> None:
     assert result["low"] < planted < result["high"] and result["distinguishable"]
     assert [f["id"] for f in post["feedback"]] == [int(review)]
 
-    # portfolio: every claim re-runs from its query and appears on the pages
+    # portfolio: every number is a claim that re-runs from its query (or is re-derived)
     out = tmp_path / "site"
     built = needle("portfolio", "build", "--out", str(out))
-    claims = json.loads((out / "claims.json").read_text())
+    claims = {c["id"]: c for c in json.loads((out / "claims.json").read_text())}
     pages = " ".join(p.read_text() for p in out.glob("*.html"))
-    for claim in claims:
-        value = duckdb.sql(claim["sql"].replace("{events}", _events(demo_copy))).fetchall()[0][0]
-        assert value == pytest.approx(claim["value"]), claim["id"]
-        assert claim["display"] in pages, claim["id"]
-    shown = {c["id"]: c["display"] for c in claims}
     low, high = confint_proportions_2indep(c1, n1, c0, n0, method="newcomb", compare="diff")
+    derived = {"ship-6-low": low, "ship-6-high": high}
+    for claim in claims.values():
+        assert _rerun(demo_copy, claim, derived) == pytest.approx(claim["value"]), claim["id"]
+        assert claim["display"] in pages, claim["id"]
+    assert set(derived) <= set(claims) and claims["problem-1-evidence"]["value"] == 4
+    shown = {key: c["display"] for key, c in claims.items()}
     bullet = (f"Identified New users stall before onboarding affecting "
               f"{shown['problem-1-reach']} users, shipped a guided onboarding, {LABEL} moved "
               f"{shown['ship-6-before']} → {shown['ship-6-after']} "
-              f"(95% CI {low * 100:+.1f} to {high * 100:+.1f} pts)")
+              f"(95% CI {shown['ship-6-low']} to {shown['ship-6-high']} pts)")
     assert bullet in built.stdout
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1",
                     str(out / "portfolio.pdf"), str(tmp_path / "page")], check=True)
