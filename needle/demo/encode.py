@@ -62,7 +62,7 @@ def person_prefixes(pop: Population) -> pa.StringArray:
     return pa.array([
         json.dumps({"plan": plans[p], "company_size": sizes[s], "country": countries[c],
                     "$browser": BROWSER_NAMES[b], "$os": OS_NAMES[o],
-                    "$device_type": "Mobile" if m else "Desktop"})[:-1]
+                    "$device_type": "Mobile" if m else "Desktop"}, separators=(",", ":"))[:-1]
         for p, s, c, b, o, m in zip(pop.plan, pop.size, pop.country, pop.browser, pop.os,
                                     pop.mobile, strict=True)
     ], pa.string())

@@ -11,11 +11,11 @@ import numpy as np
 from typer.testing import CliRunner
 
 from needle.cli.main import app
-from needle.demo import demo_info, evidence_themes
-from needle.demo.build import generate
+from needle.demo import build, demo_info, evidence_themes
+from needle.demo.build import BUILDING, generate
 from needle.demo.plan import plan_evidence
 from needle.demo.truth import DEFAULT_USERS, MIN_DAYS, THEMES
-from needle.workspace import Workspace
+from needle.workspace import STATE_DIR, Workspace
 
 SMALL = ("--users", "1000", "--days", str(MIN_DAYS))
 
@@ -82,3 +82,16 @@ def test_refuses_too_small_a_demo(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", str(tmp_path / "d"), "--users", "10"])
     assert result.exit_code == 1 and "--users 10" in result.stderr
     assert not (tmp_path / "d").exists()
+
+
+def test_an_interrupted_build_is_redone(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    Workspace.init(folder).close()
+    (folder / STATE_DIR / BUILDING).touch()  # what a build killed half-way leaves behind
+    stages: list[str] = []
+    workspace = build(folder, users=1000, days=MIN_DAYS,
+                      progress=lambda stage, done, total: stages.append(stage))
+    info = demo_info(folder)
+    assert info is not None and info.events == workspace.lake.row_count() > 0
+    assert not (folder / STATE_DIR / BUILDING).exists()
+    assert {"generate", "events", "evidence"} <= set(stages)
