@@ -20,8 +20,8 @@ from needle.experiments import (
     create_experiment,
     get_experiment,
     list_experiments,
-    parse_metric,
 )
+from needle.experiments.insight_metrics import resolve_metric
 from needle.experiments.table import parse_columns
 
 app = typer.Typer(help="A/B experiments: define, analyse, decide.", no_args_is_help=True)
@@ -51,7 +51,7 @@ def create(
     variant_prop: Annotated[str, typer.Option(help="Property of that event naming the variant.")],
     metric: Annotated[list[str], typer.Option(
         help="[NAME=]conversion:EVENT:DAYS | count:EVENT[:DAYS] | sum:EVENT:PROP[:DAYS] | "
-             "retention:EVENT:DAY; repeatable, the first is primary.")],
+             "retention:EVENT:DAY | insight:SAVED; repeatable, the first is primary.")],
     hypothesis: Annotated[str, typer.Option(help="What you expect and why.")],
     decision_rule: Annotated[str, typer.Option(help="What result makes you ship or stop.")],
     control: Annotated[str | None, typer.Option(help="Control variant.")] = None,
@@ -65,13 +65,14 @@ def create(
     = False,
 ) -> None:
     """Define an experiment; its hypothesis and decision rule lock when results are first read."""
+    workspace = open_workspace(ctx)
     spec = ExperimentSpec(
         name=name, exposure_event=exposure_event, variant_property=variant_prop,
-        metrics=tuple(parse_metric(m) for m in metric), hypothesis=hypothesis,
+        metrics=tuple(resolve_metric(workspace, m) for m in metric), hypothesis=hypothesis,
         decision_rule=decision_rule, control=control,
         exposure_filters=_pairs(exposure_filter or [], "--filter"), alpha=alpha,
         correction=correction, sequential_tuning=sequential, mde=mde)  # type: ignore[arg-type]
-    create_experiment(open_workspace(ctx), spec, replace=replace)
+    create_experiment(workspace, spec, replace=replace)
     typer.echo(f"Created experiment {name!r}")
 
 
@@ -95,9 +96,9 @@ def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
         print_json(data)
         return
     print_table(["field", "value"], [[k, v] for k, v in data.items() if k != "metrics"])
-    print_table(["metric", "kind", "event", "days", "property"],
-                [[m["name"], m["kind"], m["event"], m["days"], m["property_name"]]
-                 for m in data["metrics"]])
+    print_table(["metric", "kind", "event", "days", "property", "insight"],
+                [[m["name"], m["kind"], m["event"], m["days"], m["property_name"],
+                  m.get("insight")] for m in data["metrics"]])
 
 
 @app.command()

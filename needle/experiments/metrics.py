@@ -6,6 +6,7 @@ Written on the command line as ``[NAME=]KIND:ARGS``:
     count:EVENT[:DAYS]            number of EVENTs after exposure (within DAYS days if given)
     sum:EVENT:PROPERTY[:DAYS]     sum of a numeric PROPERTY over those EVENTs
     retention:EVENT:DAY           1 if EVENT happens on day DAY after exposure ([DAY, DAY+1))
+    insight:NAME                  a saved funnel or trend (see needle.experiments.insight_metrics)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class MetricDef:
     event: str
     days: float | None = None  # window length from exposure (retention: the day)
     property_name: str | None = None
+    insight: str | None = None  # the saved insight this metric was translated from
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
