@@ -8,6 +8,7 @@ refused rather than half-translated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from needle.analytics.insights import get_insight
@@ -55,7 +56,12 @@ def resolve_metric(workspace: Any, spec: str) -> MetricDef:
         return parse_metric(spec)
     name = body.strip()[len(PREFIX):]
     query: Any = get_insight(workspace, name).query
-    translate = {FunnelQuery: _from_funnel, TrendQuery: _from_trend}.get(type(query))
+    translate = _TRANSLATIONS.get(type(query))
     if translate is None:
         raise _refuse(name, f"{type(query).__name__} has no per-user value")
     return translate(name, label.strip() or name, query)
+
+
+_TRANSLATIONS: dict[type, Callable[[str, str, Any], MetricDef]] = {
+    FunnelQuery: _from_funnel, TrendQuery: _from_trend,
+}
