@@ -76,7 +76,8 @@ def _slots(rng: np.random.Generator, pop: Population, user: int) -> dict[str, st
     n = int(rng.choice([40, 80, 120, 150, 200, 300, 500, 800, 1200, 2000]))
     slots.update(
         secs=str(int(rng.integers(8, 60))), n=str(n), m=str(max(2, n // 4)),
-        browser=BROWSER_NAMES[pop.browser[user]], os=os_name,
+        browser=f"the {os_name} app" if pop.mobile[user] else BROWSER_NAMES[pop.browser[user]],
+        os=os_name,
         plan=list(catalog.PLANS)[pop.plan[user]].capitalize(),
         role_title=(role := str(rng.choice(phrases.ROLES))), a_role_title=_article(role),
         industry=(industry := str(rng.choice(phrases.INDUSTRIES))),
@@ -142,7 +143,8 @@ def _survey(rng: np.random.Generator, bank: dict, slots: dict) -> tuple[str, dic
         text = f"{text} {_pick(rng, bank['detail'], slots)}"
     if rng.random() < 0.3:
         text = text.lower().rstrip(".")
-    score = rng.integers(0, 7) if bank is not phrases.NOISE_TEXT else rng.integers(7, 11)
+    low, high = (6, 11) if bank is phrases.NOISE_TEXT else (0, 9)  # complaints score lower
+    score = min(rng.integers(low, high), rng.integers(low, high))
     return _typos(rng, text), {"question": str(rng.choice(phrases.SURVEY_QUESTIONS)),
                                "nps": int(score)}
 
