@@ -25,6 +25,12 @@ CASES = [
      '{"user_id": "u2", "event": "b", "timestamp": \n'
      '{"user_id": "u3", "event": "c", "timestamp": 1704326400}\n',
      "line 2", "not valid JSON", 2),
+    ("props.csv", HEADER.strip() + ",properties\n" + 'u1,a,2024-01-02T00:00:00Z,"{""x"": 1}"\n'
+     "u2,b,2024-01-03T00:00:00Z,not json\n", "line 3", "column 'properties': not a JSON object",
+     1),
+    ("array.json", '[{"user_id": "u1", "event": "a", "timestamp": "2024-01-02"},\n'
+     ' {"user_id": "u2", "event": "b", "timestamp": "later"}]', "record 2",
+     "cannot read 'later' as a time", 1),
     ("time.jsonl", '{"user_id": "u1", "event": "a", "timestamp": "2024-01-02T00:00:00Z"}\n\n'
      '{"user_id": "u3", "event": "c", "timestamp": "2024-02-30"}\n',
      "line 3", "cannot read '2024-02-30' as a time", 1),
