@@ -7,17 +7,16 @@ import json
 import shutil
 import subprocess
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pytest
 from PIL import Image
-from sqlalchemy import select, text
+from sqlalchemy import text
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from needle.demo.truth import TRUTH
-from needle.evidence.models import Evidence
-from needle.evidence.store import EvidenceRecord, add_evidence
 from needle.workspace import Workspace
 from tests.artifacts.conftest import Needle
 
@@ -57,8 +56,9 @@ def _conversion(ws: Workspace, start: datetime, end: datetime) -> tuple[int, int
     return int(users), int(converted)
 
 
-def _add_interviews(ws: Workspace) -> list[int]:
-    """Interview notes from three real demo users who signed up before launch and stalled."""
+def _write_interviews(ws: Workspace, folder: Path) -> tuple[Path, Path]:
+    """Interview notes from three real demo users who signed up before launch and stalled, and
+    a review one of them wrote after it, as CSV files to import."""
     stalled = [r[0] for r in duckdb.sql(f"""
         SELECT distinct_id FROM {_events(ws)} GROUP BY distinct_id
         HAVING bool_or(event = 'signup') AND NOT bool_or(event = 'onboarding_completed')
@@ -66,16 +66,20 @@ def _add_interviews(ws: Workspace) -> list[int]:
     notes = ["Signed up, saw an empty workspace and did not know where to start.",
              "The setup questions felt endless; I closed the tab.",
              "I wanted to try it with my team but never got past the first screen."]
-    records = [EvidenceRecord("interview", text, "interviews.md", customer=who,
-                              created_at=LAUNCH - timedelta(days=10 - i))
-               for i, (who, text) in enumerate(zip(stalled, notes, strict=True))]
-    records.append(EvidenceRecord("review", "The new guided setup had us running in minutes.",
-                                  "reviews.csv", customer=stalled[0],
-                                  created_at=LAUNCH + timedelta(days=9)))
-    with ws.store.session() as session:
-        assert add_evidence(session, records).added == 4
-        return list(session.scalars(select(Evidence.id).where(
-            Evidence.source.in_(["interviews.md", "reviews.csv"])).order_by(Evidence.id)))
+    interviews, reviews = folder / "interviews.csv", folder / "reviews.csv"
+    interviews.write_text("text,customer,time\n" + "".join(
+        f'"{text}",{who},{(LAUNCH - timedelta(days=10 - i)).isoformat()}\n'
+        for i, (who, text) in enumerate(zip(stalled, notes, strict=True))))
+    reviews.write_text("text,customer,time\n\"The new guided setup had us running in minutes."
+                       f'",{stalled[0]},{(LAUNCH + timedelta(days=9)).isoformat()}\n')
+    return interviews, reviews
+
+
+def _import(needle: Needle, path: Path, kind: str) -> list[str]:
+    needle("evidence", "import", str(path), "--kind", kind, "--text-col", "text",
+           "--customer-col", "customer", "--time-col", "time")
+    rows = needle.json("evidence", "list", "--kind", kind, "--limit", "0")
+    return [str(r["id"]) for r in rows if r["source"] == str(path)]
 
 
 def _rerun(ws: Workspace, claim: dict, derived: dict[str, float]) -> float:
@@ -96,7 +100,9 @@ def _has_ink(png) -> bool:  # type: ignore[no-untyped-def]
 
 def test_decision_loop_end_to_end(demo_copy: Workspace, tmp_path) -> None:
     needle = Needle(demo_copy.root)
-    *notes, review = (str(i) for i in _add_interviews(demo_copy))
+    interviews, reviews = _write_interviews(demo_copy, tmp_path)
+    notes, [review] = _import(needle, interviews, "interview"), _import(needle, reviews, "review")
+    assert len(notes) == 3
     pre_launch_month = ["--from", (LAUNCH - timedelta(days=28)).date().isoformat(),
                         "--to", (LAUNCH - timedelta(days=3)).date().isoformat()]
     needle("insight", "save", "onboarding", "funnel", "signup", "onboarding_completed",
