@@ -56,7 +56,7 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     tasks: dict[str, TaskID] = {}
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed:,.0f}/{task.total:,.0f}"), TimeElapsedColumn(),
-                  console=err_console) as bar:
+                  console=err_console, transient=True) as bar:
 
         def report(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -67,11 +67,11 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _print_look(look: FirstLook) -> None:
-    data = look.to_json()
-    span = [f"{t:%Y-%m-%d %H:%M} UTC" if t else "" for t in (look.first, look.last)]
+    lake = look.lake
+    span = [f"{t:%Y-%m-%d %H:%M} UTC" if t else "" for t in (lake.first, lake.last)]
     print_table(["events", "users", "first", "last"],
-                [[f"{look.events:,}", f"{look.users:,}", *span]], title=f"{PRODUCT} demo")
-    print_table(["event", "count"], [[t["event"], f"{t['count']:,}"] for t in data["top_events"]],
+                [[f"{lake.events:,}", f"{lake.users:,}", *span]], title=f"{PRODUCT} demo")
+    print_table(["event", "count"], [[e, f"{n:,}"] for e, n in look.top_events],
                 title="Top events")
-    print_table(["kind", "count"], [[k, f"{n:,}"] for k, n in data["evidence"].items()],
+    print_table(["kind", "count"], [[k, f"{n:,}"] for k, n in look.evidence.items()],
                 title="Evidence")
