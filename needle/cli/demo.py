@@ -52,18 +52,27 @@ def demo(
 
 @contextmanager
 def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
-    """A Rich progress bar on stderr fed by the builder's ``progress(stage, done, total)``."""
+    """A Rich progress bar on stderr fed by the builder's ``progress(stage, done, total)``.
+
+    It starts on the first report, so a run that builds nothing prints nothing.
+    """
     tasks: dict[str, TaskID] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed:,.0f}/{task.total:,.0f}"), TimeElapsedColumn(),
-                  console=err_console, transient=True) as bar:
+    bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                   TextColumn("{task.completed:,.0f}/{task.total:,.0f}"), TimeElapsedColumn(),
+                   console=err_console, transient=True)
 
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+    def report(stage: str, done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
+        bar.update(tasks[stage], completed=done, total=total)
 
+    try:
         yield report
+    finally:
+        if tasks:
+            bar.stop()
 
 
 def _print_look(look: FirstLook) -> None:

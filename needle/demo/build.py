@@ -112,9 +112,10 @@ def build(path: Path | str, *, seed: int = DEFAULT_SEED, users: int = DEFAULT_US
     demo = generate(seed, users, days)
     report("generate", 1, 1)
     written = _write_events(workspace, demo, report)
+    report("evidence", 0, len(demo.evidence))
     with workspace.store.session() as session:
         stored = add_evidence(session, demo.evidence).added
-    report("evidence", 1, 1)
+    report("evidence", len(demo.evidence), len(demo.evidence))
     info = DemoInfo(PRODUCT, seed, users, days, written, stored)
     (workspace.state_dir / MARKER).write_text(json.dumps(asdict(info), indent=1), "utf-8")
     (workspace.state_dir / BUILDING).unlink()
