@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from needle.cli.artifact_common import opened
-from needle.cli.output import JsonFlag, print_json
+from needle.cli.output import JsonFlag, err_console, print_json
 from needle.documents import portfolio
 
 app = typer.Typer(help="Portfolio: your outcomes, each claim linked to its data.",
@@ -21,7 +21,8 @@ def build(ctx: typer.Context,
               "--out", help="Folder to write (default: portfolio/ in the workspace).")] = None,
           json_: JsonFlag = False) -> None:
     """Build the site (index.html, a page per artifact, portfolio.pdf, claims.json)."""
-    with opened(ctx) as (workspace, session, files):
+    with err_console.status("Building the portfolio..."), opened(ctx) as (
+            workspace, session, files):
         book = portfolio.build(session, files, out or workspace.root / "portfolio",
                                workspace.author)
     if json_:

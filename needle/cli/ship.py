@@ -11,6 +11,7 @@ from needle.artifacts.links import Link
 from needle.artifacts.resolve import experiment_result
 from needle.cli.artifact_common import Id, add_common, edit, opened
 from needle.cli.context import open_workspace
+from needle.cli.output import err_console
 
 app = typer.Typer(help="Ship posts: what shipped and what the data says happened.",
                   no_args_is_help=True)
@@ -34,12 +35,13 @@ def new(ctx: typer.Context, title: str,
     fields = {"proposal": proposal, "shipped_on": shipped_on, "what": what, "weeks": weeks,
               "experiment": experiment, "hypothesis": hypothesis, "learned": learned,
               "next_steps": next_steps}
-    found = _experiment(ctx, experiment) if experiment else None
-    with opened(ctx) as (workspace, session, files):
-        links = [Link("evidence", str(i)) for i in evidence or []]
-        links += [Link("experiment", experiment)] if experiment else []
-        post = ships.create(session, files, title, workspace.author, fields, links, found)
-        result = post.fields["result"]
+    with err_console.status("Measuring before and after the launch..."):
+        found = _experiment(ctx, experiment) if experiment else None
+        with opened(ctx) as (workspace, session, files):
+            links = [Link("evidence", str(i)) for i in evidence or []]
+            links += [Link("experiment", experiment)] if experiment else []
+            post = ships.create(session, files, title, workspace.author, fields, links, found)
+            result = post.fields["result"]
     typer.echo(f"ship post {post.id} published ({result['outcome']}): {result['statement']}")
 
 
