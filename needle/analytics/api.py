@@ -45,7 +45,7 @@ DateLike = date | str | None
 
 def engine_for(workspace: Workspace) -> DuckDBEngine:
     """The engine over the lake as it is now (files added later need a new engine)."""
-    return DuckDBEngine(workspace.lake.files())
+    return DuckDBEngine(workspace.lake.files(), cache_dir=workspace.cache_dir / "analytics")
 
 
 def run_query(workspace: Workspace, query: Query) -> Result:

@@ -15,7 +15,10 @@ from needle.events.lake import EventLake
 from needle.events.schema import EVENT_SCHEMA
 
 Row = tuple  # (distinct_id, event, ISO time with offset[, properties dict])
-ENGINES = {"duckdb": DuckDBEngine}
+ENGINES: dict[str, Callable[[list[Path], Path], DuckDBEngine]] = {
+    "duckdb": lambda files, _: DuckDBEngine(files),
+    "duckdb-cached": lambda files, cache: DuckDBEngine(files, cache_dir=cache),
+}
 
 
 def table(rows: list[Row]) -> pa.Table:
@@ -40,7 +43,7 @@ def engine_for(request, tmp_path: Path) -> Iterator[Callable[[list[Row]], DuckDB
         lake = EventLake(tmp_path / f"lake{len(made)}")
         if rows:
             lake.append(table(rows))
-        made.append(ENGINES[request.param](lake.files()))
+        made.append(ENGINES[request.param](lake.files(), tmp_path / "cache"))
         return made[-1]
 
     yield build

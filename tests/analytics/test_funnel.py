@@ -222,11 +222,11 @@ def test_time_to_convert_and_dropped(engine_for) -> None:
     assert funnel_people(engine, q, 2, dropped=False) == ["u1", "u2", "u3"]
 
 
-def test_time_to_convert_uses_earliest_best_attempt(engine_for) -> None:
-    # two attempts reach b: from a@0 (b@5h) and from a@4h (b@5h); the earliest start counts
+def test_time_to_convert_uses_latest_best_attempt(engine_for) -> None:
+    # two attempts reach b: from a@0 (b@5h) and from a@4h (b@5h); the latest start counts
     rows = [ev("u", "a", 0), ev("u", "a", 4 * H), ev("u", "b", 5 * H)]
     result = run(engine_for(rows), funnel("a", "b"))
-    assert result.steps[1].median_seconds_to_convert == 5 * 3600
+    assert result.steps[1].median_seconds_to_convert == 3600
 
 
 def test_breakdown_by_start_property(engine_for) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from needle.analytics.duckdb import activity, funnel, paths, retention, sql, trend
+from needle.analytics.columnar import Columns, open_columns
+from needle.analytics.duckdb import activity, cached, funnel, paths, retention, sql, trend
 from needle.analytics.duckdb.source import connect
 from needle.analytics.engine import Capability
 from needle.analytics.results import Result
@@ -38,13 +40,31 @@ class DuckDBEngine:
     name = "duckdb"
     capabilities = frozenset(Capability)
 
-    def __init__(self, files: Sequence[Path], threads: int | None = None) -> None:
-        self.con = connect(files, threads)
+    def __init__(
+        self, files: Sequence[Path], threads: int | None = None, cache_dir: Path | None = None
+    ) -> None:
+        """``cache_dir`` enables the columnar cache (built on first use) for the common shapes."""
+        self.files = list(files)
+        self.cache_dir = cache_dir
+        self.con = connect(self.files, threads)
+
+    @cached_property
+    def columns(self) -> Columns | None:
+        return None if self.cache_dir is None else open_columns(self.cache_dir, self.files)
 
     def execute(self, query: Query) -> Result:
+        fast = cached.FAST.get(type(query))
+        if fast is not None and self.columns is not None:
+            result = fast(self.con, self.columns, query)
+            if result is not None:
+                return result
         return _RUNNERS[type(query)](self.con, query)
 
     def funnel_people(self, query: FunnelQuery, step: int, dropped: bool) -> list[str]:
+        if self.columns is not None:
+            found = cached.people(self.con, self.columns, query, step, dropped)
+            if found is not None:
+                return found
         return funnel.run_people(self.con, query, step, dropped)
 
     def close(self) -> None:

@@ -31,7 +31,7 @@ from needle.analytics.specs import FunnelQuery
 DEFAULT_DAYS = 30
 
 SHIFT = 1 << 32  # rows per microsecond in the (time, row) order key
-RANK = 1 << 52  # reached * RANK - t1 orders attempts by furthest step, then earliest start
+RANK = 1 << 52  # reached * RANK + t1 orders attempts by furthest step, then latest start
 
 
 def _base(q: FunnelQuery, first: date, last: date, breakdown: bool, all_events: bool) -> str:
@@ -124,7 +124,7 @@ def _people(q: FunnelQuery, attempts: str) -> str:
     return (
         f"a AS ({attempts}), r AS (SELECT *, {reached} AS reached FROM a) "
         f"SELECT uid, bd, max(reached) AS reached, "
-        f"arg_max(struct_pack({times}), reached * {RANK} - t1) AS best FROM r GROUP BY uid, bd"
+        f"arg_max(struct_pack({times}), reached * {RANK} + t1) AS best FROM r GROUP BY uid, bd"
     )
 
 
@@ -174,23 +174,27 @@ def summary_sql(n: int) -> str:
 
 def run_funnel(con: duckdb.DuckDBPyConnection, q: FunnelQuery) -> FunnelResult:
     first, last = resolve(con, q.dates, DEFAULT_DAYS)
-    total = _summarise(con, q, first, last, breakdown=False)
-    groups = _summarise(con, q, first, last, breakdown=True) if q.breakdown else []
-    steps = total[0].steps if total else _empty_steps(q)
-    return FunnelResult(
-        steps=steps,
-        histogram=_histogram(con, q, first, last),
-        breakdown=tuple(groups),
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE people AS {people_sql(q, first, last, False)}")
+    try:
+        total = _summarise(con, q)
+        histogram = _histogram(con, q)
+        if q.breakdown:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE people AS {people_sql(q, first, last, True)}"
+            )
+        groups = _summarise(con, q) if q.breakdown else []
+    finally:
+        con.execute("DROP TABLE IF EXISTS people")
+    steps = total[0].steps if total else empty_steps(q)
+    return FunnelResult(steps=steps, histogram=histogram, breakdown=tuple(groups))
 
 
-def _summarise(con, q, first, last, breakdown) -> list[FunnelBreakdown]:  # type: ignore[no-untyped-def]
-    people = people_sql(q, first, last, breakdown)
-    rows = con.execute(f"WITH people AS ({people}) {summary_sql(len(q.steps))}").fetchall()
-    return [FunnelBreakdown(row[0], _steps(q, row[1:])) for row in rows]
+def _summarise(con: duckdb.DuckDBPyConnection, q: FunnelQuery) -> list[FunnelBreakdown]:
+    rows = con.execute(summary_sql(len(q.steps))).fetchall()
+    return [FunnelBreakdown(row[0], steps_from(q, row[1:])) for row in rows]
 
 
-def _steps(q: FunnelQuery, values: tuple) -> tuple[FunnelStep, ...]:
+def steps_from(q: FunnelQuery, values: tuple) -> tuple[FunnelStep, ...]:
     n = len(q.steps)
     start = values[0]
     out = []
@@ -209,24 +213,25 @@ def _steps(q: FunnelQuery, values: tuple) -> tuple[FunnelStep, ...]:
     return tuple(out)
 
 
-def _empty_steps(q: FunnelQuery) -> tuple[FunnelStep, ...]:
+def empty_steps(q: FunnelQuery) -> tuple[FunnelStep, ...]:
     return tuple(FunnelStep(s.event or "", 0, 0.0, 0, None, None) for s in q.steps)
 
 
-def _histogram(con, q: FunnelQuery, first: date, last: date) -> tuple[HistogramBin, ...]:  # type: ignore[no-untyped-def]
-    """Bins of equal width over the seconds from step 1 to the last step, converted people only."""
+def _histogram(con: duckdb.DuckDBPyConnection, q: FunnelQuery) -> tuple[HistogramBin, ...]:
     n = len(q.steps)
     if q.mode == "unordered":
         return ()
-    people = people_sql(q, first, last, breakdown=False)
     seconds = con.execute(
-        f"WITH people AS ({people}) SELECT (best.t{n} - best.t1) / 1e6 FROM people "
-        f"WHERE reached = {n}"
-    ).fetchnumpy()
-    values = next(iter(seconds.values())) if seconds else np.array([])
-    if len(values) == 0:
+        f"SELECT (best.t{n} - best.t1) / 1e6 AS s FROM people WHERE reached = {n}"
+    ).fetchnumpy()["s"]
+    return bins(np.asarray(seconds, dtype=float), q.histogram_bins)
+
+
+def bins(seconds: np.ndarray, count: int) -> tuple[HistogramBin, ...]:
+    """Bins of equal width from 0 to the slowest conversion, converted people only."""
+    if len(seconds) == 0:
         return ()
-    counts, edges = np.histogram(values, bins=q.histogram_bins, range=(0, max(values.max(), 1)))
+    counts, edges = np.histogram(seconds, bins=count, range=(0, max(seconds.max(), 1)))
     return tuple(
         HistogramBin(float(edges[i]), float(edges[i + 1]), int(c)) for i, c in enumerate(counts)
     )

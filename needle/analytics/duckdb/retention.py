@@ -70,7 +70,7 @@ def retention_sql(q: RetentionQuery, first: date, last: date, breakdown: bool) -
     )
 
 
-def _default_first(last: date, q: RetentionQuery) -> date:
+def default_first(last: date, q: RetentionQuery) -> date:
     start = step(_midnight(truncate(last, q.period)), q.period, -(q.periods - 1))
     return start.date()
 
@@ -82,7 +82,7 @@ def _midnight(day: date) -> datetime:
 def run_retention(con: duckdb.DuckDBPyConnection, q: RetentionQuery) -> RetentionResult:
     first, last = resolve(con, q.dates, 1)
     if q.dates.start is None:
-        first = _default_first(last, q)
+        first = default_first(last, q)
     first = truncate(first, q.period)
     total = _tables(con, q, first, last, breakdown=False)
     groups = _tables(con, q, first, last, breakdown=True) if q.breakdown else {}

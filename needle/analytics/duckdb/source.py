@@ -20,6 +20,7 @@ def connect(files: Sequence[Path], threads: int | None = None) -> duckdb.DuckDBP
     """An in-memory connection with ``events`` (the lake) and UTC as the session time zone."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # stdout belongs to --json
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     paths = [str(p) for p in files]
@@ -43,11 +44,16 @@ def data_days(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
 
 
 def resolve(
-    con: duckdb.DuckDBPyConnection, dates: DateRange, default_days: int
+    con: duckdb.DuckDBPyConnection,
+    dates: DateRange,
+    default_days: int,
+    known: tuple[date, date] | None = None,
 ) -> tuple[date, date]:
     """Fill open ends: the end defaults to the last day with data (today if none), the start to
-    ``default_days`` days before the end, counting the end."""
-    known = data_days(con)
+    ``default_days`` days before the end, counting the end. ``known`` days skip the lookup."""
+    if dates.start and dates.end:
+        return dates.start, dates.end
+    known = known or data_days(con)
     fallback = known[1] if known else datetime.now(UTC).date()
     last = dates.end or fallback
     first = dates.start or last - timedelta(days=default_days - 1)

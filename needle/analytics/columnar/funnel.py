@@ -1,0 +1,105 @@
+"""Ordered funnels on the columnar cache, by binary search over arrays sorted by (user, time).
+
+Why by hand: the SQL plan hashes or sorts every start each query; here the cache is already
+sorted, so each step is one ``searchsorted``. Only "candidate" starts are followed: the latest
+start at or before each step-2 event. Any other start s is dominated by the latest start s* at or
+before s's own next step 2: s* has the same next steps and a later deadline, so it reaches at
+least as far. Among a person's attempts reaching their furthest step the latest start is kept
+(also a candidate), as in the SQL plan, so both give identical results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from needle.analytics.columnar.store import Columns
+from needle.analytics.duckdb.expr import day_start, epoch_us
+
+
+@dataclass(frozen=True)
+class People:
+    """One row per person with a start: furthest step and the best attempt's step times."""
+
+    uid: np.ndarray
+    reached: np.ndarray
+    times: np.ndarray  # (people, steps) µs; -1 where not reached
+
+
+class Overflow(Exception):
+    """(user, time) keys do not fit 64 bits; the SQL plan must run instead."""
+
+
+def funnel_people(
+    columns: Columns, steps: list[str], window_us: int, first: date, last: date
+) -> People:
+    if not columns.span:
+        raise Overflow
+    lo = epoch_us(day_start(first))
+    hi = epoch_us(day_start(last + timedelta(days=1)))
+    u1, t1 = columns.pairs(steps[0])
+    k1 = columns.keys(steps[0])
+    if columns.days is None or not (first <= columns.days[0] and columns.days[1] <= last):
+        inside = (t1 >= lo) & (t1 < hi)
+        u1, t1, k1 = u1[inside], t1[inside], k1[inside]
+    # Later steps need no range mask: they are searched at or after a start and checked
+    # against its window.
+    rest = [(*columns.pairs(s), columns.keys(s)) for s in steps[1:]]
+    u2, _, k2 = rest[0]
+    cand = np.searchsorted(k1, k2, side="right") - 1
+    ok = cand >= 0
+    cand = _distinct_sorted(cand[ok][u1[cand[ok]] == u2[ok]])
+    cu, ct = np.asarray(u1[cand]), np.asarray(t1[cand])
+    times = np.full((len(cand), len(steps)), -1, dtype=np.int64)
+    times[:, 0] = ct
+    alive = np.ones(len(cand), dtype=bool)
+    prev = ct
+    for k, (uk, tk, kk) in enumerate(rest, start=1):
+        if len(kk) == 0:
+            break
+        j = np.searchsorted(kk, columns.key(cu, prev), side="left")
+        jj = np.minimum(j, len(kk) - 1)
+        alive &= (j < len(kk)) & (uk[jj] == cu) & (tk[jj] <= ct + window_us)
+        prev = np.where(alive, tk[jj], prev)
+        times[alive, k] = prev[alive]
+    reached = 1 + (times[:, 1:] >= 0).sum(axis=1)
+    return _per_person(_distinct_sorted(np.asarray(u1)), cu, reached, times)
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """Distinct values of a sorted array (np.unique would hash or sort again)."""
+    if len(values) == 0:
+        return values
+    return values[np.r_[True, values[1:] != values[:-1]]]
+
+
+def _per_person(
+    starters: np.ndarray, cu: np.ndarray, reached: np.ndarray, times: np.ndarray
+) -> People:
+    """Best attempt per person (furthest, then latest start); starters without one reach 1.
+
+    Attempts arrive sorted by (person, start), so each person's best is the last of their
+    attempts that reach their furthest step.
+    """
+    n_steps = times.shape[1]
+    best = np.zeros(0, dtype=np.int64)
+    if len(cu):
+        heads = np.flatnonzero(np.r_[True, cu[1:] != cu[:-1]])
+        furthest = np.maximum.reduceat(reached, heads)
+        at_max = np.flatnonzero(reached == np.repeat(furthest, np.diff(np.r_[heads, len(cu)])))
+        best = at_max[np.r_[cu[at_max][1:] != cu[at_max][:-1], True]]
+    bu = cu[best]
+    found = np.searchsorted(bu, starters)
+    known = (
+        (found < len(bu)) & (bu[np.minimum(found, max(len(bu) - 1, 0))] == starters)
+        if len(bu)
+        else np.zeros(len(starters), dtype=bool)
+    )
+    others = starters[~known]
+    return People(
+        np.concatenate([bu, others]),
+        np.concatenate([reached[best], np.ones(len(others), dtype=reached.dtype)]),
+        np.vstack([times[best], np.full((len(others), n_steps), -1, dtype=np.int64)]),
+    )

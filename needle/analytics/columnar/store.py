@@ -1,0 +1,170 @@
+"""A columnar cache of the lake for the hot queries: per event name, the (user, time) pairs
+sorted by user then time, as memory-mapped NumPy arrays.
+
+Funnels, retention and trends by event name read only these arrays: no string decoding, no
+Parquet pages, no sort at query time (the cache is sorted once when built). The cache is keyed by
+a fingerprint of the lake's file list, so any append or compaction makes a new one; building it
+is one DuckDB pass over the lake. Users get dense integer ids in ``distinct_id`` order.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+FORMAT = 2  # bump when the layout changes
+BUILD_MEMORY = "2GB"  # DuckDB spills the sort to disk beyond this
+
+
+def fingerprint(files: Sequence[Path]) -> str:
+    text = "\n".join([f"v{FORMAT}", *sorted(str(p) for p in files)])
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Columns:
+    """An opened cache: ``pairs(name)`` gives (uid int32, ts int64 µs) sorted by (uid, ts)."""
+
+    root: Path
+    names: dict[str, list[int]]  # event name -> [start, stop) into the arrays
+    users: int
+    tmin: int  # µs of the earliest event
+    span: int  # key = uid * span + (ts - tmin); 0 when that would overflow 64 bits
+    days: tuple[date, date] | None  # first and last day with events
+
+    @cached_property
+    def _uid(self) -> np.ndarray:
+        return np.load(self.root / "uid.npy", mmap_mode="r")
+
+    @cached_property
+    def _ts(self) -> np.ndarray:
+        return np.load(self.root / "ts.npy", mmap_mode="r")
+
+    @cached_property
+    def _key(self) -> np.ndarray:
+        return np.load(self.root / "key.npy", mmap_mode="r")
+
+    def pairs(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        start, stop = self.names.get(name, (0, 0))
+        return self._uid[start:stop], self._ts[start:stop]
+
+    def keys(self, name: str) -> np.ndarray:
+        """(uid, ts) as one sortable uint64 per event; needs ``span``."""
+        start, stop = self.names.get(name, (0, 0))
+        return self._key[start:stop]
+
+    def key(self, uid: np.ndarray, ts: np.ndarray) -> np.ndarray:
+        return uid.astype(np.uint64) * np.uint64(self.span) + (ts - self.tmin).astype(np.uint64)
+
+    def distinct_ids(self, uids: np.ndarray) -> list[str]:
+        table = pq.read_table(self.root / "users.parquet")
+        return table["distinct_id"].take(pa.array(uids)).to_pylist()
+
+
+def open_columns(cache_dir: Path, files: Sequence[Path]) -> Columns:
+    """The cache for ``files``, built first if missing (one builder at a time; others wait)."""
+    root = cache_dir / f"columns-{fingerprint(files)}"
+    if not (root / "meta.json").exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with open(cache_dir / ".columns.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (root / "meta.json").exists():
+                _build(root, files)
+                _remove_stale(cache_dir, keep=root)
+    meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+    days = tuple(date.fromisoformat(d) for d in meta["days"]) if meta["days"] else None
+    return Columns(root, meta["names"], meta["users"], meta["tmin"], meta["span"], days)  # type: ignore[arg-type]
+
+
+def _build(root: Path, files: Sequence[Path]) -> None:
+    tmp = root.with_name(root.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{tmp / 'spill'}'")
+    con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+    con.execute("SET enable_progress_bar = false")
+    paths = [str(p) for p in files]
+    source = f"read_parquet({paths!r})" if paths else _EMPTY
+    con.execute(
+        "CREATE TEMP TABLE users AS SELECT distinct_id, "
+        "(row_number() OVER (ORDER BY distinct_id) - 1)::INTEGER AS uid "
+        f"FROM (SELECT DISTINCT distinct_id FROM {source})"
+    )
+    con.execute(
+        "CREATE TEMP TABLE names AS SELECT event, "
+        "(row_number() OVER (ORDER BY event) - 1)::INTEGER AS code "
+        f"FROM (SELECT DISTINCT event FROM {source})"
+    )
+    users = con.sql("SELECT distinct_id FROM users ORDER BY uid").to_arrow_table()
+    pq.write_table(users, tmp / "users.parquet")
+    names = [r[0] for r in con.execute("SELECT event FROM names ORDER BY code").fetchall()]
+    arrays = con.sql(
+        f"SELECT n.code, u.uid, epoch_us(e.timestamp) AS ts FROM {source} e "
+        "JOIN users u USING (distinct_id) JOIN names n USING (event) ORDER BY n.code, u.uid, ts"
+    ).fetchnumpy()
+    con.close()
+    shutil.rmtree(tmp / "spill", ignore_errors=True)
+    _save(tmp, names, users.num_rows, arrays["code"], arrays["uid"], arrays["ts"])
+    os.replace(tmp, root)
+
+
+def _save(
+    tmp: Path, names: list[str], users: int, code: np.ndarray, uid: np.ndarray, ts: np.ndarray
+) -> None:
+    ends = (
+        np.cumsum(np.bincount(code, minlength=len(names)))
+        if len(code)
+        else np.zeros(len(names), int)
+    )
+    starts = np.r_[0, ends[:-1]] if len(names) else ends
+    ranges = {n: [int(a), int(b)] for n, a, b in zip(names, starts, ends, strict=True)}
+    np.save(tmp / "uid.npy", uid)
+    np.save(tmp / "ts.npy", ts)
+    tmin, tmax = (int(ts.min()), int(ts.max())) if len(ts) else (0, 0)
+    span = tmax - tmin + 1
+    if users * span >= 2**64:
+        span = 0
+    else:
+        np.save(
+            tmp / "key.npy", uid.astype(np.uint64) * np.uint64(span) + (ts - tmin).astype(np.uint64)
+        )
+    days = [_day(tmin).isoformat(), _day(tmax).isoformat()] if len(ts) else None
+    meta = {
+        "names": ranges,
+        "users": users,
+        "rows": len(ts),
+        "tmin": tmin,
+        "span": span,
+        "days": days,
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _day(micros: int) -> date:
+    return (datetime(1970, 1, 1) + timedelta(microseconds=micros)).date()
+
+
+_EMPTY = (
+    "(SELECT NULL::VARCHAR AS event, NULL::VARCHAR AS distinct_id, "
+    "NULL::TIMESTAMPTZ AS timestamp WHERE FALSE)"
+)
+
+
+def _remove_stale(cache_dir: Path, keep: Path) -> None:
+    for path in cache_dir.glob("columns-*"):
+        if path != keep:
+            shutil.rmtree(path, ignore_errors=True)

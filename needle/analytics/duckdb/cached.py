@@ -1,0 +1,58 @@
+"""The engine's fast paths: queries the columnar cache can answer, or ``None`` for SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import duckdb
+
+from needle.analytics.columnar import Columns, queries
+from needle.analytics.duckdb.funnel import DEFAULT_DAYS
+from needle.analytics.duckdb.periods import DEFAULT_DAYS as PERIOD_DAYS
+from needle.analytics.duckdb.periods import truncate
+from needle.analytics.duckdb.retention import default_first
+from needle.analytics.duckdb.source import resolve
+from needle.analytics.results import Result, TrendResult
+from needle.analytics.specs import FunnelQuery, RetentionQuery, TrendQuery
+
+
+def funnel(con: duckdb.DuckDBPyConnection, columns: Columns, q: FunnelQuery) -> Result | None:
+    return queries.run_funnel(columns, q, *resolve(con, q.dates, DEFAULT_DAYS, columns.days))
+
+
+def retention(con: duckdb.DuckDBPyConnection, columns: Columns, q: RetentionQuery) -> Result | None:
+    first, last = resolve(con, q.dates, 1, columns.days)
+    if q.dates.start is None:
+        first = default_first(last, q)
+    return queries.run_retention(columns, q, truncate(first, q.period), last)
+
+
+def trend(con: duckdb.DuckDBPyConnection, columns: Columns, q: TrendQuery) -> Result | None:
+    first, last = resolve(con, q.dates, PERIOD_DAYS[q.interval], columns.days)
+    current = queries.run_trend(columns, q, first, last, "current")
+    if current is None:
+        return None
+    if q.compare:
+        span = timedelta(days=(last - first).days + 1)
+        previous = queries.run_trend(columns, q, first - span, last - span, "previous")
+        current += previous or []
+    return TrendResult(q.interval, tuple(current))
+
+
+def people(
+    con: duckdb.DuckDBPyConnection, columns: Columns, q: FunnelQuery, k: int, dropped: bool
+) -> list[str] | None:
+    found = queries.people(columns, q, *resolve(con, q.dates, DEFAULT_DAYS, columns.days))
+    if found is None:
+        return None
+    chosen = found.reached == k if dropped else found.reached >= k
+    return sorted(columns.distinct_ids(found.uid[chosen]))
+
+
+FAST: dict[type, Callable[[Any, Columns, Any], Result | None]] = {
+    FunnelQuery: funnel,
+    RetentionQuery: retention,
+    TrendQuery: trend,
+}
