@@ -150,10 +150,11 @@ def _survey(rng: np.random.Generator, bank: dict, slots: dict) -> tuple[str, dic
 
 
 def _interview(rng: np.random.Generator, bank: dict, slots: dict) -> tuple[str, dict]:
-    core = _pick(rng, bank["core"], slots)
+    core = _pick(rng, bank.get("interview_core", bank["core"]), slots)
     slots = {**slots, "core": core, "core_lower": _lower_first(core)}
     context = rng.choice(phrases.INTERVIEW_CONTEXT, size=2, replace=False)
-    details = rng.choice(bank["detail"], size=int(rng.integers(1, 3)), replace=False)
+    details = rng.choice(bank.get("interview_detail", bank["detail"]),
+                         size=int(rng.integers(1, 3)), replace=False)
     lines = [_pick(rng, phrases.INTERVIEW_OPENERS, slots), context[0].format_map(slots),
              _pick(rng, phrases.INTERVIEW_FRAMES, slots),
              *(f"- {d.format_map(slots)}" for d in details), context[1].format_map(slots)]

@@ -282,6 +282,20 @@ NOISE_TEXT: dict[str, tuple[str, ...]] = {
     ),
 }
 
+NOISE_TEXT["interview_core"] = (
+    "They are mostly happy and would like more project templates.",
+    "They asked whether there is a public API for creating tasks from their CRM.",
+    "Nothing specific to complain about; the product does what they need.",
+    "They would like a way to see all their workspaces in one place.",
+    "They asked about a discount for non-profits.",
+    "They liked how quickly the team could get started.",
+    "They wanted to know if we plan to support German and French in the interface.",
+)
+NOISE_TEXT["interview_detail"] = (
+    "No strong opinions otherwise.", "Happy to be contacted again.",
+    "They recommended Tasklane to another team.", "Short call, they were busy.",
+)
+
 GREETINGS = ("Hi,", "Hello,", "Hi team,", "Hey,", "Hello Tasklane team,", "", "", "Good morning,")
 ASKS = (
     "Can you help?", "Is this a known issue?", "Any idea when this will be fixed?",
@@ -308,7 +322,7 @@ INTERVIEW_CONTEXT = (
     "They run weekly planning on Mondays from the board.",
     "They are evaluating whether to roll Tasklane out to other departments.",
     "Overall sentiment was positive.",
-    "They pay for the {plan} plan.",
+    "They are on the {plan} plan.",
 )
 INTERVIEW_FRAMES = (
     "Main pain point: {core_lower}",
