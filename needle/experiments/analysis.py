@@ -20,6 +20,8 @@ from needle.experiments.sums import ExperimentSums, MetricSums
 from needle.experiments.verdicts import comparison_verdict, overall_verdict
 from needle.stats import (
     Proportion,
+    Quantile,
+    Ratio,
     SampleMean,
     adjust_p_values,
     adjusted_pair,
@@ -107,9 +109,24 @@ def _arms(metrics: tuple[MetricSums, ...]) -> tuple[Any, Any]:
         return adjusted_pair(SampleMean(n[:, :1], s[:, :1], ss[:, :1]), x[:, :1], xx[:, :1],
                              xy[:, :1], SampleMean(n[:, 1:], s[:, 1:], ss[:, 1:]), x[:, 1:],
                              xx[:, 1:], xy[:, 1:])
-    if metrics[0].kind == "proportion":
+    kind = metrics[0].kind
+    if kind == "proportion":
         return Proportion(n[:, :1], s[:, :1]), Proportion(n[:, 1:], s[:, 1:])
+    if kind == "ratio":
+        d, dd, md = (_stack(metrics, f) for f in ("den_sum", "den_sum_squares", "num_den_sum"))
+        ctl, trt = (Ratio(n[:, c], SampleMean(n[:, c], s[:, c], ss[:, c]),
+                          SampleMean(n[:, c], d[:, c], dd[:, c]), md[:, c]) for c in _SIDES)
+        return ctl, trt
+    if kind == "quantile":
+        q = _stack(metrics, "quantile")
+        nu = np.array([m.nu for m in metrics], dtype=float)[:, None]
+        low, high = (Quantile(n[:, c], q[:, c, 0], nu, q[:, c, 1], q[:, c, 2], q[:, c, 3])
+                     for c in _SIDES)
+        return low, high
     return SampleMean(n[:, :1], s[:, :1], ss[:, :1]), SampleMean(n[:, 1:], s[:, 1:], ss[:, 1:])
+
+
+_SIDES = (slice(0, 1), slice(1, None))
 
 
 def _block(metrics: tuple[MetricSums, ...], options: AnalysisOptions) -> _Block:
@@ -165,11 +182,12 @@ def _bayes(block: _Block, options: AnalysisOptions) -> dict[str, np.ndarray]:
                 "risk_keep": np.maximum(pick(up.risk_control, down.risk_control), 0)[:, 1:]}
     post = gaussian_effect(block.absolute)
     win = np.where(inverse, 1 - post.chance_to_win, post.chance_to_win)
-    ss = _stack(metrics, "sum_squares")
-    arm = SampleMean(n, s, ss)
-    se = np.sqrt(arm.variance / n)
-    best = np.where(inverse, gaussian_best(arm.mean, se, inverse=True),
-                    gaussian_best(arm.mean, se))
+    control, treatment = _arms(metrics)
+    mean = np.concatenate([np.broadcast_to(control.mean, n[:, :1].shape), treatment.mean], 1)
+    var = np.concatenate([np.broadcast_to(control.variance, n[:, :1].shape),
+                          treatment.variance], 1)
+    se = np.sqrt(var / n)
+    best = np.where(inverse, gaussian_best(mean, se, inverse=True), gaussian_best(mean, se))
     return {"win": win, "best": best,
             "risk_ship": np.where(inverse, post.risk_control, post.risk_treatment),
             "risk_keep": np.where(inverse, post.risk_treatment, post.risk_control)}
@@ -186,8 +204,9 @@ def _finish(block: _Block, p_adj: np.ndarray, sums: ExperimentSums,
     need = sample_needed(rel.se**2, rel.n_total, options.mde, level, options.target_power,
                          options.sequential_tuning, options.units_per_day)
     z_power = sps.norm.ppf(options.target_power)
-    mde_now = (absolute.ci_upper - absolute.estimate) / np.abs(rel.denominator) + z_power * (
-        block.absolute.se / np.abs(rel.denominator))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mde_now = (absolute.ci_upper - absolute.estimate + z_power * block.absolute.se) / np.abs(
+            rel.denominator)
     columns = {
         "absolute_effect": absolute.estimate, "absolute_lo": absolute.ci_lower,
         "absolute_hi": absolute.ci_upper, "relative_effect": np.where(
@@ -209,12 +228,19 @@ def _finish(block: _Block, p_adj: np.ndarray, sums: ExperimentSums,
             comparisons.append(_comparison(metric.name, variant, sums.variants[0], values,
                                            bool(significant[i, j]), str(method[i, j]), reason,
                                            options))
-        means = _plain(np.divide(metric.sum, metric.n, where=metric.n > 0,
-                                 out=np.full(len(metric.n), np.nan)))
+        means = _plain(_variant_values(metric))
         variants = [VariantSummary(name, int(metric.n[k]), means[k], best[i][k])
                     for k, name in enumerate(sums.variants)]
         out.append(MetricResult(metric.name, metric.kind, variants, comparisons))
     return out
+
+
+def _variant_values(metric: MetricSums) -> np.ndarray:
+    """The per-variant value shown: mean, ratio of sums, or quantile."""
+    if metric.quantile is not None:
+        return metric.quantile[:, 1]
+    den = metric.den_sum if metric.den_sum is not None else metric.n
+    return np.divide(metric.sum, den, where=den > 0, out=np.full(len(metric.n), np.nan))
 
 
 def _comparison(metric: str, variant: str, control: str, v: dict[str, Any], significant: bool,

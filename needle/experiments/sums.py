@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-KINDS = ("proportion", "mean")
+KINDS = ("proportion", "mean", "ratio", "quantile")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,13 @@ class MetricSums:
     pre_sum: np.ndarray | None = None
     pre_cross: np.ndarray | None = None
     post_pre: np.ndarray | None = None
+    # ratio metrics: the denominator's sum and sum of squares, and sum of products with it
+    den_sum: np.ndarray | None = None
+    den_sum_squares: np.ndarray | None = None
+    num_den_sum: np.ndarray | None = None
+    # quantile metrics: level, and per variant (n_star, estimate, lower, upper)
+    nu: float | None = None
+    quantile: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -67,3 +74,34 @@ def _arm(y: np.ndarray, x: np.ndarray | None) -> tuple[Any, ...]:
     if x is None:
         return (*base, None, None, None)
     return (*base, x.sum(axis=0), x.T @ x, x.T @ y)
+
+
+def ratio_sums(name: str, variant: np.ndarray, variants: Sequence[str], num: np.ndarray,
+               den: np.ndarray) -> MetricSums:
+    """A ratio metric (sum of num over sum of den per variant), analysed by the delta method."""
+    masks = [variant == v for v in variants]
+    def per(values: np.ndarray) -> np.ndarray:
+        return np.array([values[m].sum() for m in masks], dtype=float)
+    n = np.array([m.sum() for m in masks], dtype=float)
+    return MetricSums(name, "ratio", n, per(num), per(num * num), den_sum=per(den),
+                      den_sum_squares=per(den * den), num_den_sum=per(num * den))
+
+
+def quantile_sums(name: str, variant: np.ndarray, variants: Sequence[str], values: np.ndarray,
+                  nu: float) -> MetricSums:
+    """A quantile with the order-statistic interval at nu -/+ z sqrt(nu(1-nu)/n_star), n_star
+    being the largest 100 * 2^k not above n, as GrowthBook computes it in SQL."""
+    from scipy.stats import norm
+
+    rows, n = [], []
+    for v in variants:
+        y = values[variant == v]
+        n.append(float(len(y)))
+        star = 100.0 * 2 ** np.floor(np.log2(max(len(y), 100) / 100)) if len(y) >= 100 else len(y)
+        half = norm.ppf(0.975) * np.sqrt(nu * (1 - nu) / max(star, 1))
+        levels = np.clip([nu, nu - half, nu + half], 0, 1)
+        rows.append([star, *np.quantile(y, levels, method="inverted_cdf")] if len(y) else
+                    [0.0, np.nan, np.nan, np.nan])
+    count = np.array(n)
+    return MetricSums(name, "quantile", count, count * 0, count * 0, nu=nu,
+                      quantile=np.array(rows, dtype=float))

@@ -6,6 +6,7 @@ and reported; a value that is not a number stops the read with the file, line an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +18,7 @@ import pandas as pd
 from needle.errors import InputError, UserError
 from needle.experiments.analysis import AnalysisOptions, analyze
 from needle.experiments.results import Analysis
-from needle.experiments.sums import ExperimentSums, from_units
+from needle.experiments.sums import ExperimentSums, from_units, quantile_sums, ratio_sums
 
 _BOOLEAN = {"true": "1", "false": "0"}
 
@@ -57,8 +58,23 @@ def _numeric(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
     return values.to_numpy(dtype=float)
 
 
+_QUANTILE = re.compile(r"^p(\d+(?:\.\d+)?)\((.+)\)$")
+
+
+def _metric_columns(metric: str, frame: pd.DataFrame) -> list[str]:
+    """The columns a metric reads: COL, NUM/DEN (ratio) or pNN(COL) (quantile)."""
+    if metric in frame.columns:
+        return [metric]
+    quantile = _QUANTILE.match(metric)
+    if quantile:
+        return [quantile.group(2)]
+    return metric.split("/", 1) if "/" in metric else [metric]
+
+
 def _check_columns(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
-    wanted = [spec.variant, *spec.metrics, *spec.covariates, *([spec.unit] if spec.unit else [])]
+    metric_columns = [c for m in spec.metrics for c in _metric_columns(m, frame)]
+    wanted = [spec.variant, *metric_columns, *spec.covariates,
+              *([spec.unit] if spec.unit else [])]
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
         raise UserError(f"{path}: no column {missing[0]!r}; columns are "
@@ -98,11 +114,27 @@ def table_sums(path: Path, spec: TableSpec) -> tuple[ExperimentSums, dict[str, A
     frame = read_table(path)
     _check_columns(frame, spec, path)
     keep, report = _exclusions(frame, spec)
-    labels = frame[spec.variant].astype(str).to_numpy()
-    metrics = {c: _numeric(frame, c, path)[keep] for c in spec.metrics}
-    covariates = {c: _numeric(frame, c, path)[keep] for c in spec.covariates}
-    order = _variant_order(labels[keep], spec.control, path)
-    return from_units(labels[keep], order, metrics, covariates), report
+    labels = frame[spec.variant].astype(str).to_numpy()[keep]
+    order = _variant_order(labels, spec.control, path)
+
+    def column(name: str) -> np.ndarray:
+        return _numeric(frame, name, path)[keep]
+
+    plain = [m for m in spec.metrics if _metric_columns(m, frame) == [m]]
+    covariates = {c: column(c) for c in spec.covariates}
+    base = from_units(labels, order, {m: column(m) for m in plain}, covariates)
+    built = {m.name: m for m in base.metrics}
+    for m in spec.metrics:
+        if m in built:
+            continue
+        if spec.covariates:
+            raise UserError(f"metric {m!r}: regression adjustment covers plain columns only")
+        columns = _metric_columns(m, frame)
+        quantile = _QUANTILE.match(m)
+        built[m] = (quantile_sums(m, labels, order, column(columns[0]),
+                                  float(quantile.group(1)) / 100) if quantile else
+                    ratio_sums(m, labels, order, column(columns[0]), column(columns[1])))
+    return replace(base, metrics=tuple(built[m] for m in spec.metrics)), report
 
 
 def parse_columns(values: Sequence[str]) -> tuple[str, ...]:

@@ -155,7 +155,9 @@ def gaussian_best(means: Any, sds: Any, inverse: bool = False) -> np.ndarray:
     lo = (m - z * s).min(axis=-1, keepdims=True)
     hi = (m + z * s).max(axis=-1, keepdims=True)
     x, w = _grid(lo, hi)
-    xe = x[..., None, :]
-    pdf = stats.norm.pdf(xe, m[..., :, None], s[..., :, None])
-    cdf = stats.norm.cdf(xe, m[..., :, None], s[..., :, None])
-    return np.clip(_best(pdf, cdf, w), 0, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z_nodes = (x[..., None, :] - m[..., :, None]) / s[..., :, None]
+        pdf = np.exp(-0.5 * z_nodes**2) / (
+            np.sqrt(2 * np.pi) * s[..., :, None])
+        best = _best(pdf, special.ndtr(z_nodes), w)
+    return np.where(np.isfinite(best), np.clip(best, 0, 1), np.nan)

@@ -142,7 +142,9 @@ class Quantile(_Plain):
         width = np.subtract(self.quantile_upper, self.quantile_lower)
         n = np.asarray(self.n, dtype=float)
         unit = (width / (2 * z)) ** 2 * _div(self.n_star, n) * (n - 1)
-        floor = np.where(np.asarray(self.n) >= 100, 1e-5, 0.0)
+        # gbstats floors the variance at 1e-5 from n = 100; Needle keeps a zero-width interval
+        # (ties, e.g. a quantile inside a mass of zeros) at zero so it reads "not computable"
+        floor = np.where((np.asarray(self.n) >= 100) & (width > 0), 1e-5, 0.0)
         return np.maximum(unit, floor)
 
 

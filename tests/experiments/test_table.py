@@ -39,3 +39,19 @@ def test_unknown_column_and_control(tmp_path: Path) -> None:
         analyze_table(path, TableSpec("arm", ("spend",)))
     with pytest.raises(UserError, match="control 'c' is not a variant"):
         analyze_table(path, TableSpec("arm", ("converted",), control="c"))
+
+
+def test_ratio_and_quantile_metrics(tmp_path: Path) -> None:
+    rows = ["arm,clicks,sessions,latency,zeros"]
+    for i in range(2_000):
+        arm = "a" if i % 2 else "b"
+        rows.append(f"{arm},{i % 7 + (arm == 'b')},{i % 5 + 1},{(i * 37) % 1000},0")
+    result = analyze_table(_write(tmp_path, "\n".join(rows)), TableSpec(
+        "arm", ("clicks/sessions", "p90(latency)", "p50(zeros)"), control="a"))
+    ratio, p90, zeros = result.metrics
+    assert (ratio.kind, p90.kind) == ("ratio", "quantile")
+    assert ratio.variants[0].mean == pytest.approx(
+        sum(i % 7 for i in range(1, 2_000, 2)) / sum(i % 5 + 1 for i in range(1, 2_000, 2)))
+    assert ratio.comparisons[0].significant and ratio.comparisons[0].absolute_effect > 0
+    assert p90.comparisons[0].not_computable is None
+    assert "zero variance" in zeros.comparisons[0].not_computable  # no silent p = 1
