@@ -49,8 +49,8 @@ def _seeded(cli, write, workspace) -> list:
 
 @pytest.mark.parametrize(("name", "content", "where", "reason", "kept"), CASES,
                          ids=[c[0] for c in CASES])
-def test_bad_file_fails_whole_with_one_line(cli, write, workspace, name, content, where,
-                                            reason, kept):
+def test_bad_file_fails_whole_and_skip_bad_skips(cli, write, workspace, tmp_path, name, content,
+                                                 where, reason, kept):
     before = _seeded(cli, write, workspace)
     path = write(name, content)
     result = cli("events", "import", str(path), ok=False)
@@ -61,13 +61,6 @@ def test_bad_file_fails_whole_with_one_line(cli, write, workspace, name, content
     assert workspace.lake.files() == before
     assert workspace.lake.row_count() == 1
 
-
-@pytest.mark.parametrize(("name", "content", "where", "reason", "kept"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_skip_bad_imports_good_rows_and_lists_the_bad(cli, write, workspace, tmp_path, name,
-                                                       content, where, reason, kept):
-    _seeded(cli, write, workspace)
-    path = write(name, content)
     rejects = tmp_path / "rejects.csv"
     result = cli("events", "import", str(path), "--skip-bad", "--rejects", str(rejects))
     assert workspace.lake.row_count() == 1 + kept

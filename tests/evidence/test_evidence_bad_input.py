@@ -35,7 +35,8 @@ def seeded(cli, write, stored):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("name", "content", "where", "reason", "kept"), CASES,
                          ids=[c[0] for c in CASES])
-def test_bad_file_fails_whole(cli, write, stored, seeded, name, content, where, reason, kept):
+def test_bad_file_fails_whole_and_skip_bad_skips(cli, write, stored, seeded, tmp_path, name,
+                                                 content, where, reason, kept):
     path = write(name, content)
     result = cli("evidence", "import", str(path), ok=False)
     assert result.exit_code == 1
@@ -43,12 +44,6 @@ def test_bad_file_fails_whole(cli, write, stored, seeded, name, content, where, 
     assert line.startswith(f"error: {path}: {where}: ") and reason in line
     assert stored() == 1
 
-
-@pytest.mark.parametrize(("name", "content", "where", "reason", "kept"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_skip_bad_keeps_good_rows(cli, write, stored, seeded, tmp_path, name, content, where,
-                                  reason, kept):
-    path = write(name, content)
     rejects = tmp_path / "rejected.csv"
     result = cli("evidence", "import", str(path), "--skip-bad", "--rejects", str(rejects))
     assert str(rejects) in result.output
