@@ -25,6 +25,7 @@ from needle.errors import UserError
 from needle.events.schema import EVENT_SCHEMA
 
 MANIFEST = "manifest.json"
+COMPACT_ROWS = 256 * 1024  # rows per row group of a compacted day
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,34 @@ class EventLake:
                 manifest["files"] = sorted(manifest["files"] + written, key=lambda e: e["path"])
                 self._commit(manifest)
         return AppendResult(received=table.num_rows, added=fresh.num_rows)
+
+    def compact(self) -> int:
+        """Rewrite every day held in several files as one file sorted by (distinct_id, timestamp),
+        so readers open fewer files and find each person's events together. Returns the number of
+        days rewritten. The replaced files are deleted once the new manifest is in place."""
+        with self._locked():
+            manifest = self._manifest()
+            by_day: dict[str, list[dict]] = {}
+            for entry in manifest["files"]:
+                by_day.setdefault(entry["day"], []).append(entry)
+            crowded = {day: entries for day, entries in by_day.items() if len(entries) > 1}
+            if not crowded:
+                return 0
+            kept = [e for e in manifest["files"] if e["day"] not in crowded]
+            merged = [self._merge_day(day, entries) for day, entries in sorted(crowded.items())]
+            manifest["files"] = sorted(kept + merged, key=lambda e: e["path"])
+            self._commit(manifest)
+            for entries in crowded.values():
+                for entry in entries:
+                    (self.root / entry["path"]).unlink(missing_ok=True)
+        return len(crowded)
+
+    def _merge_day(self, day: str, entries: list[dict]) -> dict:
+        table = pq.read_table([str(self.root / e["path"]) for e in entries], schema=EVENT_SCHEMA)
+        table = table.sort_by([("distinct_id", "ascending"), ("timestamp", "ascending")])
+        relative = f"day={day}/part-{uuidlib.uuid4().hex}.parquet"
+        pq.write_table(table, self.root / relative, compression="zstd", row_group_size=COMPACT_ROWS)
+        return {"path": relative, "day": day, "rows": table.num_rows}
 
     def _new_rows(self, table: pa.Table, manifest: dict) -> pa.Table:
         days = pc.unique(pc.strftime(table["timestamp"], "%Y-%m-%d")).to_pylist()
