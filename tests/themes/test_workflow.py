@@ -1,0 +1,125 @@
+"""Build, read, edit, refresh and update themes in a workspace of real support queries."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from needle.errors import UserError
+from needle.themes import get_theme, list_themes, merge, refresh, rename, split, update
+from needle.themes.cache import EmbeddingCache
+from needle.workspace import Workspace
+from tests.conftest import Cli
+from tests.themes.conftest import INTENTS, PER_INTENT, add_texts
+
+
+def intents_by_evidence(workspace: Workspace, sample: pd.DataFrame) -> dict[int, str]:
+    from needle.evidence.models import Evidence
+
+    gold = dict(zip(sample.text, sample.category, strict=True))
+    with workspace.store.session() as session:
+        return {e.id: gold.get(e.text, "other") for e in session.query(Evidence)}
+
+
+def memberships(workspace: Workspace) -> dict[int, set[int]]:
+    return {t.id: set(t.evidence_ids) for t in list_themes(workspace).themes}
+
+
+def test_themes_are_pure_labelled_and_account_for_every_piece(themed, sample) -> None:
+    found = list_themes(themed)
+    gold = intents_by_evidence(themed, sample)
+    assert 6 <= len(found.themes) <= 16
+    assert sum(t.size for t in found.themes) + len(found.unthemed) == found.evidence == len(sample)
+    for theme in found.themes:
+        top = Counter(gold[e] for e in theme.evidence_ids).most_common(1)[0][1]
+        assert top / theme.size >= 0.8, theme.label
+        assert theme.label and theme.keywords and len(theme.quotes) == min(3, theme.size)
+        assert theme.quotes[0].text.startswith(theme.label.rstrip("…"))
+        assert 0 < theme.customers <= min(theme.size, 40)
+        assert theme.first_seen <= theme.last_seen
+        assert sum(theme.trend.counts) <= theme.size
+    assert {found.themes[0].trend.direction} <= {"rising", "steady", "falling"}
+
+
+def test_cli_json_has_the_documented_shape(themed, cli_for) -> None:
+    out = json.loads(cli_for(themed)("themes", "--json").stdout)
+    assert set(out) >= {"themes", "unthemed"}
+    assert set(out["themes"][0]) >= {"id", "label", "keywords", "size", "evidence_ids", "trend"}
+    shown = json.loads(cli_for(themed)("themes", "show", str(out["themes"][0]["id"]),
+                                       "--json").stdout)
+    assert shown["evidence_ids"] == out["themes"][0]["evidence_ids"]
+
+
+def test_refresh_without_changes_keeps_ids_and_members(themed) -> None:
+    before = memberships(themed)
+    refresh(themed)
+    assert memberships(themed) == before
+
+
+def test_a_rename_survives_a_refresh(themed) -> None:
+    theme = list_themes(themed).themes[0]
+    rename(themed, theme.id, "Closing an account")
+    refresh(themed)
+    assert get_theme(themed, theme.id).label == "Closing an account"
+    assert get_theme(themed, theme.id).edits[0]["kind"] == "rename"
+
+
+def test_a_merge_survives_a_refresh(themed) -> None:
+    first, second = list_themes(themed).themes[:2]
+    merge(themed, first.id, second.id)
+    together = set(first.evidence_ids) | set(second.evidence_ids)
+    assert set(get_theme(themed, first.id).evidence_ids) == together
+    refresh(themed)
+    assert set(get_theme(themed, first.id).evidence_ids) >= together
+    with pytest.raises(UserError, match=f"no theme {second.id}"):
+        get_theme(themed, second.id)
+
+
+def test_a_split_survives_a_refresh(themed) -> None:
+    theme = list_themes(themed).themes[0]
+    parts = split(themed, theme.id)
+    halves = [set(get_theme(themed, p).evidence_ids) for p in parts]
+    assert halves[0] | halves[1] == set(theme.evidence_ids) and all(halves)
+    refresh(themed)
+    again = [set(get_theme(themed, p).evidence_ids) for p in parts]
+    for half, now in zip(halves, again, strict=True):
+        assert len(half & now) >= 0.8 * len(half)
+
+
+def test_update_assigns_only_new_evidence_to_existing_themes(themed, train, sample) -> None:
+    fresh = train[train.category.isin(INTENTS) & ~train.text.isin(sample.text)]
+    fresh = fresh.groupby("category").nth(range(PER_INTENT, PER_INTENT + 3))
+    before = memberships(themed)
+    cached = len(EmbeddingCache(themed.cache_dir))
+    add_texts(themed, [*fresh.text, "The volcano erupted in 1815 and cooled the planet."],
+              first=1000)
+    result = update(themed)
+    assert (result.new, result.rebuilt) == (len(fresh) + 1, False)
+    assert len(EmbeddingCache(themed.cache_dir)) == cached + len(fresh) + 1
+    after = memberships(themed)
+    assert set(after) == set(before)
+    gold = intents_by_evidence(themed, pd.concat([sample, fresh]))
+    found = list_themes(themed)
+    for theme in found.themes:
+        added = after[theme.id] - before[theme.id]
+        old = Counter(gold[e] for e in before[theme.id]).most_common(1)[0][0]
+        assert sum(gold[e] == old for e in added) >= 0.7 * len(added)
+    assert max(found.unthemed) == max(gold)  # the volcano
+
+
+def test_update_with_no_themes_builds_them(workspace, sample) -> None:
+    add_texts(workspace, list(sample.text[:60]))
+    assert update(workspace).rebuilt
+
+
+def test_unknown_theme_is_one_line_error(themed, cli_for) -> None:
+    result = cli_for(themed)("themes", "show", "999", ok=False)
+    assert result.exit_code == 1 and "no theme 999" in result.stderr
+
+
+@pytest.fixture
+def cli_for():  # type: ignore[no-untyped-def]
+    return lambda workspace: Cli(workspace.root)
