@@ -38,9 +38,9 @@ def demo(
         built = True
     except DemoExists as exists:
         info = exists.info
-        err_console.print(f"{directory} already holds the {PRODUCT} demo "
-                          f"(seed {info.seed}, {info.users:,} users, {info.days} days); "
-                          "use --force to rebuild it.")
+        typer.echo(f"{directory} already holds the {PRODUCT} demo (seed {info.seed}, "
+                   f"{info.users:,} users, {info.days} days); use --force to rebuild it.",
+                   err=True)
         workspace, built = Workspace.open(directory), False
     look = first_look(workspace)
     workspace.close()

@@ -62,6 +62,7 @@ def test_command_builds_then_shows_the_existing_demo(tmp_path: Path) -> None:
     assert look["top_events"][0]["event"] == "page_viewed"
     again = runner.invoke(app, ["demo", str(folder), "--json"])
     assert again.exit_code == 0 and "already holds" in again.stderr
+    assert again.stderr.count("\n") == 1
     assert json.loads(again.stdout) == {**look, "built": False}
     before = _digest(folder)
     rebuilt = runner.invoke(app, ["demo", str(folder), *SMALL, "--seed", "8", "--force", "--json"])
