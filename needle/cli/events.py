@@ -12,8 +12,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, err_console, print_json, print_table
-from needle.events.files import rejects_path
-from needle.events.importer import STEPS_PER_FILE, ImportResult, import_events
+from needle.events.files import ImportResult, rejects_path
+from needle.events.importer import STEPS_PER_FILE, import_events
 from needle.events.mapping import EventMapping
 from needle.events.readers import FORMATS, ReadOptions
 from needle.events.stats import lake_stats
@@ -75,15 +75,16 @@ def import_(
         result = import_events(
             workspace.lake, files, mapping, options, workspace.settings["timezone"],
             rejects or rejects_path(workspace.state_dir, "events"), step)
-    _report(result, json_)
+    report(result, json_, "events", "lake")
 
 
-def _report(result: ImportResult, json_: bool) -> None:
+def report(result: ImportResult, json_: bool, what: str, where: str) -> None:
+    """Print an import's summary (or its JSON), and where the skipped rows went."""
     if json_:
         print_json(result.to_json())
         return
-    typer.echo(f"Imported {result.added:,} new events from {result.files} file(s); "
-               f"{result.duplicates:,} were already in the lake.")
+    typer.echo(f"Imported {result.added:,} new {what} from {result.files} source(s); "
+               f"{result.duplicates:,} were already in the {where}.")
     if result.rejects_file:
         typer.echo(f"Skipped {result.rejected:,} bad rows; they are listed in "
                    f"{result.rejects_file}", err=True)

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from needle.cli.context import open_workspace
-from needle.cli.events import steps
+from needle.cli.events import report, steps
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.events.files import rejects_path
 from needle.events.readers import FORMATS, ReadOptions
-from needle.evidence.importer import EvidenceImport, import_evidence
+from needle.evidence.importer import import_evidence
 from needle.evidence.models import KINDS, Evidence
 from needle.evidence.queries import evidence_json, get_evidence, list_evidence
 from needle.evidence.search import search_evidence
@@ -54,18 +54,7 @@ def import_(
         result = import_evidence(
             workspace.store, files, kind, mapping, options, workspace.settings["timezone"],
             rejects or rejects_path(workspace.state_dir, "evidence"), step)
-    _report(result, json_)
-
-
-def _report(result: EvidenceImport, json_: bool) -> None:
-    if json_:
-        print_json(result.to_json())
-        return
-    typer.echo(f"Imported {result.added:,} new pieces of evidence from {result.files} "
-               f"source(s); {result.duplicates:,} were already stored.")
-    if result.rejects_file:
-        typer.echo(f"Skipped {result.rejected:,} bad rows; they are listed in "
-                   f"{result.rejects_file}", err=True)
+    report(result, json_, "pieces of evidence", "store")
 
 
 def _rows(items: list[Evidence]) -> list[list[object]]:

@@ -31,6 +31,26 @@ class BadRow:
         return InputError(self.file, self.location, self.reason)
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: rows read, stored anew, already there, and refused."""
+
+    files: int
+    read: int
+    added: int
+    rejected: int
+    rejects_file: Path | None
+
+    @property
+    def duplicates(self) -> int:
+        return self.read - self.added
+
+    def to_json(self) -> dict[str, object]:
+        return {"files": self.files, "read": self.read, "added": self.added,
+                "duplicates": self.duplicates, "rejected": self.rejected,
+                "rejects_file": str(self.rejects_file) if self.rejects_file else None}
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, decompressed when it is gzip (told by its magic number, not its name)."""
     try:

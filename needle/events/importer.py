@@ -7,12 +7,11 @@ events in one append, so a bad row anywhere leaves the workspace exactly as it w
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
-from needle.events.files import BadRow, write_rejects
+from needle.events.files import BadRow, ImportResult, write_rejects
 from needle.events.lake import EventLake
 from needle.events.mapping import EventMapping
 from needle.events.normalise import to_events
@@ -21,24 +20,6 @@ from needle.events.schema import EVENT_SCHEMA
 
 Step = Callable[[str], None]
 STEPS_PER_FILE = 2  # and one more for the whole import
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    files: int
-    read: int
-    added: int
-    rejected: int
-    rejects_file: Path | None
-
-    @property
-    def duplicates(self) -> int:
-        return self.read - self.added
-
-    def to_json(self) -> dict[str, object]:
-        return {"files": self.files, "read": self.read, "added": self.added,
-                "duplicates": self.duplicates, "rejected": self.rejected,
-                "rejects_file": str(self.rejects_file) if self.rejects_file else None}
 
 
 def import_events(

@@ -7,11 +7,10 @@ row anywhere leaves the store as it was. Evidence already stored (same content h
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from needle.errors import UserError
-from needle.events.files import BadRow, write_rejects
+from needle.events.files import BadRow, ImportResult, write_rejects
 from needle.events.readers import ReadOptions
 from needle.evidence.models import KINDS
 from needle.evidence.notes import note_files, read_notes
@@ -23,24 +22,6 @@ NOTE_KIND = "interview"
 TABLE_KIND = "ticket"
 
 
-@dataclass(frozen=True)
-class EvidenceImport:
-    files: int
-    read: int
-    added: int
-    rejected: int
-    rejects_file: Path | None
-
-    @property
-    def duplicates(self) -> int:
-        return self.read - self.added
-
-    def to_json(self) -> dict[str, object]:
-        return {"files": self.files, "read": self.read, "added": self.added,
-                "duplicates": self.duplicates, "rejected": self.rejected,
-                "rejects_file": str(self.rejects_file) if self.rejects_file else None}
-
-
 def import_evidence(
     store: Store,
     paths: Sequence[Path],
@@ -50,7 +31,7 @@ def import_evidence(
     timezone: str = "UTC",
     rejects_to: Path | None = None,
     step: Callable[[str], None] | None = None,
-) -> EvidenceImport:
+) -> ImportResult:
     """Import files and folders of notes; ``kind`` defaults to interview for notes and to
     ticket for rows."""
     if kind is not None and kind not in KINDS:
@@ -66,7 +47,7 @@ def import_evidence(
     with store.session() as session:
         added = add_evidence(session, records)
     written = write_rejects(rejects_to, rejected) if rejected and rejects_to else None
-    return EvidenceImport(len(paths), len(records), added.added, len(rejected), written)
+    return ImportResult(len(paths), len(records), added.added, len(rejected), written)
 
 
 def _read(path: Path, kind: str | None, mapping: EvidenceMapping, options: ReadOptions,
