@@ -125,6 +125,7 @@ def aggregation_rows(events: int, repeat: int) -> list[tuple[str, tuple[float, f
         funnel = _best(lambda: engine.execute(query), repeat)
         engine.close()
         con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
         plain = _best(lambda: con.execute(FUNNEL_SQL, [str(path)]).fetchall(), repeat)
     return [("experiment aggregation", ours), ("needle funnel (peer)", funnel),
             ("plain DuckDB funnel SQL (peer)", plain)]

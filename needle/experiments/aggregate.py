@@ -61,28 +61,30 @@ def build_query(files: Sequence[Path], exposure: ExposureSpec,
                 metrics: Sequence[MetricDef]) -> tuple[str, list[Any]]:
     """The SQL and its parameters; one row per variant, plus a row for mixed units."""
     params: list[Any] = [[str(f) for f in files], _path(exposure.variant_property),
-                         _path(exposure.variant_property), _path(exposure.variant_property),
                          exposure.event]
     filters = "".join(" AND json_extract_string(properties, ?) = ?" for _ in exposure.filters)
     for key, value in exposure.filters:
         params += [_path(key), value]
-    values = ", ".join(_value(m, i, params) for i, m in enumerate(metrics))
     events = sorted({m.event for m in metrics})
-    params.append(events)
+    params += events
+    values = ", ".join(_value(m, i, params) for i, m in enumerate(metrics))
     sums = ", ".join(f"sum(m{i}), sum(m{i} * m{i})" for i in range(len(metrics)))
+    marks = ", ".join("?" for _ in events)
     sql = f"""
 WITH ev AS (SELECT event, distinct_id, timestamp, properties FROM read_parquet(?)),
+exposures AS (
+  SELECT distinct_id, timestamp, json_extract_string(properties, ?) AS variant
+  FROM ev WHERE event = ?{filters}),
 exposed AS (
-  SELECT distinct_id AS unit, min(timestamp) AS exposed_at,
-         count(DISTINCT json_extract_string(properties, ?)) AS seen,
-         arg_min(json_extract_string(properties, ?), timestamp) AS variant
-  FROM ev WHERE json_extract_string(properties, ?) IS NOT NULL AND event = ?{filters}
-  GROUP BY distinct_id),
+  SELECT distinct_id AS unit, min(timestamp) AS exposed_at, count(DISTINCT variant) AS seen,
+         arg_min(variant, timestamp) AS variant
+  FROM exposures WHERE variant IS NOT NULL GROUP BY distinct_id),
+metric_events AS (SELECT * FROM ev WHERE event IN ({marks})),
 per_unit AS (
   SELECT x.unit, CASE WHEN x.seen > 1 THEN NULL ELSE x.variant END AS variant, x.exposed_at,
          {values}
-  FROM exposed x LEFT JOIN ev e
-    ON e.distinct_id = x.unit AND e.timestamp >= x.exposed_at AND list_contains(?, e.event)
+  FROM exposed x LEFT JOIN metric_events e
+    ON e.distinct_id = x.unit AND e.timestamp >= x.exposed_at
   GROUP BY x.unit, x.seen, x.variant, x.exposed_at)
 SELECT variant, count(*)::DOUBLE AS n, epoch(min(exposed_at)), epoch(max(exposed_at)), {sums}
 FROM per_unit GROUP BY variant ORDER BY variant NULLS LAST"""
@@ -102,7 +104,12 @@ def aggregate(files: Sequence[Path], exposure: ExposureSpec, metrics: Sequence[M
     if not files:
         raise UserError("the workspace has no events; import some first")
     sql, params = build_query(files, exposure, metrics)
-    rows = duckdb.connect().execute(sql, params).fetchall()
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        rows = con.execute(sql, params).fetchall()
+    finally:
+        con.close()
     mixed = next((int(r[1]) for r in rows if r[0] is None), 0)
     rows = [r for r in rows if r[0] is not None]
     names = [r[0] for r in rows]
