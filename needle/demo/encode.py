@@ -57,15 +57,17 @@ def _fixed_width(chars: np.ndarray) -> pa.StringArray:
 
 def person_prefixes(pop: Population) -> pa.StringArray:
     """Each user's opening of a properties object: ``{"plan":...`` without the closing brace."""
-    plans, sizes, countries = list(catalog.PLANS), list(catalog.COMPANY_SIZES), list(
-        catalog.COUNTRIES)
-    return pa.array([
-        json.dumps({"plan": plans[p], "company_size": sizes[s], "country": countries[c],
-                    "$browser": BROWSER_NAMES[b], "$os": OS_NAMES[o],
-                    "$device_type": "Mobile" if m else "Desktop"}, separators=(",", ":"))[:-1]
-        for p, s, c, b, o, m in zip(pop.plan, pop.size, pop.country, pop.browser, pop.os,
-                                    pop.mobile, strict=True)
-    ], pa.string())
+    columns = {
+        "plan": (list(catalog.PLANS), pop.plan),
+        "company_size": (list(catalog.COMPANY_SIZES), pop.size),
+        "country": (list(catalog.COUNTRIES), pop.country),
+        "$browser": (BROWSER_NAMES, pop.browser),
+        "$os": (OS_NAMES, pop.os),
+        "$device_type": (["Desktop", "Mobile"], pop.mobile.astype(np.int64)),
+    }
+    parts = [pc.take(pa.array([f"{json.dumps(key)}:{json.dumps(v)}" for v in values]), index)
+             for key, (values, index) in columns.items()]
+    return pc.binary_join_element_wise("{", pc.binary_join_element_wise(*parts, ","), "")
 
 
 def session_fragments(rng: np.random.Generator, n: int) -> pa.StringArray:
