@@ -123,6 +123,8 @@ def beta_binomial(n: Any, conversions: Any, alpha: float = 0.05, prior: tuple[fl
                                                             xe)) - xe * (1 - cdf[..., :1, :]))
     shortfall = np.sum(w[..., None, :] * pdf * partial_c, axis=-1)   # E[(pc - parm)^+]
     diff = mean - mean[..., :1]
+    shortfall[..., 0] = 0.0  # the control against itself: nothing to lose
+    beat[..., 0] = np.nan
     risk_treatment, risk_control = shortfall, shortfall + diff
     if inverse:
         risk_treatment, risk_control = risk_control, risk_treatment

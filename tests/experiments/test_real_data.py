@@ -27,8 +27,10 @@ def test_hillstrom_visit_uplift(hillstrom: Path) -> None:
     assert all(c.significant for c in plain.values())
 
 
-def test_hillstrom_history_covariate_narrows_the_interval(hillstrom: Path) -> None:
-    plain, adjusted = _visit(hillstrom), _visit(hillstrom, ("history",))
+@pytest.mark.parametrize("covariates", [("history",), ("history", "recency")])
+def test_hillstrom_covariates_narrow_the_interval(hillstrom: Path,
+                                                  covariates: tuple[str, ...]) -> None:
+    plain, adjusted = _visit(hillstrom), _visit(hillstrom, covariates)
     for arm, c in adjusted.items():
         lo, hi = c.absolute_ci
         plain_lo, plain_hi = plain[arm].absolute_ci
