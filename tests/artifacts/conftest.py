@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from typer.testing import CliRunner, Result
 
 from needle.cli.main import app
 from needle.evidence.store import add_evidence
+from needle.store import Store
 from needle.workspace import Workspace
 from tests.artifacts import tinyproduct
 
@@ -42,22 +44,44 @@ def postgres_server() -> str:
     return url
 
 
-@pytest.fixture
-def postgres_database(postgres_server: str) -> Iterator[str]:
-    """A fresh database of its own, dropped afterwards, so parallel users do not collide."""
+def _create_database(server: str, template: str | None = None) -> str:
     name = f"needle_art_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+        conn.execute(text(f'CREATE DATABASE "{name}"'
+                          + (f' TEMPLATE "{template}"' if template else "")))
+    admin.dispose()
+    return name
+
+
+def _drop_database(server: str, name: str) -> None:
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
+def _url(server: str, name: str) -> str:
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def postgres_database(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty database of its own, dropped afterwards."""
+    name = _create_database(postgres_server)
+    yield _url(postgres_server, name)
+    _drop_database(postgres_server, name)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store_url(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty store on each backend."""
+    if store_kind == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return request.getfixturevalue("postgres_database")
 
@@ -67,12 +91,10 @@ def product_events() -> pa.Table:
     return tinyproduct.events()
 
 
-def make_workspace(root: Path, store_url: str | None, events: pa.Table | None) -> Workspace:
-    """A workspace whose needle.toml names ``store_url``, holding the tiny product's data."""
+def make_workspace(root: Path, events: pa.Table | None) -> Workspace:
+    """A workspace (SQLite store) holding the tiny product's events and evidence."""
     root.mkdir(parents=True)
-    if store_url:
-        (root / "needle.toml").write_text(f'[needle]\nstore_url = "{store_url}"\n'
-                                          'author = "ada"\n', encoding="utf-8")
+    (root / "needle.toml").write_text('[needle]\nauthor = "ada"\n', encoding="utf-8")
     workspace = Workspace.init(root)
     if events is not None:
         workspace.lake.append(events)
@@ -81,9 +103,40 @@ def make_workspace(root: Path, store_url: str | None, events: pa.Table | None) -
     return workspace
 
 
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory, product_events: pa.Table) -> Path:
+    """One migrated, filled workspace that each test copies instead of building its own."""
+    root = tmp_path_factory.mktemp("template") / "ws"
+    make_workspace(root, product_events).close()
+    return root
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> Iterator[str]:
+    """A migrated PostgreSQL database holding the evidence, copied per test."""
+    name = _create_database(postgres_server)
+    store = Store(_url(postgres_server, name))
+    with store.session() as session:
+        add_evidence(session, tinyproduct.evidence())
+    store.close()
+    yield name
+    _drop_database(postgres_server, name)
+
+
 @pytest.fixture
-def ws(tmp_path: Path, store_url: str, product_events: pa.Table) -> Iterator[Workspace]:
-    workspace = make_workspace(tmp_path / "ws", store_url, product_events)
+def ws(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path,
+       template: Path) -> Iterator[Workspace]:
+    """A copy of the template workspace; on PostgreSQL its store is a copy of that template."""
+    root = shutil.copytree(template, tmp_path / "ws")
+    if store_kind == "postgresql":
+        server, base = request.getfixturevalue("postgres_server"), request.getfixturevalue(
+            "postgres_template")
+        name = _create_database(server, template=base)
+        request.addfinalizer(lambda: _drop_database(server, name))
+        (root / "needle.toml").write_text(
+            f'[needle]\nstore_url = "{_url(server, name)}"\nauthor = "ada"\n',
+            encoding="utf-8")
+    workspace = Workspace.open(root)
     yield workspace
     workspace.close()
 

@@ -13,7 +13,7 @@ from needle.artifacts.links import Link
 from needle.errors import UserError
 from tests.artifacts.tinyproduct import LAUNCH
 
-pytestmark = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("store_kind", ["sqlite"], indirect=True)
 
 
 def test_funnel_insight_adds_its_drop_offs_to_reach(ws) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.artifacts.tinyproduct import LAUNCH, METRIC
 
-pytestmark = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("store_kind", ["sqlite"], indirect=True)
 DAY = LAUNCH.date().isoformat()
 
 

@@ -11,7 +11,7 @@ from needle.artifacts.links import Link
 from needle.documents.artifacts import markdown_for
 from tests.artifacts.tinyproduct import LAUNCH, METRIC, START
 
-pytestmark = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("store_kind", ["sqlite"], indirect=True)
 FAILED_FORM = ("# Failed experiment:", "## Hypothesis", "## What happened", "## What we learned",
                "## What we do next")
 
