@@ -195,11 +195,33 @@ def _bayes(block: _Block, options: AnalysisOptions) -> dict[str, np.ndarray]:
 
 def _finish(block: _Block, p_adj: np.ndarray, sums: ExperimentSums,
             options: AnalysisOptions) -> list[MetricResult]:
-    level = corrected_alpha(options.alpha, block.p_value, p_adj)
+    """Intervals at the corrected levels, Bayesian chances and power, as result values."""
     significant = p_adj <= options.alpha
+    columns, method = _columns(block, p_adj, significant, options)
+    bayes = _bayes(block, options)
+    columns.update(win=bayes["win"], risk_ship=bayes["risk_ship"], risk_keep=bayes["risk_keep"])
+    lists = {k: _plain(v) for k, v in columns.items()}
+    best = _plain(bayes["best"])
+    out = []
+    for i, metric in enumerate(block.metrics):
+        comparisons = [
+            _comparison(metric.name, variant, sums.variants[0],
+                        {k: v[i][j] for k, v in lists.items()}, bool(significant[i, j]),
+                        str(method[i, j]), block.absolute.reason[i, j], options)
+            for j, variant in enumerate(sums.variants[1:])]
+        means = _plain(_variant_values(metric))
+        variants = [VariantSummary(name, int(metric.n[k]), means[k], best[i][k])
+                    for k, name in enumerate(sums.variants)]
+        out.append(MetricResult(metric.name, metric.kind, variants, comparisons))
+    return out
+
+
+def _columns(block: _Block, p_adj: np.ndarray, significant: np.ndarray,
+             options: AnalysisOptions) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Frequentist and power figures for every (metric, treatment), as arrays."""
+    level = corrected_alpha(options.alpha, block.p_value, p_adj)
     absolute = _interval(block.absolute, level, options)
     rel_lo, rel_hi, method = _relative_ci(block, level, significant, options)
-    bayes = _bayes(block, options)
     rel = block.relative
     need = sample_needed(rel.se**2, rel.n_total, options.mde, level, options.target_power,
                          options.sequential_tuning, options.units_per_day)
@@ -207,32 +229,15 @@ def _finish(block: _Block, p_adj: np.ndarray, sums: ExperimentSums,
     with np.errstate(divide="ignore", invalid="ignore"):
         mde_now = (absolute.ci_upper - absolute.estimate + z_power * block.absolute.se) / np.abs(
             rel.denominator)
-    columns = {
+    days = need.days_needed if need.days_needed is not None else np.full_like(level, np.nan)
+    return {
         "absolute_effect": absolute.estimate, "absolute_lo": absolute.ci_lower,
-        "absolute_hi": absolute.ci_upper, "relative_effect": np.where(
-            rel.reason == None, rel.estimate, np.nan),  # noqa: E711
+        "absolute_hi": absolute.ci_upper,
+        "relative_effect": np.where(rel.reason == None, rel.estimate, np.nan),  # noqa: E711
         "relative_lo": rel_lo, "relative_hi": rel_hi, "p_value": p_adj,
         "p_unadjusted": block.p_value, "level": level, "power": need.power_now,
-        "mde": mde_now, "extra_units": need.additional_units,
-        "days": need.days_needed if need.days_needed is not None else np.full_like(level, np.nan),
-        "win": bayes["win"], "risk_ship": bayes["risk_ship"], "risk_keep": bayes["risk_keep"],
-    }
-    lists = {k: _plain(v) for k, v in columns.items()}
-    best = _plain(bayes["best"])
-    out = []
-    for i, metric in enumerate(block.metrics):
-        comparisons = []
-        for j, variant in enumerate(sums.variants[1:]):
-            values = {k: v[i][j] for k, v in lists.items()}
-            reason = block.absolute.reason[i, j]
-            comparisons.append(_comparison(metric.name, variant, sums.variants[0], values,
-                                           bool(significant[i, j]), str(method[i, j]), reason,
-                                           options))
-        means = _plain(_variant_values(metric))
-        variants = [VariantSummary(name, int(metric.n[k]), means[k], best[i][k])
-                    for k, name in enumerate(sums.variants)]
-        out.append(MetricResult(metric.name, metric.kind, variants, comparisons))
-    return out
+        "mde": mde_now, "extra_units": need.additional_units, "days": days,
+    }, method
 
 
 def _variant_values(metric: MetricSums) -> np.ndarray:
