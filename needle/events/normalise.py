@@ -57,7 +57,7 @@ def _normalise_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Colum
     time = "typed_time" if typed else text_time_sql("time_text")
     uuid = text(columns.uuid) if columns.uuid else "NULL"
     return (
-        f"SELECT __row, distinct_id, event, {time} AS timestamp, time_text, uuid, properties "
+        f"SELECT __row, distinct_id, event, {time} AS timestamp, uuid, properties "
         f"FROM (SELECT __row, {text(columns.user)} AS distinct_id, {event} AS event, "
         f"{'NULL' if typed else text(columns.time)} AS time_text, "
         f"{typed or 'NULL'} AS typed_time, {uuid} AS uuid, {props} AS properties FROM raw)"
@@ -126,9 +126,11 @@ def _numeric_kinds(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[s
 def _bad_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Columns,
               limit: int | None) -> list[BadRow]:
     problem = "CASE " + " ".join(f"WHEN {p} IS NULL THEN '{p}'" for p in _PROBLEMS) + " END"
+    # The time as written is fetched back from the file's table for the bad rows only.
     rows = con.sql(
-        f"SELECT __row, {problem} AS problem, time_text FROM norm WHERE {problem} IS NOT NULL "
-        f"ORDER BY __row {f'LIMIT {limit}' if limit else ''}"
+        f"SELECT __row, problem, {text_sql(raw, columns.time)} FROM (SELECT __row, {problem} "
+        f"AS problem FROM norm WHERE {problem} IS NOT NULL ORDER BY __row "
+        f"{f'LIMIT {limit}' if limit else ''}) JOIN raw USING (__row) ORDER BY __row"
     ).fetchall()
     names = {"user": columns.user, "event": columns.event, "time": columns.time,
              "props": columns.properties_json}
@@ -145,18 +147,22 @@ def _with_ids(con: duckdb.DuckDBPyConnection) -> pa.Table:
     it runs only on rows whose 64-bit content hash repeats, which are few.
     """
     good = " AND ".join(f"{name} IS NOT NULL" for name in _PROBLEMS)
-    parts = "event, distinct_id, epoch_us(timestamp)::VARCHAR, properties::VARCHAR"
     derive = f"uuid IS NULL AND {good}"
+    same = "event, distinct_id, timestamp, properties::VARCHAR"
     con.execute(
-        f"CREATE TEMP TABLE repeats AS SELECT __row, row_number() OVER (PARTITION BY {parts} "
-        f"ORDER BY __row) - 1 AS occurrence FROM norm WHERE {derive} AND hash({parts}) IN "
-        f"(SELECT hash({parts}) FROM norm WHERE {derive} GROUP BY 1 HAVING count(*) > 1)"
+        f"CREATE TEMP TABLE repeats AS SELECT __row, row_number() OVER (PARTITION BY {same} "
+        f"ORDER BY __row) - 1 AS occurrence FROM norm WHERE {derive} AND hash({same}) IN "
+        f"(SELECT hash({same}) FROM norm WHERE {derive} GROUP BY 1 HAVING count(*) > 1)"
     )
-    key = f"concat_ws(chr(31), {parts}, nullif(occurrence, 0)::VARCHAR)"
+    (repeated,), = con.execute("SELECT count(*) FROM repeats").fetchall()
+    occurrence = "nullif(occurrence, 0)::VARCHAR" if repeated else "NULL"
+    key = (f"concat_ws(chr(31), event, distinct_id, epoch_us(timestamp)::VARCHAR, "
+           f"properties::VARCHAR, {occurrence})")
+    joined = "norm LEFT JOIN repeats USING (__row)" if repeated else "norm"
     return con.sql(
         f"SELECT CASE WHEN uuid IS NOT NULL THEN uuid ELSE md5({key})::UUID::VARCHAR END "
         "AS uuid, event, distinct_id, timestamp, properties::VARCHAR AS properties "
-        f"FROM norm LEFT JOIN repeats USING (__row) WHERE {good}"
+        f"FROM {joined} WHERE {good}"
     ).to_arrow_table()
 
 
