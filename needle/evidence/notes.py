@@ -19,6 +19,7 @@ from needle.errors import InputError
 from needle.events.files import BadRow, check_utf8, read_bytes
 from needle.events.normalise import literal
 from needle.events.times import set_timezone, text_time_sql
+from needle.evidence.models import KINDS
 from needle.evidence.store import EvidenceRecord
 
 SUFFIXES = (".md", ".markdown")
@@ -41,9 +42,13 @@ def read_note(path: Path, kind: str, timezone: str, root: Path) -> EvidenceRecor
         raise InputError(str(path), f"line {body_line}", "the note has no text after its "
                          "front matter")
     fields = {name: _pop(front, keys) for name, keys in _FIELDS.items()}
+    kind = str(fields["kind"] or kind)
+    if kind not in KINDS:
+        raise InputError(str(path), "front matter", f"unknown kind {kind!r}; use one of "
+                         f"{', '.join(KINDS)}")
     when = fields["created_at"]
     return EvidenceRecord(
-        kind=str(fields["kind"] or kind), text=body.strip(), source=str(path),
+        kind=kind, text=body.strip(), source=str(path),
         customer=None if fields["customer"] is None else str(fields["customer"]),
         created_at=None if when is None else _moment(path, when, timezone),
         source_id=str(fields["source_id"] or path.relative_to(root).as_posix()),

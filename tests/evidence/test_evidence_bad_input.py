@@ -77,8 +77,13 @@ def test_bad_front_matter_stops_the_whole_folder(cli, write, stored, seeded, tmp
     line = _one_line(cli("evidence", "import", str(tmp_path / "notes"), ok=False))
     assert line.startswith(f"error: {bad}: line ") and "front matter is not valid YAML" in line
     assert stored() == 1
-    cli("evidence", "import", str(tmp_path / "notes"), "--skip-bad")
+    wrong = write("notes/c.md", "---\nkind: rumour\n---\nHeard something.\n")
+    cli("evidence", "import", str(tmp_path / "notes"), "--skip-bad", "--rejects",
+        str(tmp_path / "r.csv"))
     assert stored() == 2
+    with (tmp_path / "r.csv").open(encoding="utf-8") as f:
+        rejected = {(row["file"], row["location"]) for row in csv.DictReader(f)}
+    assert rejected == {(str(bad), "line 3"), (str(wrong), "front matter")}
 
 
 def test_unknown_kind_and_missing_id(cli, write, stored, seeded):
