@@ -20,7 +20,7 @@ Rule = Callable[[Session, list[Path], Artifact, dict[str, Any]], None]
 def _problem(session: Session, files: list[Path], problem: Artifact,
              changes: dict[str, Any]) -> None:
     if "status" in changes:
-        problems.check_status(problem, changes["status"])
+        problems.check_status(session, problem, changes["status"])
 
 
 def _bet(session: Session, files: list[Path], bet: Artifact, changes: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from needle.artifacts.models import Artifact
 from needle.errors import UserError
 from needle.evidence.models import Evidence
 from needle.experiments.models import Experiment
+from needle.themes.models import Theme, ThemeAssignment
 
 DATA_KINDS = ("evidence", "insight", "experiment", "theme", "query")
 LINK_KINDS = DATA_KINDS + tuple(KINDS)
@@ -62,6 +63,9 @@ def check_link(session: Session, link: Link) -> None:
         parse_query(link.reference)
     elif link.kind == "insight":
         insights.get(session, link.reference)
+    elif link.kind == "theme":
+        if session.get(Theme, _int_reference(link)) is None:
+            raise UserError(f"unknown theme id {link.reference}; `needle themes list` shows them")
     elif link.kind == "experiment" and session.scalar(
             select(Experiment.id).where(Experiment.name == link.reference)) is None:
         raise UserError(f"unknown experiment {link.reference!r}; `needle experiment list` "
@@ -69,7 +73,12 @@ def check_link(session: Session, link: Link) -> None:
 
 
 def evidence_for(session: Session, links: list[Link]) -> list[Evidence]:
-    ids = [int(link.reference) for link in links if link.kind == "evidence"]
+    """The evidence cited: linked directly, or as a member of a linked theme."""
+    ids = {int(link.reference) for link in links if link.kind == "evidence"}
+    themes = [int(link.reference) for link in links if link.kind == "theme"]
+    if themes:
+        ids |= set(session.scalars(select(ThemeAssignment.evidence_id).where(
+            ThemeAssignment.theme_id.in_(themes))))
     if not ids:
         return []
     return list(session.scalars(select(Evidence).where(Evidence.id.in_(ids)).order_by(

@@ -85,7 +85,7 @@ def progress(session: Session) -> Progress:
     return Progress(
         evidence=session.scalar(select(func.count()).select_from(Evidence)) or 0,
         problems=len(problems),
-        evidenced_problems=sum(evidence_count(p) >= MIN_EVIDENCE for p in problems),
+        evidenced_problems=sum(evidence_count(session, p) >= MIN_EVIDENCE for p in problems),
         bets=count("bet"), approved_proposals=len(approved), ships=count("ship"),
         goals=count("goal"), decisions=count("decision"), teardowns=count("teardown"),
         portfolios=session.scalar(select(func.count()).select_from(AuditEntry).where(

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from needle.artifacts import insights, store
@@ -62,13 +63,25 @@ class Strength:
                                "ice_confidence": self.ice_confidence}
 
 
-def evidence_count(problem: Artifact) -> int:
-    """Evidence pieces plus usage data (a saved insight or query) linked to the problem."""
-    return sum(1 for link in problem.links if link.kind in ("evidence", *USAGE_KINDS))
+def evidence_count_sql(problem_id: int) -> str:
+    """SQL (on the store) counting a problem's evidence: distinct pieces linked directly or
+    through a theme, plus each linked saved insight or query (usage data)."""
+    links = f"SELECT kind, reference FROM artifact_links WHERE artifact_id = {int(problem_id)}"
+    return (
+        "SELECT (SELECT count(DISTINCT id) FROM ("
+        f"SELECT CAST(reference AS INTEGER) AS id FROM ({links}) AS l WHERE kind = 'evidence' "
+        "UNION SELECT evidence_id AS id FROM theme_assignments WHERE theme_id IN ("
+        f"SELECT CAST(reference AS INTEGER) FROM ({links}) AS t WHERE kind = 'theme')) AS e)"
+        f" + (SELECT count(*) FROM ({links}) AS u WHERE kind IN ('insight', 'query')) AS value"
+    )
+
+
+def evidence_count(session: Session, problem: Artifact) -> int:
+    return int(session.execute(text(evidence_count_sql(problem.id))).scalar_one())
 
 
 def strength(session: Session, problem: Artifact) -> Strength:
-    pieces = evidence_for(session, store.links_of(problem, "evidence"))
+    pieces = evidence_for(session, store.links_of(problem))
     usage = len([link for link in problem.links if link.kind in USAGE_KINDS])
     kinds = len({e.kind for e in pieces}) + (1 if usage else 0)
     customers = len({e.customer for e in pieces if e.customer})
@@ -78,7 +91,7 @@ def strength(session: Session, problem: Artifact) -> Strength:
 
 
 def reach(session: Session, files: list[Path], problem: Artifact) -> Reach:
-    pieces = evidence_for(session, store.links_of(problem, "evidence"))
+    pieces = evidence_for(session, store.links_of(problem))
     customers = sorted({e.customer for e in pieces if e.customer})
     parts = [_literal_users(customers)]
     sources = [f"{len(customers)} customers in {len(pieces)} pieces of evidence"]
@@ -112,9 +125,9 @@ def _usage_users(session: Session, files: list[Path], link: Link) -> str | None:
     return None
 
 
-def check_status(problem: Artifact, status: str) -> None:
+def check_status(session: Session, problem: Artifact, status: str) -> None:
     """A problem leaves ``draft`` only with enough evidence behind it."""
-    count = evidence_count(problem)
+    count = evidence_count(session, problem)
     if problem.status == "draft" and status != "draft" and count < MIN_EVIDENCE:
         raise UserError(
             f"problem {problem.id} has {count} pieces of evidence; link at least "

@@ -52,11 +52,11 @@ def create(session: Session, files: list[Path], title: str, who: str,
 
 
 def feedback(session: Session, ship: Artifact) -> list[Evidence]:
-    """Evidence dated on or after the ship date, linked to the post or to its problem."""
-    links = store.links_of(ship, "evidence")
+    """Evidence dated on or after the ship date, linked (directly or by theme) to the post or
+    to its problem."""
     proposal = store.get(session, "proposal", int(ship.fields["proposal"]))
     problem = store.get(session, "problem", int(proposal.fields["problem"]))
-    links += store.links_of(problem, "evidence")
+    links = store.links_of(ship) + store.links_of(problem)
     shipped_on = date.fromisoformat(ship.fields["shipped_on"])
     return [e for e in evidence_for(session, links)
             if e.created_at is not None and store.as_utc(e.created_at).date() >= shipped_on]

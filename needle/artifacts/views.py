@@ -48,10 +48,10 @@ def detail(session: Session, files: list[Path], artifact: Artifact) -> dict[str,
 
 def _problem(session: Session, files: list[Path], problem: Artifact) -> dict[str, Any]:
     pieces = [evidence_json(e) for e in
-              evidence_for(session, store.links_of(problem, "evidence"))]
+              evidence_for(session, store.links_of(problem))]
     return {"reach": problems.reach(session, files, problem).to_json(),
             "strength": problems.strength(session, problem).to_json(),
-            "evidence": pieces, "evidence_count": problems.evidence_count(problem),
+            "evidence": pieces, "evidence_count": problems.evidence_count(session, problem),
             "usage": [str(link) for link in problem.links if link.kind in problems.USAGE_KINDS]}
 
 

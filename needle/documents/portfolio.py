@@ -17,6 +17,7 @@ from needle.artifacts import store, views
 from needle.artifacts.compare import CONFIDENCE
 from needle.artifacts.metrics import parse_metric
 from needle.artifacts.models import Artifact
+from needle.artifacts.problems import evidence_count_sql
 from needle.documents import render
 from needle.documents.artifacts import markdown_for
 
@@ -153,9 +154,7 @@ def _problem_claims(view: dict[str, Any], book: Portfolio) -> None:
     book.claim(Claim(f"{key}-reach", name, "reach", view["reach"]["total"],
                      str(view["reach"]["total"]), "events", view["reach"]["sql"]))
     book.claim(Claim(f"{key}-evidence", name, "pieces of evidence", view["evidence_count"],
-                     str(view["evidence_count"]), "store",
-                     "SELECT count(*) AS value FROM artifact_links WHERE artifact_id = "
-                     f"{view['id']} AND kind IN ('evidence', 'insight', 'query')"))
+                     str(view["evidence_count"]), "store", evidence_count_sql(view["id"])))
 
 
 def _problem_entry(session: Session, files: list[Path], problem: Artifact,

@@ -10,6 +10,7 @@ from needle.artifacts.links import Link
 from needle.artifacts.models import Artifact, AuditEntry
 from needle.errors import UserError
 from needle.evidence.models import Evidence
+from needle.themes.models import Theme, ThemeAssignment
 from tests.artifacts.tinyproduct import METRIC
 
 
@@ -54,7 +55,7 @@ def test_problem_with_two_pieces_cannot_leave_draft(ws) -> None:
     with pytest.raises(UserError, match="has 2 pieces of evidence; link at least 3"), \
             ws.store.session() as session:
         problem = store.get(session, "problem", pid)
-        problems.check_status(problem, "open")
+        problems.check_status(session, problem, "open")
     with ws.store.session() as session:
         assert store.get(session, "problem", pid).status == "draft"
     assert _count(ws, AuditEntry) == audit_before
@@ -97,3 +98,23 @@ def test_approval_locks_the_metric_and_amendments_are_kept(ws) -> None:
             "at": None}
         assert amended.fields["response"]["by"] == "Cleo"
         assert [e.action for e in store.history(session, amended)][-2:] == ["respond", "amend"]
+
+
+def test_a_linked_theme_brings_its_evidence(ws) -> None:
+    ids = _evidence_ids(ws)
+    with ws.store.session() as session:
+        moment = store.now()
+        theme = Theme(label="onboarding", keywords=[], quotes=[], centroid=b"",
+                      created_at=moment, updated_at=moment)
+        session.add(theme)
+        session.flush()
+        session.add_all(ThemeAssignment(evidence_id=i, theme_id=theme.id, similarity=0.9,
+                                        method="test", assigned_at=moment) for i in ids[1:4])
+        problem = store.create(session, "problem", "Onboarding", "ada", {},
+                               [Link("evidence", str(ids[0])), Link("evidence", str(ids[1])),
+                                Link("theme", str(theme.id))])
+        assert problems.evidence_count(session, problem) == 4
+        assert problems.reach(session, [], problem).customers == 4
+        problems.check_status(session, problem, "open")
+        with pytest.raises(UserError, match="unknown theme id 999"):
+            store.add_links(session, problem, [Link("theme", "999")], "ada")

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from needle.artifacts import store
 from tests.artifacts.tinyproduct import LAUNCH, METRIC
 
 pytestmark = pytest.mark.parametrize("store_kind", ["sqlite"], indirect=True)
@@ -26,11 +27,14 @@ def test_bad_input_is_one_line_and_changes_nothing(needle) -> None:
     _one_line_error(needle("bet", "new", "B", "--problem", "1", ok=False), "no problem with id 1")
 
 
-def test_journal_week_and_sprint_top(needle) -> None:
-    for title, on, importance in (("Drop the tour", "2026-06-22", "2"),
-                                  ("Guided onboarding", DAY, "5"), ("Rename boards", DAY, "1"),
-                                  ("Old call", "2026-06-01", "5")):
-        needle("journal", "log", title, "--on", on, "--importance", importance, "--by", "Cleo")
+def test_journal_week_and_sprint_top(ws, needle) -> None:
+    needle("journal", "log", "Drop the tour", "--on", "2026-06-22", "--importance", "2",
+           "--by", "Cleo")
+    with ws.store.session() as session:
+        for title, on, importance in (("Guided onboarding", DAY, 5), ("Rename boards", DAY, 1),
+                                      ("Old call", "2026-06-01", 5)):
+            store.create(session, "decision", title, "ada", {
+                "decided_by": "Cleo", "decided_on": on, "importance": importance})
     week = needle.json("journal", "--week", "--on", DAY)
     assert [d["title"] for d in week] == ["Guided onboarding", "Rename boards"]
     top = needle.json("journal", "top", "2", "--sprint", "--on", DAY)
@@ -49,7 +53,7 @@ def test_goal_status_is_measured_from_live_data(needle) -> None:
     assert status["verdict"] == "in progress" and status["sql"].startswith("SELECT avg(x)")
 
 
-def test_editor_round_trip_and_history(needle, monkeypatch) -> None:
+def test_editor_round_trip_history_and_export(needle, monkeypatch, tmp_path) -> None:
     needle("teardown", "new", "Asana checklists", "--competitor", "Asana", "--source", "blog")
     script = "import sys,re; p=sys.argv[1]; t=open(p).read(); " \
              "open(p,'w').write(t.replace('why: null', 'why: activation').replace(" \
@@ -61,6 +65,11 @@ def test_editor_round_trip_and_history(needle, monkeypatch) -> None:
     history = needle.json("teardown", "history", "1")
     assert [h["action"] for h in history] == ["create", "edit"]
     assert history[1]["changes"]["why"] == {"from": None, "to": "activation"}
+    for fmt, start in (("md", b"# Teardown: Asana Inc"), ("html", b"<!doctype html>"),
+                       ("pdf", b"%PDF-")):
+        target = tmp_path / f"teardown.{fmt}"
+        needle("teardown", "export", "1", "-f", fmt, "-o", str(target))
+        assert target.read_bytes().startswith(start)
 
 
 def test_plan_ticks_deliverables_from_artifacts(needle) -> None:
