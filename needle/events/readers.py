@@ -226,18 +226,11 @@ class _CsvRecords:
 
 
 def _read_whitespace(path: Path, data: bytes, options: ReadOptions) -> RawTable:
-    # Neither pyarrow nor DuckDB split on runs of blanks, so split lines with Arrow's regex kernel.
-    lines = pa.array(data.decode("utf-8").split("\n"))
-    trimmed = pc.utf8_trim_whitespace(lines)
-    numbers = np.flatnonzero(pc.greater(pc.utf8_length(trimmed), 0).to_numpy(False)) + 1
-    fields = pc.split_pattern_regex(pc.take(trimmed, pa.array(numbers - 1)), r"\s+")
+    lines, numbers, fields = _split_on_blanks(data)
+    first = fields[0].as_py() if len(fields) else []
     if options.header:
-        names = [str(name) for name in fields[0].as_py()] if len(fields) else []
-        names = list(options.columns) or names
         fields, numbers = fields[1:], numbers[1:]
-    else:
-        names = list(options.columns) or _numbered(fields[0].as_py() if len(fields) else [])
-    names = _unique(path, names)
+    names = _unique(path, list(options.columns) or (first if options.header else _numbered(first)))
     counts = pc.list_value_length(fields).to_numpy(False)
     good = counts == len(names)
     rejected = [BadRow(str(path), f"line {n}", f"expected {len(names)} fields, found {c}",
@@ -245,15 +238,23 @@ def _read_whitespace(path: Path, data: bytes, options: ReadOptions) -> RawTable:
                 for n, c in zip(numbers[~good], counts[~good], strict=True)]
     if rejected and not options.skip_bad:
         raise rejected[0].error()
-    fields, numbers = fields.filter(pa.array(good)), numbers[good]
+    fields, kept = fields.filter(pa.array(good)), numbers[good]
     table = pa.table({name: pc.list_element(fields, i) for i, name in enumerate(names)})
-    kept = numbers
 
     def locate(row: int) -> tuple[str, str]:
         return f"line {kept[row]}", lines[int(kept[row]) - 1].as_py()
 
     return RawTable(str(path), table, locate, rejected=rejected,
                     header=_header_location(options))
+
+
+def _split_on_blanks(data: bytes) -> tuple[pa.Array, np.ndarray, pa.Array]:
+    """(every line, numbers of the non-blank lines, their fields split on runs of blanks)."""
+    # Neither pyarrow nor DuckDB split on runs of blanks, so Arrow's regex kernel does.
+    lines = pa.array(data.decode("utf-8").split("\n"))
+    trimmed = pc.utf8_trim_whitespace(lines)
+    numbers = np.flatnonzero(pc.greater(pc.utf8_length(trimmed), 0).to_numpy(False)) + 1
+    return lines, numbers, pc.split_pattern_regex(pc.take(trimmed, pa.array(numbers - 1)), r"\s+")
 
 
 def _header_location(options: ReadOptions) -> str:
