@@ -37,6 +37,9 @@ def _goal(session: Session, files: list[Path], goal: Artifact, changes: dict[str
 
 def _proposal(session: Session, files: list[Path], proposal: Artifact,
               changes: dict[str, Any]) -> None:
+    if changes.get("status") not in (None, proposal.status):
+        raise UserError(f"proposal {proposal.id}: its status follows its response; use "
+                        f"`needle proposal respond {proposal.id}`")
     if changes.get("metric"):
         changes["metric"] = insights.metric_spec(session, changes["metric"])[0]
     if changes.get("metric") not in (None, proposal.fields.get("metric")) and (

@@ -5,7 +5,7 @@ Data, not code: the store, the editor round trip, the CLI and the templates all 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,6 @@ class Kind:
     body: str  # the field edited as the Markdown body in $EDITOR
     locked: tuple[str, ...] = ()  # fields that freeze once the artifact is approved
     computed: tuple[str, ...] = ()  # fields Needle fills from data; never edited by hand
-    lists: tuple[str, ...] = field(default=())  # fields holding lists of strings
 
 
 KINDS: dict[str, Kind] = {
@@ -31,7 +30,7 @@ KINDS: dict[str, Kind] = {
                           "decision_rule", "timeline", "response", "amendments"),
              ("draft", "approved", "rejected", "not_now", "shipped"), body="solution",
              locked=("metric", "baseline", "target", "decision_rule"),
-             computed=("baseline", "response", "amendments"), lists=("timeline",)),
+             computed=("baseline", "response", "amendments")),
         Kind("decision", ("decided_by", "decided_on", "alternative", "rationale", "outcome",
                           "importance"),
              ("logged", "reviewed"), body="rationale"),
@@ -41,10 +40,7 @@ KINDS: dict[str, Kind] = {
                       "hypothesis", "learned", "next_steps"), ("published",), body="learned",
              computed=("result",)),
         Kind("teardown", ("competitor", "shipped", "why", "differently", "sources"),
-             ("draft", "published"), body="differently", lists=("sources",)),
+             ("draft", "published"), body="differently"),
     )
 }
 
-
-def kind(name: str) -> Kind:
-    return KINDS[name]
