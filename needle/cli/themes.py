@@ -107,10 +107,13 @@ def rename(
 def behaviour(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", min=1, help="Retention horizon in days.")] = 30,
+    against: Annotated[str, typer.Option(
+        "--against", help="Baseline: all other users, or reporters of other themes only.",
+    )] = "users",
     json_: JsonFlag = False,
 ) -> None:
     """How each theme's reporters differ from everyone else on N-day retention."""
-    rows = themes.theme_behaviour(open_workspace(ctx), days)
+    rows = themes.theme_behaviour(open_workspace(ctx), days, against)
     if json_:
         print_json([row.to_json() for row in rows])
         return
@@ -119,7 +122,7 @@ def behaviour(
          "95% interval"],
         [[r.theme_id, r.label, r.reporters, _pct(r.reporters_rate), r.others, _pct(r.others_rate),
           _pct(r.difference), "" if r.low is None else f"{_pct(r.low)} to {_pct(r.high)}"]
-         for r in rows], title=f"{days}-day retention of reporters vs everyone else")
+         for r in rows], title=f"{days}-day retention of each theme's reporters vs other {against}")
 
 
 def _pct(value: float | None) -> str:

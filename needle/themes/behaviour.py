@@ -1,10 +1,12 @@
 """Themes x behaviour: do the people who report a theme behave differently in the product?
 
 For every theme, the customers behind its evidence who also appear as ``distinct_id`` in the event
-lake are compared with every other user in the lake on N-day retention: a user is *retained* when
-they have any event N days or more after their first event. Users whose first event is less than
-N days before the lake's last event cannot be judged yet and are left out. The difference of the
-two rates comes with a Newcombe (Wilson score) interval from statsmodels.
+lake are compared on N-day retention with every other user in the lake (``against="users"``) or
+with the customers who reported other themes only (``against="reporters"``: people who write in
+are usually more engaged than the average user, so this baseline removes that bias). A user is
+*retained* when they have any event N days or more after their first event. Users whose first
+event is less than N days before the lake's last event cannot be judged yet and are left out. The
+difference of the two rates comes with a Newcombe (Wilson score) interval from statsmodels.
 """
 
 from __future__ import annotations
@@ -61,17 +63,23 @@ def retention_by_user(workspace: Workspace, days: int = 30) -> dict[str, bool]:
     return {str(user): bool(retained) for user, retained in rows}
 
 
+AGAINST = ("users", "reporters")
+
+
 def theme_behaviour(
-    workspace: Workspace, days: int = 30, confidence: float = 0.95
+    workspace: Workspace, days: int = 30, against: str = "users", confidence: float = 0.95
 ) -> list[BehaviourRow]:
-    """Retention of each theme's reporters versus all other users, with an interval."""
+    """Retention of each theme's reporters versus everyone else, with an interval."""
+    if against not in AGAINST:
+        raise UserError(f"compare against one of {', '.join(AGAINST)}, not {against!r}")
     retained = retention_by_user(workspace, days)
+    themes = list_themes(workspace).themes
+    by_theme = {t.id: _reporters(workspace, t.evidence_ids) & retained.keys() for t in themes}
+    if against == "reporters":
+        everyone = set().union(*by_theme.values())
+        retained = {user: retained[user] for user in everyone}
     metric = f"retention_{days}d"
-    rows = []
-    for theme in list_themes(workspace).themes:
-        reporters = _reporters(workspace, theme.evidence_ids) & retained.keys()
-        rows.append(_compare(theme.id, theme.label, metric, reporters, retained, confidence))
-    return rows
+    return [_compare(t.id, t.label, metric, by_theme[t.id], retained, confidence) for t in themes]
 
 
 def _reporters(workspace: Workspace, evidence_ids: list[int]) -> set[str]:

@@ -1,11 +1,13 @@
 """Readable labels: keywords by class-based TF-IDF, quotes nearest the centroid, a short label.
 
-The short label is the most representative text itself, shortened: people recognise a theme in a
-customer's words far more reliably than in a list of keywords.
+The short label is the clause of the most representative text that holds most keywords, shortened:
+people recognise a theme in a customer's words far more reliably than in a list of keywords, and
+the clause choice drops greetings such as "Hi team,".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +20,8 @@ LABEL_WORDS = 9
 DUPLICATE_QUOTE = 0.95
 # Words of two letters or more, so fragments such as "s" or "t" never become keywords.
 _TOKENS = r"(?u)\b[^\W\d_][^\W\d_']+\b"
+# Sentence ends, line breaks and commas: the clauses a label is picked from.
+_CLAUSES = re.compile(r"(?<=[.!?])\s+|\n+|,\s+")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,17 @@ def quotes(vectors: np.ndarray, centroid: np.ndarray, top: int = QUOTES) -> list
     return taken
 
 
+def key_phrase(text: str, terms: Sequence[str]) -> str:
+    """The clause of ``text`` holding most keyword words, so "Hi team, X is broken" gives X."""
+    wanted = {w for term in terms for w in term.split()}
+    clauses = [c.strip() for c in _CLAUSES.split(text) if c.strip()] or [text]
+    return max(clauses, key=lambda c: sum(w in wanted for w in _words(c)))
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(_TOKENS, text)]
+
+
 def shorten(text: str, words: int = LABEL_WORDS) -> str:
     """The first ``words`` words of a one-line version of ``text``."""
     parts = text.split()
@@ -90,5 +105,6 @@ def label_themes(
         texts_by_theme, vectors_by_theme, centroids, words, strict=True
     ):
         rows = quotes(vectors, centroid)
-        out.append(Labels(shorten(texts[rows[0]]) if rows else "", terms, rows))
+        label = shorten(key_phrase(texts[rows[0]], terms)) if rows else ""
+        out.append(Labels(label, terms, rows))
     return out

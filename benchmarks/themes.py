@@ -1,0 +1,137 @@
+"""Themes on BANKING77: Needle against BERTopic (defaults) on the same MiniLM embeddings.
+
+``python -m benchmarks themes [--data test|train] [--scale] [--smoke]``
+
+Quality: NMI and ARI against the gold intents (unthemed / outlier texts count as one label of
+their own for both tools), the unthemed share and the theme count. Seconds: embedding (shared by
+both, measured once), clustering, labelling. ``--scale`` also themes 10,000 pieces end to end in a
+fresh workspace (store, embedding, clustering, labels) and times an incremental update of 100.
+BERTopic is only imported for the full run (``pip install -e '.[bench]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from needle.evidence.store import EvidenceRecord, add_evidence
+from needle.themes import refresh, update
+from needle.themes.cluster import UNTHEMED, cluster
+from needle.themes.embed import embed, load_model
+from needle.themes.label import label_themes
+from needle.workspace import Workspace
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "banking77" / "banking_data"
+SMOKE_TEXTS = 200
+
+
+@dataclass(frozen=True)
+class Row:
+    tool: str
+    nmi: float
+    ari: float
+    unthemed: float
+    themes: int
+    cluster_seconds: float
+    label_seconds: float
+
+
+def _score(tool: str, gold: np.ndarray, labels: np.ndarray, cluster_s: float,
+           label_s: float) -> Row:
+    outliers = labels == UNTHEMED
+    return Row(tool, normalized_mutual_info_score(gold, labels), adjusted_rand_score(gold, labels),
+               float(outliers.mean()), len(set(labels[~outliers].tolist())), cluster_s, label_s)
+
+
+def _timed(work: Callable[[], object]) -> tuple[object, float]:
+    start = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - start
+
+
+def needle_row(texts: list[str], vectors: np.ndarray, gold: np.ndarray) -> Row:
+    found, cluster_s = _timed(lambda: cluster(vectors))
+    labels = found.labels  # type: ignore[attr-defined]
+    groups = [np.flatnonzero(labels == t) for t in range(found.count)]  # type: ignore[attr-defined]
+    _, label_s = _timed(lambda: label_themes([[texts[i] for i in g] for g in groups],
+                                             [vectors[g] for g in groups],
+                                             found.centroids))  # type: ignore[attr-defined]
+    return _score("needle", gold, labels, cluster_s, label_s)
+
+
+def bertopic_rows(texts: list[str], vectors: np.ndarray, gold: np.ndarray) -> list[Row]:
+    """BERTopic with its defaults on our vectors, then with its outlier reduction."""
+    from bertopic import BERTopic
+
+    model = BERTopic()
+    (topics, _), fit_s = _timed(lambda: model.fit_transform(texts, embeddings=vectors))
+    plain = _score("bertopic", gold, np.asarray(topics), fit_s, 0.0)
+    reduced, reduce_s = _timed(lambda: model.reduce_outliers(
+        texts, topics, strategy="embeddings", embeddings=vectors))
+    return [plain, _score("bertopic+outliers", gold, np.asarray(reduced), fit_s + reduce_s, 0.0)]
+
+
+def quality(frame: pd.DataFrame, with_bertopic: bool) -> None:
+    texts, gold = list(frame.text), np.asarray(frame.category, dtype=object)
+    load_model()
+    vectors, embed_s = _timed(lambda: embed(texts))
+    rows = [needle_row(texts, vectors, gold)]  # type: ignore[arg-type]
+    if with_bertopic:
+        rows += bertopic_rows(texts, vectors, gold)  # type: ignore[arg-type]
+    print(f"{len(texts)} texts, {frame.category.nunique()} gold intents; "
+          f"embedding {embed_s:.1f}s (shared); timings on a shared, busy machine are noisy")
+    print(f"{'tool':<18} {'NMI':>6} {'ARI':>6} {'unthemed':>9} {'themes':>7} "
+          f"{'cluster s':>10} {'label s':>8} {'total s':>8} {'x needle':>9}")
+    base = embed_s + rows[0].cluster_seconds + rows[0].label_seconds
+    for row in rows:
+        total = embed_s + row.cluster_seconds + row.label_seconds
+        print(f"{row.tool:<18} {row.nmi:6.3f} {row.ari:6.3f} {row.unthemed:9.1%} {row.themes:7d} "
+              f"{row.cluster_seconds:10.1f} {row.label_seconds:8.1f} {total:8.1f} "
+              f"{total / base:9.2f}")
+
+
+def scale(frame: pd.DataFrame, new: int) -> None:
+    """Theme ``len(frame) - new`` pieces in a fresh workspace, then update with ``new`` more."""
+    records = [EvidenceRecord("ticket", text, "banking77", customer=f"c{i % 500}",
+                              created_at=datetime(2026, 1, 5, tzinfo=UTC) + timedelta(hours=i),
+                              source_id=str(i)) for i, text in enumerate(frame.text)]
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Workspace.init(Path(folder) / "ws")
+        _, add_s = _timed(lambda: _add(workspace, records[:-new]))
+        result, build_s = _timed(lambda: refresh(workspace))
+        _add(workspace, records[-new:])
+        _, update_s = _timed(lambda: update(workspace))
+        workspace.close()
+    print(f"{len(records) - new} pieces: store {add_s:.1f}s, themed (embed+cluster+label+save) "
+          f"{build_s:.1f}s into {result.themes} themes (target < 120s); "  # type: ignore[attr-defined]
+          f"incremental update of {new}: {update_s:.2f}s (target < 5s); model loaded beforehand")
+
+
+def _add(workspace: Workspace, records: list[EvidenceRecord]) -> None:
+    with workspace.store.session() as session:
+        add_evidence(session, records)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="benchmarks themes")
+    parser.add_argument("--data", choices=("test", "train"), default="test")
+    parser.add_argument("--scale", action="store_true", help="Also time 10k themed and +100.")
+    parser.add_argument("--smoke", action="store_true", help="300 train texts, no BERTopic.")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        frame = pd.read_csv(DATA / "train.csv").sample(SMOKE_TEXTS, random_state=0)
+        quality(frame, with_bertopic=False)
+        scale(frame.head(60), new=10)
+        return
+    quality(pd.read_csv(DATA / f"{args.data}.csv"), with_bertopic=True)
+    if args.scale:
+        scale(pd.read_csv(DATA / "train.csv").head(10_100), new=100)

@@ -1,0 +1,76 @@
+"""On the demo product: planted themes are recovered and the bug reporters' churn shows."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from needle.demo import demo_info, evidence_themes
+from needle.demo.truth import BUG_THEME, NOISE, THEMES
+from needle.evidence.models import Evidence
+from needle.themes import list_themes, refresh, theme_behaviour
+from needle.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def demo_themed(
+    demo_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory, model: Any
+) -> Iterator[Workspace]:
+    """A copy of the shared demo (which must stay untouched), themed."""
+    root = tmp_path_factory.mktemp("demo-themes") / "ws"
+    shutil.copytree(demo_workspace.root, root)
+    workspace = Workspace.open(root)
+    refresh(workspace)
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture(scope="module")
+def planted(demo_themed: Workspace) -> dict[int, str]:
+    """Planted theme of every evidence id (from the demo's ground truth, not the store)."""
+    info = demo_info(demo_themed.root)
+    assert info is not None
+    truth = evidence_themes(info.seed, info.users, info.days)
+    with demo_themed.store.session() as session:
+        return {e.id: truth[e.source_id or ""] for e in session.query(Evidence)}
+
+
+def majority(evidence_ids: list[int], planted: dict[int, str]) -> tuple[str, float]:
+    name, count = Counter(planted[e] for e in evidence_ids).most_common(1)[0]
+    return name, count / len(evidence_ids)
+
+
+def test_every_planted_theme_is_recovered_in_pure_themes(demo_themed, planted) -> None:
+    found = list_themes(demo_themed)
+    covered: Counter[str] = Counter()
+    for theme in found.themes:
+        name, purity = majority(theme.evidence_ids, planted)
+        if purity >= 0.8:
+            covered[name] += sum(planted[e] == name for e in theme.evidence_ids)
+    totals = Counter(planted.values())
+    for planted_theme in THEMES:
+        assert covered[planted_theme.name] >= 0.6 * totals[planted_theme.name], planted_theme
+    unthemed = Counter(planted[e] for e in found.unthemed)
+    assert len(found.unthemed) <= 0.05 * len(planted)
+    assert unthemed[NOISE] >= 0.5 * len(found.unthemed)
+
+
+def is_bug_theme(found: tuple[str, float]) -> bool:
+    return found[0] == BUG_THEME and found[1] >= 0.8
+
+
+@pytest.mark.parametrize("against", ["users", "reporters"])
+def test_bug_reporters_churn_more(demo_themed, planted, against: str) -> None:
+    rows = theme_behaviour(demo_themed, days=30, against=against)
+    by_theme = {t.id: t for t in list_themes(demo_themed).themes}
+    bug = [r for r in rows if r.reporters >= 10
+           and is_bug_theme(majority(by_theme[r.theme_id].evidence_ids, planted))]
+    others = [r for r in rows if r.reporters >= 10 and r not in bug]
+    assert bug and others
+    for row in bug:
+        assert row.high is not None and row.high < 0  # retained less, interval clear of zero
+        assert row.difference < min(o.difference for o in others)  # type: ignore[operator]
