@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from needle.analytics.columnar.store import is_built
 from needle.analytics.duckdb import DuckDBEngine
 from needle.analytics.engine import funnel_people, run
 from needle.analytics.parse import parse_date, parse_filter, parse_window
@@ -46,6 +47,11 @@ DateLike = date | str | None
 def engine_for(workspace: Workspace) -> DuckDBEngine:
     """The engine over the lake as it is now (files added later need a new engine)."""
     return DuckDBEngine(workspace.lake.files(), cache_dir=workspace.cache_dir / "analytics")
+
+
+def cache_ready(workspace: Workspace) -> bool:
+    """False when the next query will first build the columnar cache (a pass over the lake)."""
+    return is_built(workspace.cache_dir / "analytics", workspace.lake.files())
 
 
 def run_query(workspace: Workspace, query: Query) -> Result:

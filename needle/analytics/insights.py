@@ -4,7 +4,7 @@ goals, dashboards) can name a metric and re-run it later."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,6 +16,9 @@ from needle.analytics.specs import Query
 from needle.analytics.validate import validate
 from needle.errors import UserError
 from needle.store import Base
+
+if TYPE_CHECKING:
+    from needle.workspace import Workspace
 
 
 class Insight(Base):
@@ -47,7 +50,7 @@ class Insight(Base):
 
 
 def save_insight(
-    workspace: Any, name: str, query: Query, description: str = "", replace: bool = False
+    workspace: Workspace, name: str, query: Query, description: str = "", replace: bool = False
 ) -> Insight:
     """Store ``query`` under ``name``; an existing name needs ``replace=True``."""
     name = name.strip()
@@ -67,12 +70,12 @@ def save_insight(
     return insight
 
 
-def list_insights(workspace: Any) -> list[Insight]:
+def list_insights(workspace: Workspace) -> list[Insight]:
     with workspace.store.session() as session:
         return list(session.scalars(select(Insight).order_by(Insight.name)))
 
 
-def get_insight(workspace: Any, name: str) -> Insight:
+def get_insight(workspace: Workspace, name: str) -> Insight:
     with workspace.store.session() as session:
         insight = session.scalar(select(Insight).where(Insight.name == name))
     if insight is None:
@@ -80,6 +83,6 @@ def get_insight(workspace: Any, name: str) -> Insight:
     return insight
 
 
-def run_insight(workspace: Any, name: str) -> Result:
+def run_insight(workspace: Workspace, name: str) -> Result:
     """Run the saved insight ``name`` on the workspace's events; the result has ``to_json()``."""
     return run_query(workspace, get_insight(workspace, name).query)

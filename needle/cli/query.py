@@ -25,7 +25,7 @@ from needle.analytics.results import (
 )
 from needle.analytics.specs import FunnelQuery, Query
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.output import JsonFlag, err_console, print_json, print_table
 from needle.errors import UserError
 
 app = typer.Typer(help="Ask questions of product events.", no_args_is_help=True)
@@ -108,7 +108,13 @@ def spec_from_args(ctx: typer.Context, kind: str, args: list[str]) -> Query:
 
 def _run(ctx: typer.Context, kind: str) -> None:
     spec = SPECS[kind](ctx.params)
-    show(api.run_query(open_workspace(ctx), spec), ctx.params["json_"])
+    workspace = open_workspace(ctx)
+    if api.cache_ready(workspace):
+        result = api.run_query(workspace, spec)
+    else:
+        with err_console.status("Building the analytics cache (once after each import)..."):
+            result = api.run_query(workspace, spec)
+    show(result, ctx.params["json_"])
 
 
 @app.command()

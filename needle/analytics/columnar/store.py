@@ -74,6 +74,10 @@ class Columns:
         return table["distinct_id"].take(pa.array(uids)).to_pylist()
 
 
+def is_built(cache_dir: Path, files: Sequence[Path]) -> bool:
+    return (cache_dir / f"columns-{fingerprint(files)}" / "meta.json").exists()
+
+
 def open_columns(cache_dir: Path, files: Sequence[Path]) -> Columns:
     """The cache for ``files``, built first if missing (one builder at a time; others wait)."""
     root = cache_dir / f"columns-{fingerprint(files)}"
