@@ -84,9 +84,10 @@ def parse_editor_text(artifact: Artifact, text: str) -> dict[str, Any]:
                         "front matter block between two '---' lines")
     try:
         front = yaml.safe_load(head) or {}
-    except yaml.YAMLError as exc:
-        raise UserError(f"{artifact.kind} {artifact.id}: front matter is not valid YAML: "
-                        f"{str(exc).splitlines()[0]}") from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark else 2  # after the first '---'
+        raise UserError(f"{artifact.kind} {artifact.id}: line {line}: front matter is not "
+                        f"valid YAML: {exc.problem}") from None
     if not isinstance(front, dict):
         raise UserError(f"{artifact.kind} {artifact.id}: front matter must be NAME: VALUE lines")
     spec = KINDS[artifact.kind]

@@ -65,6 +65,12 @@ def test_editor_round_trip_history_and_export(needle, monkeypatch, tmp_path) -> 
     history = needle.json("teardown", "history", "1")
     assert [h["action"] for h in history] == ["create", "edit"]
     assert history[1]["changes"]["why"] == {"from": None, "to": "activation"}
+    broken = "import sys; p=sys.argv[1]; t=open(p).read(); open(p,'w').write(t.replace(" \
+             "'why: activation', 'why: [activation'))"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} -c \"{broken}\"")
+    _one_line_error(needle("teardown", "edit", "1", ok=False),
+                    "teardown 1: line 7: front matter is not valid YAML")
+    assert needle.json("teardown", "history", "1") == history
     for fmt, start in (("md", b"# Teardown: Asana Inc"), ("html", b"<!doctype html>"),
                        ("pdf", b"%PDF-")):
         target = tmp_path / f"teardown.{fmt}"
