@@ -182,15 +182,24 @@ def _bayes(block: _Block, options: AnalysisOptions) -> dict[str, np.ndarray]:
                 "risk_keep": np.maximum(pick(up.risk_control, down.risk_control), 0)[:, 1:]}
     post = gaussian_effect(block.absolute)
     win = np.where(inverse, 1 - post.chance_to_win, post.chance_to_win)
-    control, treatment = _arms(metrics)
-    mean = np.concatenate([np.broadcast_to(control.mean, n[:, :1].shape), treatment.mean], 1)
-    var = np.concatenate([np.broadcast_to(control.variance, n[:, :1].shape),
-                          treatment.variance], 1)
+    mean, var = _arm_moments(metrics)
     se = np.sqrt(var / n)
     best = np.where(inverse, gaussian_best(mean, se, inverse=True), gaussian_best(mean, se))
     return {"win": win, "best": best,
             "risk_ship": np.where(inverse, post.risk_control, post.risk_treatment),
             "risk_keep": np.where(inverse, post.risk_treatment, post.risk_control)}
+
+
+def _arm_moments(metrics: tuple[MetricSums, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-arm mean and unit variance (metrics, variants) for chance to be best. Adjusted
+    metrics have one slope per pair of arms, so arms are ranked on their unadjusted means."""
+    if metrics[0].pre_sum is not None:
+        arm = SampleMean(*(_stack(metrics, f) for f in ("n", "sum", "sum_squares")))
+        return arm.mean, arm.variance
+    control, treatment = _arms(metrics)
+    shape = (len(metrics), 1)
+    return (np.concatenate([np.broadcast_to(control.mean, shape), treatment.mean], 1),
+            np.concatenate([np.broadcast_to(control.variance, shape), treatment.variance], 1))
 
 
 def _finish(block: _Block, p_adj: np.ndarray, sums: ExperimentSums,

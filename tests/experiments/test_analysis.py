@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from needle.experiments import AnalysisOptions, analyze
-from needle.experiments.sums import ExperimentSums, MetricSums
+from needle.experiments.sums import ExperimentSums, MetricSums, from_units
 
 
 def _sums(n: list[float], conversions: list[list[float]], units: list[float] | None = None,
@@ -80,3 +80,21 @@ def test_days_needed_uses_current_traffic() -> None:
     assert not c.significant and c.days_needed == pytest.approx(
         c.additional_units_needed / 400)
     assert "more days" in c.verdict
+
+
+@pytest.mark.parametrize("correction", ["holm", "bh"])
+def test_adjusted_means_agree_with_their_intervals_too(correction: str) -> None:
+    rng = np.random.default_rng(10)
+    units = 3_000
+    arm = rng.choice(np.array(["control", "a", "b"]), units)
+    pre = rng.gamma(2.0, 5.0, units)
+    metrics = {f"m{i}": pre * 0.8 + rng.normal(0, 5, units) + 0.6 * i * (arm == "a")
+               for i in range(8)}
+    sums = from_units(arm, ["control", "a", "b"], metrics, {"pre": pre})
+    result = analyze(sums, AnalysisOptions(correction=correction))  # type: ignore[arg-type]
+    decisions = [c.significant for m in result.metrics for c in m.comparisons]
+    assert any(decisions) and not all(decisions)
+    for m in result.metrics:
+        for c in m.comparisons:
+            assert _excludes_zero(c.absolute_ci) == c.significant
+            assert _excludes_zero(c.relative_ci) == c.significant

@@ -52,3 +52,13 @@ def test_analyze_table_json_shape(cli, shared: Path) -> None:
     assert {"variant", "control", "absolute_effect", "absolute_ci", "relative_effect",
             "relative_ci", "p_value", "chance_to_win", "significant"} <= set(comparison)
     assert comparison["variant"] == "gate_40" and comparison["control"] == "gate_30"
+
+
+def test_analyze_table_bad_value_is_one_line(cli, tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("arm,converted\na,1\nb,maybe\n", encoding="utf-8")
+    result = cli("experiment", "analyze-table", str(path), "--variant", "arm", "--metric",
+                 "converted", ok=False)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"error: {path}: line 3: column 'converted': 'maybe' is not a number"]
