@@ -35,7 +35,8 @@ def postgres_server() -> str:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
-        message = f"PostgreSQL not reachable at {url}: {str(exc).splitlines()[0]}"
+        shown = make_url(url).render_as_string(hide_password=True)
+        message = f"PostgreSQL not reachable at {shown}: {str(exc).splitlines()[0]}"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message + " (run scripts/services.sh)")
