@@ -145,7 +145,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--metrics", type=int, default=1_000)
     parser.add_argument("--events", type=int, default=50_000_000)
     args = parser.parse_args(argv)
-    metrics, events, repeat = (20, 100_000, 1) if args.smoke else (args.metrics, args.events, 3)
+    metrics, events, repeat = (20, 50_000, 1) if args.smoke else (args.metrics, args.events, 3)
     sums = synthetic_sums(metrics)
     options = AnalysisOptions(correction="holm")
     _table(f"analysis of {metrics} metrics x {len(VARIANTS)} variants", [

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, console, print_json, print_table
+from needle.cli.output import JsonFlag, console, err_console, print_json, print_table
 from needle.errors import UserError
 from needle.experiments import (
     Analysis,
@@ -104,7 +104,8 @@ def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
 @app.command()
 def analyze(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
     """Analyse from the workspace's events; the first read locks the definition."""
-    experiment, result = analyze_experiment(open_workspace(ctx), name)
+    with err_console.status("Measuring the metrics from the event lake..."):
+        experiment, result = analyze_experiment(open_workspace(ctx), name)
     if json_:
         print_json({"experiment": experiment.to_json(), **result.to_json()})
         return
@@ -136,7 +137,8 @@ def analyze_table_(
         raise UserError("--correction must be holm, bh or none")
     options = AnalysisOptions(alpha=alpha, correction=correction,  # type: ignore[arg-type]
                               sequential_tuning=sequential, mde=mde)
-    result = analyze_table(file, spec, options)
+    with err_console.status(f"Reading {file.name}..."):
+        result = analyze_table(file, spec, options)
     if json_:
         print_json(result.to_json())
         return
