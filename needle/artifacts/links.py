@@ -83,3 +83,21 @@ def evidence_for(session: Session, links: list[Link]) -> list[Evidence]:
         return []
     return list(session.scalars(select(Evidence).where(Evidence.id.in_(ids)).order_by(
         Evidence.id)))
+
+
+def describe(session: Session, link: Link) -> str:
+    """What a data link stands for, in a few words, for documents that list sources."""
+    if link.kind == "insight":
+        insight = insights.get(session, link.reference)
+        return f"saved {insight.kind} insight" + (f": {insight.description}"
+                                                  if insight.description else "")
+    if link.kind == "theme":
+        theme = session.get(Theme, int(link.reference))
+        members = len(evidence_for(session, [link]))
+        return f"theme \"{theme.title if theme else '?'}\" ({members} pieces of evidence)"
+    if link.kind == "experiment":
+        found = session.scalar(select(Experiment).where(Experiment.name == link.reference))
+        return f"experiment: {found.hypothesis}" if found else "experiment"
+    if link.kind == "query":
+        return parse_query(link.reference)[0].label
+    return link.kind

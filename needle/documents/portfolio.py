@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from needle.artifacts import store, views
 from needle.artifacts.compare import CONFIDENCE
+from needle.artifacts.links import Link, describe
 from needle.artifacts.metrics import parse_metric
 from needle.artifacts.models import Artifact
 from needle.artifacts.problems import evidence_count_sql
@@ -109,13 +110,15 @@ def _ship_entry(session: Session, files: list[Path], ship: Artifact,
 
 
 def _insights(session: Session) -> list[dict[str, Any]]:
-    cited: dict[str, list[str]] = {}
+    """The insights, themes, queries and experiments the artifacts cite, and who cites them."""
+    cited: dict[Link, list[str]] = {}
     for kind in ("problem", "proposal", "decision", "ship"):
         for artifact in store.list_all(session, kind):
             for link in store.links_of(artifact):
                 if link.kind in ("insight", "theme", "query", "experiment"):
-                    cited.setdefault(str(link), []).append(f"{kind} {artifact.id}")
-    return [{"link": k, "cited_by": v} for k, v in sorted(cited.items())]
+                    cited.setdefault(link, []).append(f"{kind} {artifact.id}")
+    return [{"link": str(link), "what": describe(session, link), "cited_by": by}
+            for link, by in sorted(cited.items(), key=lambda item: str(item[0]))]
 
 
 def build(session: Session, files: list[Path], out: Path, who: str) -> Portfolio:

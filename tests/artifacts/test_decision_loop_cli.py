@@ -196,6 +196,9 @@ def test_decision_loop_end_to_end(demo_copy: Workspace, tmp_path) -> None:
               f"{shown['ship-6-before']} → {shown['ship-6-after']} "
               f"(95% CI {shown['ship-6-low']} to {shown['ship-6-high']} pts)")
     assert bullet in built.stdout
+    index = (out / "index.html").read_text()
+    assert "saved funnel insight; cited by problem 1, proposal 4, decision 5" in index
+    assert "experiment: a checklist gets teams to a first project; cited by ship 6" in index
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1",
                     str(out / "portfolio.pdf"), str(tmp_path / "page")], check=True)
     assert _has_ink(next(tmp_path.glob("page*.png")))
