@@ -21,11 +21,25 @@ from needle.analytics.duckdb.expr import day_start, epoch_us
 
 @dataclass(frozen=True)
 class People:
-    """One row per person with a start: furthest step and the best attempt's step times."""
+    """The best attempt of every person with an attempt that could go past step 1 (furthest
+    step, step times in µs, -1 where not reached), and how many people started at all: everyone
+    else who started reached step 1 only."""
 
     uid: np.ndarray
     reached: np.ndarray
-    times: np.ndarray  # (people, steps) µs; -1 where not reached
+    times: np.ndarray  # (people, steps)
+    started: int
+    starters: np.ndarray  # step-1 uids in range, sorted, with repeats
+
+    def at_least(self, k: int) -> int:
+        return self.started if k == 1 else int((self.reached >= k).sum())
+
+    def ids(self, k: int, dropped: bool) -> np.ndarray:
+        """uids whose furthest step is ``k`` (``dropped``) or at least ``k``."""
+        if k > 1:
+            return self.uid[self.reached == k] if dropped else self.uid[self.reached >= k]
+        everyone = _distinct_sorted(np.asarray(self.starters))
+        return np.setdiff1d(everyone, self.uid[self.reached >= 2]) if dropped else everyone
 
 
 class Overflow(Exception):
@@ -41,9 +55,11 @@ def funnel_people(
     hi = epoch_us(day_start(last + timedelta(days=1)))
     u1, t1 = columns.pairs(steps[0])
     k1 = columns.keys(steps[0])
+    started = columns.people.get(steps[0], 0)
     if columns.days is None or not (first <= columns.days[0] and columns.days[1] <= last):
         inside = (t1 >= lo) & (t1 < hi)
         u1, t1, k1 = u1[inside], t1[inside], k1[inside]
+        started = len(_distinct_sorted(u1))
     # Later steps need no range mask: they are searched at or after a start and checked
     # against its window.
     rest = [(*columns.pairs(s), columns.keys(s)) for s in steps[1:]]
@@ -65,7 +81,8 @@ def funnel_people(
         prev = np.where(alive, tk[jj], prev)
         times[alive, k] = prev[alive]
     reached = 1 + (times[:, 1:] >= 0).sum(axis=1)
-    return _per_person(_distinct_sorted(np.asarray(u1)), cu, reached, times)
+    best = _best(cu, reached)
+    return People(cu[best], reached[best], times[best], started, u1)
 
 
 def _distinct_sorted(values: np.ndarray) -> np.ndarray:
@@ -75,31 +92,15 @@ def _distinct_sorted(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]]
 
 
-def _per_person(
-    starters: np.ndarray, cu: np.ndarray, reached: np.ndarray, times: np.ndarray
-) -> People:
-    """Best attempt per person (furthest, then latest start); starters without one reach 1.
+def _best(cu: np.ndarray, reached: np.ndarray) -> np.ndarray:
+    """Index of each person's best attempt (furthest, then latest start).
 
-    Attempts arrive sorted by (person, start), so each person's best is the last of their
-    attempts that reach their furthest step.
+    Attempts arrive sorted by (person, start), so it is the last of the person's attempts that
+    reach their furthest step.
     """
-    n_steps = times.shape[1]
-    best = np.zeros(0, dtype=np.int64)
-    if len(cu):
-        heads = np.flatnonzero(np.r_[True, cu[1:] != cu[:-1]])
-        furthest = np.maximum.reduceat(reached, heads)
-        at_max = np.flatnonzero(reached == np.repeat(furthest, np.diff(np.r_[heads, len(cu)])))
-        best = at_max[np.r_[cu[at_max][1:] != cu[at_max][:-1], True]]
-    bu = cu[best]
-    found = np.searchsorted(bu, starters)
-    known = (
-        (found < len(bu)) & (bu[np.minimum(found, max(len(bu) - 1, 0))] == starters)
-        if len(bu)
-        else np.zeros(len(starters), dtype=bool)
-    )
-    others = starters[~known]
-    return People(
-        np.concatenate([bu, others]),
-        np.concatenate([reached[best], np.ones(len(others), dtype=reached.dtype)]),
-        np.vstack([times[best], np.full((len(others), n_steps), -1, dtype=np.int64)]),
-    )
+    if len(cu) == 0:
+        return np.zeros(0, dtype=np.int64)
+    heads = np.flatnonzero(np.r_[True, cu[1:] != cu[:-1]])
+    furthest = np.maximum.reduceat(reached, heads)
+    at_max = np.flatnonzero(reached == np.repeat(furthest, np.diff(np.r_[heads, len(cu)])))
+    return at_max[np.r_[cu[at_max][1:] != cu[at_max][:-1], True]]

@@ -56,8 +56,8 @@ def run_funnel(columns: Columns, q: FunnelQuery, first: date, last: date) -> Fun
         at = found.reached >= k
         gaps = (found.times[at, k - 1] - found.times[at, k - 2]) / 1e6 if k > 1 else np.array([])
         values += [
-            int(at.sum()),
-            int((found.reached == k).sum()),
+            found.at_least(k),
+            found.at_least(k) - found.at_least(k + 1) if k < n else found.at_least(k),
             float(np.median(gaps)) if len(gaps) else None,
             float(gaps.mean()) if len(gaps) else None,
         ]

@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-FORMAT = 2  # bump when the layout changes
+FORMAT = 3  # bump when the layout changes
 BUILD_MEMORY = "2GB"  # DuckDB spills the sort to disk beyond this
 
 
@@ -44,18 +44,23 @@ class Columns:
     tmin: int  # µs of the earliest event
     span: int  # key = uid * span + (ts - tmin); 0 when that would overflow 64 bits
     days: tuple[date, date] | None  # first and last day with events
+    people: dict[str, int]  # event name -> distinct people with it
+
+    def _array(self, name: str) -> np.ndarray:
+        # a plain view of the map: np.memmap results would wrap every operation's output
+        return np.asarray(np.load(self.root / name, mmap_mode="r"))
 
     @cached_property
     def _uid(self) -> np.ndarray:
-        return np.load(self.root / "uid.npy", mmap_mode="r")
+        return self._array("uid.npy")
 
     @cached_property
     def _ts(self) -> np.ndarray:
-        return np.load(self.root / "ts.npy", mmap_mode="r")
+        return self._array("ts.npy")
 
     @cached_property
     def _key(self) -> np.ndarray:
-        return np.load(self.root / "key.npy", mmap_mode="r")
+        return self._array("key.npy")
 
     def pairs(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         start, stop = self.names.get(name, (0, 0))
@@ -89,8 +94,17 @@ def open_columns(cache_dir: Path, files: Sequence[Path]) -> Columns:
                 _build(root, files)
                 _remove_stale(cache_dir, keep=root)
     meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
-    days = tuple(date.fromisoformat(d) for d in meta["days"]) if meta["days"] else None
-    return Columns(root, meta["names"], meta["users"], meta["tmin"], meta["span"], days)  # type: ignore[arg-type]
+    span = meta["days"] or [None, None]
+    days = (date.fromisoformat(span[0]), date.fromisoformat(span[1])) if meta["days"] else None
+    return Columns(
+        root,
+        meta["names"],
+        meta["users"],
+        meta["tmin"],
+        meta["span"],
+        days,
+        meta["people"],
+    )
 
 
 def _build(root: Path, files: Sequence[Path]) -> None:
@@ -147,7 +161,10 @@ def _save(
             tmp / "key.npy", uid.astype(np.uint64) * np.uint64(span) + (ts - tmin).astype(np.uint64)
         )
     days = [_day(tmin).isoformat(), _day(tmax).isoformat()] if len(ts) else None
+    heads = np.r_[True, (uid[1:] != uid[:-1]) | (code[1:] != code[:-1])] if len(uid) else uid
+    people = np.bincount(code[heads], minlength=len(names)) if len(uid) else [0] * len(names)
     meta = {
+        "people": {n: int(c) for n, c in zip(names, people, strict=True)},
         "names": ranges,
         "users": users,
         "rows": len(ts),

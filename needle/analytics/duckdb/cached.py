@@ -47,8 +47,7 @@ def people(
     found = queries.people(columns, q, *resolve(con, q.dates, DEFAULT_DAYS, columns.days))
     if found is None:
         return None
-    chosen = found.reached == k if dropped else found.reached >= k
-    return sorted(columns.distinct_ids(found.uid[chosen]))
+    return sorted(columns.distinct_ids(found.ids(k, dropped)))
 
 
 FAST: dict[type, Callable[[Any, Columns, Any], Result | None]] = {
