@@ -10,9 +10,9 @@ Method (chosen on BANKING77 train only; see docs/themes.md for the measurements)
    themes a person reads grows slowly with the data and stops growing past a few thousand pieces.
 4. Communities smaller than ``min_size`` are dissolved; their members join the nearest remaining
    theme when their cosine to its centroid reaches ``min_similarity``, else they are unthemed.
-   A member whose mean cosine to the other members of its theme is below ``min_cohesion`` is
-   unthemed too: noise that modularity had to put somewhere stays out of themes.
 5. Themes whose centroids are near-duplicates (cosine >= ``merge_similarity``) are merged.
+6. A member whose mean cosine to the other members of its theme is below ``min_cohesion`` is
+   unthemed: noise that modularity had to put somewhere stays out of themes.
 """
 
 from __future__ import annotations

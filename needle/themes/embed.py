@@ -55,7 +55,7 @@ def embed(
     if not texts:
         return out
     model = load_model()
-    chunk = BATCH_SIZE * 8
+    chunk = BATCH_SIZE * 32  # large chunks: the model sorts each by length, so less padding
     for start in range(0, len(texts), chunk):
         part = list(texts[start : start + chunk])
         out[start : start + len(part)] = model.encode(

@@ -58,20 +58,28 @@ def save(
     similarity = _relabel(corpus, {t: groups[t] for t in sorted(themes)}, themes)
     session.execute(delete(ThemeAssignment))
     now = datetime.now(UTC)
-    session.execute(insert(ThemeAssignment), [
+    insert_assignments(session, [
         {"evidence_id": evidence_id, "theme_id": owners.get(evidence_id),
          "similarity": float(similarity[row]), "method": method, "assigned_at": now}
         for row, evidence_id in enumerate(corpus.ids)
     ])
 
 
+def insert_assignments(session: Session, rows: list[dict[str, object]]) -> None:
+    """Bulk insert; an empty list would insert one row of defaults, so it is skipped."""
+    if rows:
+        session.execute(insert(ThemeAssignment), rows)
+
+
 def _relabel(corpus: Corpus, groups: dict[int, list[int]], themes: dict[int, Theme]) -> np.ndarray:
     """Set centroid, label, keywords and quotes of each theme; return each row's similarity."""
     similarity = np.zeros(len(corpus), dtype=np.float32)
+    if not groups:
+        return similarity
     vectors = [corpus.vectors[rows] for rows in groups.values()]
     centroids = [normalised(v.mean(axis=0)) for v in vectors]
     labels = label_themes([[corpus.texts[i] for i in rows] for rows in groups.values()],
-                          vectors, np.array(centroids).reshape(len(centroids), -1))
+                          vectors, np.stack(centroids))
     now = datetime.now(UTC)
     for (theme_id, rows), block, centroid, found in zip(
         groups.items(), vectors, centroids, labels, strict=True

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from needle.evidence.models import Evidence
 from needle.themes.cluster import ClusterParams, nearest
 from needle.themes.corpus import load_corpus
 from needle.themes.models import ThemeAssignment
-from needle.themes.persist import active_themes, bytes_vector
+from needle.themes.persist import active_themes, bytes_vector, insert_assignments
 from needle.themes.refresh import refresh
 from needle.workspace import Workspace
 
@@ -48,7 +48,7 @@ def update(
             best, score = nearest(corpus.vectors, centroids)
             keep = score >= params.min_similarity
             now = datetime.now(UTC)
-            session.execute(insert(ThemeAssignment), [
+            insert_assignments(session, [
                 {"evidence_id": e, "theme_id": order[b] if k else None, "similarity": float(s),
                  "method": "incremental", "assigned_at": now}
                 for e, b, s, k in zip(corpus.ids, best.tolist(), score.tolist(), keep.tolist(),

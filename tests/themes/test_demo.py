@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from needle.demo.truth import BUG_THEME, NOISE, THEMES
 from needle.evidence.models import Evidence
 from needle.themes import list_themes, refresh, theme_behaviour
 from needle.workspace import Workspace
+from tests.conftest import Cli
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +76,10 @@ def test_bug_reporters_churn_more(demo_themed, planted, against: str) -> None:
     for row in bug:
         assert row.high is not None and row.high < 0  # retained less, interval clear of zero
         assert row.difference < min(o.difference for o in others)  # type: ignore[operator]
+
+
+def test_behaviour_command_prints_the_documented_json(demo_themed) -> None:
+    rows = json.loads(Cli(demo_themed.root)("themes", "behaviour", "--json").stdout)
+    assert set(rows[0]) == {"theme_id", "label", "metric", "reporters", "reporters_rate",
+                            "others", "others_rate", "difference", "low", "high"}
+    assert rows[0]["metric"] == "retention_30d"

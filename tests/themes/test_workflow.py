@@ -123,3 +123,19 @@ def test_unknown_theme_is_one_line_error(themed, cli_for) -> None:
 @pytest.fixture
 def cli_for():  # type: ignore[no-untyped-def]
     return lambda workspace: Cli(workspace.root)
+
+
+def test_an_empty_workspace_has_no_themes(cli) -> None:
+    assert json.loads(cli("themes", "--json").stdout) == {"themes": [], "unthemed": [],
+                                                          "evidence": 0}
+
+
+def test_behaviour_needs_events(cli) -> None:
+    result = cli("themes", "behaviour", ok=False)
+    assert result.exit_code == 1 and "event lake is empty" in result.stderr
+
+
+def test_update_with_nothing_new_changes_nothing(themed) -> None:
+    before = memberships(themed)
+    assert update(themed).new == 0
+    assert memberships(themed) == before
