@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -18,32 +18,71 @@ from needle.config import SETTINGS, load_settings
 from needle.errors import NeedleError
 from needle.workspace import Workspace
 
-# (module under needle.cli, command group name); each module defines ``app``.
-GROUPS: tuple[tuple[str, str], ...] = (
-    ("events", "events"),
-    ("evidence", "evidence"),
-    ("query", "query"),
-    ("insight", "insight"),
-    ("problem", "problem"),
-    ("bet", "bet"),
-    ("proposal", "proposal"),
-    ("journal", "journal"),
-    ("goal", "goal"),
-    ("ship", "ship"),
-    ("teardown", "teardown"),
-    ("portfolio", "portfolio"),
-    ("plan", "plan"),
-    ("experiment", "experiment"),
-    ("themes", "themes"),
+# Command groups and top-level commands, loaded only when used so that each command imports just
+# the libraries it needs: (name, module under needle.cli, attribute, short help). The attribute is
+# a Typer app (a group) or a function (a command); a test checks the help matches the module's.
+LAZY_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
+    ("demo", "demo", "demo", "Build a demo workspace (a fictional team task tracker) and print a "
+     "first look at it."),
+    ("events", "events", "app", "Product events: import them, look at them."),
+    ("evidence", "evidence", "app", "Customer evidence: import it, list it, search it."),
+    ("query", "query", "app", "Ask questions of product events."),
+    ("insight", "insight", "app", "Saved insights: named queries other artifacts can cite."),
+    ("experiment", "experiment", "app", "A/B experiments: define, analyse, decide."),
+    ("themes", "themes", "app", "Themes: evidence synthesised into themes people can read."),
+    ("problem", "problem", "app", "Problem statements: who hurts, how many, and the evidence."),
+    ("bet", "bet", "app", "Bets: candidate solutions for a problem, scored and ranked."),
+    ("proposal", "proposal", "app",
+     "Proposals: solution, success metric, baseline, target, decision rule."),
+    ("journal", "journal", "app", "Decision journal: what was decided, by whom, on what data."),
+    ("goal", "goal", "app", "Goals: move a metric from its baseline to a target by a date."),
+    ("ship", "ship", "app", "Ship posts: what shipped and what the data says happened."),
+    ("teardown", "teardown", "app", "Competitive teardowns, with sources."),
+    ("portfolio", "portfolio", "app", "Portfolio: your outcomes, each claim linked to its data."),
+    ("plan", "plan", "app", "The 12-week plan: six two-week stages, each with a deliverable."),
 )
-# (module under needle.cli, function name) of top-level commands.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("demo", "demo"),
-)
+_LAZY = {name: (module, attribute, help) for name, module, attribute, help in LAZY_COMMANDS}
+
+
+def load_command(name: str) -> Any:
+    """Import the module behind a lazy command and return its click command."""
+    module, attribute, _ = _LAZY[name]
+    target = getattr(importlib.import_module(f"needle.cli.{module}"), attribute)
+    wrapper = typer.Typer()
+    wrapper.callback()(_no_options)  # a callback keeps the wrapper a group, its member as written
+    if isinstance(target, typer.Typer):
+        wrapper.add_typer(target, name=name)
+    else:
+        wrapper.command(name=name)(target)
+    return typer.main.get_command(wrapper).commands[name]  # type: ignore[attr-defined]
+
+
+def _no_options() -> None:
+    """A callback with nothing to do."""
 
 
 class NeedleGroup(TyperGroup):
-    """The root group: turns a Needle error into one line on stderr and exit code 1."""
+    """The root group: loads commands on demand and turns a Needle error into one line on stderr
+    with exit code 1."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *_LAZY]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in _LAZY:
+            return super().get_command(ctx, name)
+        if self._listing:  # the help page needs only the short help, not the module
+            return TyperGroup(name=name, help=_LAZY[name][2])
+        return load_command(name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
@@ -105,12 +144,6 @@ def settings(ctx: typer.Context, json_: JsonFlag = False) -> None:
         print_json(rows)
     else:
         print_table(["name", "value", "default", "help"], [list(r.values()) for r in rows])
-
-
-for _module, _name in GROUPS:
-    app.add_typer(importlib.import_module(f"needle.cli.{_module}").app, name=_name)
-for _module, _function in COMMANDS:
-    app.command()(getattr(importlib.import_module(f"needle.cli.{_module}"), _function))
 
 
 def main() -> None:

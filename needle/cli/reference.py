@@ -18,12 +18,15 @@ WIDTH = "100"
 def command_paths() -> Iterator[tuple[str, ...]]:
     """Every command and group, depth first, in the order ``--help`` lists them."""
 
-    def walk(command, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    def walk(ctx: typer.Context, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
         yield path
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
-            yield from walk(sub, (*path, name))
+        group = ctx.command
+        for name in getattr(group, "list_commands", lambda _ctx: [])(ctx):
+            sub = group.get_command(ctx, name)  # type: ignore[attr-defined]
+            yield from walk(typer.Context(sub, parent=ctx, info_name=name), (*path, name))
 
-    yield from walk(typer.main.get_command(app), ())
+    root = typer.main.get_command(app)
+    yield from walk(typer.Context(root, info_name="needle"), ())
 
 
 def help_text(path: tuple[str, ...]) -> str:
