@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fpdf import FPDF
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -42,6 +41,8 @@ def html_page(text: str, title: str, nav: str = "") -> str:
 
 def pdf(*texts: str) -> bytes:
     """A PDF of the Markdown documents, each from a new page, laid out from their HTML."""
+    from fpdf import FPDF  # 0.8 s to import; only PDF exports need it
+
     document = FPDF(format="A4")
     document.set_auto_page_break(auto=True, margin=15)
     for text in texts:
