@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -93,24 +93,22 @@ class EventLake:
         return {"path": relative, "day": day, "rows": table.num_rows}
 
     def _new_rows(self, table: pa.Table, manifest: dict) -> pa.Table:
-        days = pc.unique(pc.strftime(table["timestamp"], "%Y-%m-%d")).to_pylist()
+        """The rows of ``table`` whose uuid is neither earlier in it nor in the lake already.
+
+        Only the files of the days the batch touches can hold its uuids, so only those are read.
+        """
+        table = _first_of_each_uuid(table)
+        days = {day.isoformat() for day in pc.unique(_days(table)).to_pylist()}
         existing = [str(self.root / e["path"]) for e in manifest["files"] if e["day"] in days]
-        con = duckdb.connect()
-        con.register("incoming", table)
-        seen = (
-            f"AND uuid NOT IN (SELECT uuid FROM read_parquet({existing!r}))" if existing else ""
-        )
-        query = (
-            "SELECT * FROM incoming WHERE true "
-            f"{seen} QUALIFY row_number() OVER (PARTITION BY uuid) = 1"
-        )
-        return con.sql(query).to_arrow_table().cast(EVENT_SCHEMA)
+        if not existing:
+            return table
+        seen = pq.read_table(existing, columns=["uuid"])["uuid"].combine_chunks()
+        return table.filter(pc.invert(pc.is_in(table["uuid"], value_set=seen)))
 
     def _write_day(self, day: str, part: pa.Table) -> dict:
         relative = f"day={day}/part-{uuidlib.uuid4().hex}.parquet"
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        part = part.sort_by([("timestamp", "ascending")])
         pq.write_table(part, path, compression="zstd")
         return {"path": relative, "day": day, "rows": part.num_rows}
 
@@ -145,9 +143,26 @@ class EventLake:
             yield
 
 
+def _days(table: pa.Table) -> pa.ChunkedArray:
+    """The UTC day of each event."""
+    return pc.cast(table["timestamp"], pa.date32())
+
+
+def _first_of_each_uuid(table: pa.Table) -> pa.Table:
+    if pc.count_distinct(table["uuid"]).as_py() == table.num_rows:
+        return table
+    numbered = table.append_column("_row", pa.array(range(table.num_rows), pa.int64()))
+    first = numbered.group_by("uuid", use_threads=False).aggregate([("_row", "min")])
+    return table.take(np.sort(first["_row_min"].to_numpy()))
+
+
 def _split_by_day(table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    """One slice per UTC day, each in time order: one sort instead of one filter per day."""
     if table.num_rows == 0:
         return
-    days = pc.strftime(table["timestamp"], "%Y-%m-%d")
-    for day in sorted(pc.unique(days).to_pylist()):
-        yield day, table.filter(pc.equal(days, day))
+    table = table.take(pc.sort_indices(table["timestamp"]))
+    runs = pc.run_end_encode(_days(table).combine_chunks())
+    start = 0
+    for day, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
+        yield day.isoformat(), table.slice(start, end - start)
+        start = end
