@@ -46,7 +46,12 @@ DateLike = date | str | None
 
 def engine_for(workspace: Workspace) -> DuckDBEngine:
     """The engine over the lake as it is now (files added later need a new engine)."""
-    return DuckDBEngine(workspace.lake.files(), cache_dir=workspace.cache_dir / "analytics")
+    return DuckDBEngine(
+        workspace.lake.files(),
+        threads=workspace.settings["threads"],
+        cache_dir=workspace.cache_dir / "analytics",
+        memory_limit=workspace.settings["memory_limit"],
+    )
 
 
 def cache_ready(workspace: Workspace) -> bool:

@@ -41,12 +41,16 @@ class DuckDBEngine:
     capabilities = frozenset(Capability)
 
     def __init__(
-        self, files: Sequence[Path], threads: int | None = None, cache_dir: Path | None = None
+        self,
+        files: Sequence[Path],
+        threads: int | None = None,
+        cache_dir: Path | None = None,
+        memory_limit: str | None = None,
     ) -> None:
         """``cache_dir`` enables the columnar cache (built on first use) for the common shapes."""
         self.files = list(files)
         self.cache_dir = cache_dir
-        self.con = connect(self.files, threads)
+        self.con = connect(self.files, threads, memory_limit)
 
     @cached_property
     def columns(self) -> Columns | None:

@@ -16,13 +16,17 @@ EMPTY = (
 )
 
 
-def connect(files: Sequence[Path], threads: int | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    files: Sequence[Path], threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with ``events`` (the lake) and UTC as the session time zone."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # stdout belongs to --json
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
     paths = [str(p) for p in files]
     body = (
         f"SELECT uuid, event, distinct_id, timestamp, properties FROM read_parquet({paths!r})"
