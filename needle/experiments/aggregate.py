@@ -15,7 +15,9 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from needle.analytics.columnar.store import open_columns
 from needle.errors import UserError
+from needle.experiments import columnar
 from needle.experiments.metrics import MetricDef
 from needle.experiments.sums import ExperimentSums, MetricSums
 
@@ -98,18 +100,33 @@ class Aggregated:
     units_per_day: float | None
 
 
-def aggregate(files: Sequence[Path], exposure: ExposureSpec, metrics: Sequence[MetricDef],
-              control: str | None) -> Aggregated:
-    """Run the query and shape the result for :func:`needle.experiments.analysis.analyze`."""
-    if not files:
-        raise UserError("the workspace has no events; import some first")
+def _sql_rows(files: Sequence[Path], exposure: ExposureSpec,
+              metrics: Sequence[MetricDef]) -> list[tuple[Any, ...]]:
     sql, params = build_query(files, exposure, metrics)
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        rows = con.execute(sql, params).fetchall()
+        return con.execute(sql, params).fetchall()
     finally:
         con.close()
+
+
+def aggregate(files: Sequence[Path], exposure: ExposureSpec, metrics: Sequence[MetricDef],
+              control: str | None, cache_dir: Path | None = None) -> Aggregated:
+    """Run the query and shape the result for :func:`needle.experiments.analysis.analyze`.
+
+    With ``cache_dir`` (the analytics columnar cache, built on first use) conversion and count
+    metrics are counted from the cache; the result is the same as the SQL plan's.
+    """
+    if not files:
+        raise UserError("the workspace has no events; import some first")
+    fast = all(m.kind in columnar.KINDS for m in metrics)
+    columns = open_columns(cache_dir, files) if fast and cache_dir is not None else None
+    if columns is not None and columns.span:
+        rows = columnar.per_variant_rows(files, columns, exposure.event,
+                                         exposure.variant_property, exposure.filters, metrics)
+    else:
+        rows = _sql_rows(files, exposure, metrics)
     mixed = next((int(r[1]) for r in rows if r[0] is None), 0)
     rows = [r for r in rows if r[0] is not None]
     names = [r[0] for r in rows]

@@ -74,6 +74,11 @@ class Columns:
     def key(self, uid: np.ndarray, ts: np.ndarray) -> np.ndarray:
         return uid.astype(np.uint64) * np.uint64(self.span) + (ts - self.tmin).astype(np.uint64)
 
+    @property
+    def users_path(self) -> Path:
+        """Parquet of ``distinct_id`` in uid order: a row's number is its uid."""
+        return self.root / "users.parquet"
+
     def distinct_ids(self, uids: np.ndarray) -> list[str]:
         table = pq.read_table(self.root / "users.parquet")
         return table["distinct_id"].take(pa.array(uids)).to_pylist()
