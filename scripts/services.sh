@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Install (from Debian packages) and start what the tests need: PostgreSQL and Chromium.
-# Idempotent: does nothing that is already done. Prints the PostgreSQL URL tests should use.
+# Install (from Debian packages) and start what the tests need: a PostgreSQL server (the team
+# store's test suite) and poppler's pdftoppm (PDF exports are rendered to PNG). Idempotent.
 set -euo pipefail
 need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
-command -v chromium >/dev/null 2>&1 || need+=(chromium chromium-driver)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
