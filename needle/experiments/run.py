@@ -20,7 +20,7 @@ def analyze_experiment(workspace: Any, name: str) -> tuple[Experiment, Analysis]
     exposure = ExposureSpec(experiment.exposure_event, experiment.variant_property,
                             tuple((k, v) for k, v in experiment.exposure_filters))
     data = aggregate(workspace.lake.files(), exposure, experiment.metric_defs,
-                     experiment.control)
+                     experiment.control, cache_dir=workspace.cache_dir / "analytics")
     options = AnalysisOptions(
         alpha=experiment.alpha, correction=cast(Correction, experiment.correction),
         sequential_tuning=experiment.sequential_tuning, mde=experiment.mde,
