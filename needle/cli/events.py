@@ -20,6 +20,17 @@ from needle.events.stats import lake_stats
 
 app = typer.Typer(help="Product events: import them, look at them.", no_args_is_help=True)
 
+# File-reading options shared by `events import` and `evidence import`.
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", help=f"One of {', '.join(FORMATS)}; default: from the file name.")]
+DelimiterOpt = Annotated[str | None, typer.Option(
+    "--delimiter", help="A character, tab, or whitespace (runs of blanks).")]
+SkipBadOpt = Annotated[bool, typer.Option(
+    "--skip-bad", help="Import the good rows; write the bad ones to a rejects file.")]
+RejectsOpt = Annotated[Path | None, typer.Option(
+    "--rejects", help="Where --skip-bad writes bad rows (default: .needle/rejects/).")]
+
+
 @contextmanager
 def steps(total: int, quiet: bool = False) -> Iterator[Callable[[str], None]]:
     """A progress bar on stderr advanced by calling the yielded function with a description."""
@@ -51,18 +62,14 @@ def import_(
         "--props-cols", metavar="A,B", help="Only these columns become properties.")] = None,
     event: Annotated[str | None, typer.Option(
         "--event", metavar="NAME", help="One event name for every row (no event column).")] = None,
-    fmt: Annotated[str | None, typer.Option(
-        "--format", help=f"One of {', '.join(FORMATS)}; default: from the file name.")] = None,
-    delimiter: Annotated[str | None, typer.Option(
-        "--delimiter", help="A character, tab, or whitespace (runs of blanks).")] = None,
+    fmt: FormatOpt = None,
+    delimiter: DelimiterOpt = None,
     no_header: Annotated[bool, typer.Option(
         "--no-header", help="The first line is data, not column names.")] = False,
     columns: Annotated[str | None, typer.Option(
         "--columns", metavar="A,B,C", help="Column names, in file order.")] = None,
-    skip_bad: Annotated[bool, typer.Option(
-        "--skip-bad", help="Import the good rows; write the bad ones to a rejects file.")] = False,
-    rejects: Annotated[Path | None, typer.Option(
-        "--rejects", help="Where --skip-bad writes bad rows (default: .needle/rejects/).")] = None,
+    skip_bad: SkipBadOpt = False,
+    rejects: RejectsOpt = None,
     json_: JsonFlag = False,
 ) -> None:
     """Import event files into the lake; importing a file again adds nothing."""

@@ -8,10 +8,17 @@ from typing import Annotated
 import typer
 
 from needle.cli.context import open_workspace
-from needle.cli.events import report, steps
+from needle.cli.events import (
+    DelimiterOpt,
+    FormatOpt,
+    RejectsOpt,
+    SkipBadOpt,
+    report,
+    steps,
+)
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.events.files import rejects_path
-from needle.events.readers import FORMATS, ReadOptions
+from needle.events.readers import ReadOptions
 from needle.evidence.importer import import_evidence
 from needle.evidence.models import KINDS, Evidence
 from needle.evidence.queries import evidence_json, get_evidence, list_evidence
@@ -36,14 +43,10 @@ def import_(
     time_col: Annotated[str | None, typer.Option("--time-col", help="Column of times.")] = None,
     id_col: Annotated[str | None, typer.Option(
         "--id-col", help="Column of the source's own ids.")] = None,
-    fmt: Annotated[str | None, typer.Option(
-        "--format", help=f"One of {', '.join(FORMATS)}; default: from the file name.")] = None,
-    delimiter: Annotated[str | None, typer.Option(
-        "--delimiter", help="A character, tab, or whitespace (runs of blanks).")] = None,
-    skip_bad: Annotated[bool, typer.Option(
-        "--skip-bad", help="Import the good rows; write the bad ones to a rejects file.")] = False,
-    rejects: Annotated[Path | None, typer.Option(
-        "--rejects", help="Where --skip-bad writes bad rows (default: .needle/rejects/).")] = None,
+    fmt: FormatOpt = None,
+    delimiter: DelimiterOpt = None,
+    skip_bad: SkipBadOpt = False,
+    rejects: RejectsOpt = None,
     json_: JsonFlag = False,
 ) -> None:
     """Import evidence; the same text from the same customer is stored once."""
