@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from needle.cli.context import Options, parse_overrides
+from needle.cli.context import Options, open_workspace, parse_overrides
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.config import SETTINGS, load_settings
 from needle.errors import NeedleError
@@ -131,8 +131,6 @@ def settings(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """List every setting with its value, default and help."""
     values = load_settings(overrides=ctx.obj.overrides)
     try:
-        from needle.cli.context import open_workspace
-
         values = open_workspace(ctx).settings
     except NeedleError:
         pass
