@@ -5,6 +5,7 @@ User errors print as one line on stderr with exit code 1; usage errors exit with
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from pathlib import Path
 from typing import Annotated, Any
@@ -130,10 +131,8 @@ def init(
 def settings(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """List every setting with its value, default and help."""
     values = load_settings(overrides=ctx.obj.overrides)
-    try:
+    with contextlib.suppress(NeedleError):  # outside a workspace: defaults and environment
         values = open_workspace(ctx).settings
-    except NeedleError:
-        pass
     rows = [
         {"name": s.name, "value": values[s.name], "default": s.default, "help": s.help}
         for s in SETTINGS
