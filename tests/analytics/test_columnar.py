@@ -74,3 +74,16 @@ def test_cache_is_rebuilt_when_the_lake_changes(tmp_path) -> None:
     after = open_columns(tmp_path / "cache", lake.files())
     assert before.root != after.root and not before.root.exists()
     assert sum(b - a for a, b in after.names.values()) == lake.row_count()
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_funnel_answer_does_not_depend_on_threads(engines, threads) -> None:
+    sql, cached = engines
+    engine = DuckDBEngine(cached.files, threads=threads, cache_dir=cached.cache_dir)
+    try:
+        assert engine.columns is not None and engine.columns.threads == threads
+        for q in QUERIES[:3]:
+            assert run(engine, q).to_json() == run(cached, q).to_json()
+        assert funnel_people(engine, QUERIES[0], 3) == funnel_people(sql, QUERIES[0], 3)
+    finally:
+        engine.close()

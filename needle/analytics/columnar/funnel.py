@@ -10,6 +10,7 @@ least as far. Among a person's attempts reaching their furthest step the latest 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -46,41 +47,63 @@ class Overflow(Exception):
     """(user, time) keys do not fit 64 bits; the SQL plan must run instead."""
 
 
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # uid, ts, key of one event name
+
+
 def funnel_people(
     columns: Columns, steps: list[str], window_us: int, first: date, last: date
 ) -> People:
+    """People are independent, so contiguous uid ranges run on ``columns.threads`` threads
+    (NumPy releases the GIL in searchsorted and its element-wise loops)."""
     if not columns.span:
         raise Overflow
-    lo = epoch_us(day_start(first))
-    hi = epoch_us(day_start(last + timedelta(days=1)))
-    u1, t1 = columns.pairs(steps[0])
-    k1 = columns.keys(steps[0])
-    started = columns.people.get(steps[0], 0)
-    if columns.days is None or not (first <= columns.days[0] and columns.days[1] <= last):
-        inside = (t1 >= lo) & (t1 < hi)
+    trim = columns.days is None or not (first <= columns.days[0] and columns.days[1] <= last)
+    bounds = (epoch_us(day_start(first)), epoch_us(day_start(last + timedelta(days=1))))
+    arrays = [(*columns.pairs(s), columns.keys(s)) for s in steps]
+    edges = np.linspace(0, columns.users, columns.threads + 1).astype(np.uint64) * columns.span
+    cuts = [np.searchsorted(k, edges) for _, _, k in arrays]
+    chunks = [[(u[c[i]:c[i + 1]], t[c[i]:c[i + 1]], k[c[i]:c[i + 1]])
+               for (u, t, k), c in zip(arrays, cuts, strict=True)]
+              for i in range(columns.threads)]
+    with ThreadPoolExecutor(columns.threads) as pool:
+        parts = list(pool.map(lambda c: _chunk(columns, c, window_us, bounds if trim else None),
+                              chunks))
+    started = sum(p.started for p in parts) if trim else columns.people.get(steps[0], 0)
+    return People(*(np.concatenate([getattr(p, f) for p in parts])
+                    for f in ("uid", "reached", "times")), started,
+                  np.concatenate([p.starters for p in parts]))
+
+
+def _chunk(columns: Columns, arrays: list[Arrays], window_us: int,
+           bounds: tuple[int, int] | None) -> People:
+    """The funnel over the people of one uid range."""
+    u1, t1, k1 = arrays[0]
+    started = 0
+    if bounds is not None:
+        inside = (t1 >= bounds[0]) & (t1 < bounds[1])
         u1, t1, k1 = u1[inside], t1[inside], k1[inside]
         started = len(_distinct_sorted(u1))
     # Later steps need no range mask: they are searched at or after a start and checked
     # against its window.
-    rest = [(*columns.pairs(s), columns.keys(s)) for s in steps[1:]]
-    u2, _, k2 = rest[0]
+    u2, _, k2 = arrays[1]
     cand = np.searchsorted(k1, k2, side="right") - 1
     ok = cand >= 0
     cand = _distinct_sorted(cand[ok][u1[cand[ok]] == u2[ok]])
     cu, ct = np.asarray(u1[cand]), np.asarray(t1[cand])
-    times = np.full((len(cand), len(steps)), -1, dtype=np.int64)
+    times = np.full((len(cand), len(arrays)), -1, dtype=np.int64)
     times[:, 0] = ct
+    reached = np.ones(len(cand), dtype=np.int64)
     alive = np.ones(len(cand), dtype=bool)
     prev = ct
-    for k, (uk, tk, kk) in enumerate(rest, start=1):
+    for k, (uk, tk, kk) in enumerate(arrays[1:], start=1):
         if len(kk) == 0:
             break
         j = np.searchsorted(kk, columns.key(cu, prev), side="left")
         jj = np.minimum(j, len(kk) - 1)
         alive &= (j < len(kk)) & (uk[jj] == cu) & (tk[jj] <= ct + window_us)
         prev = np.where(alive, tk[jj], prev)
-        times[alive, k] = prev[alive]
-    reached = 1 + (times[:, 1:] >= 0).sum(axis=1)
+        times[:, k] = np.where(alive, prev, -1)
+        reached += alive
     best = _best(cu, reached)
     return People(cu[best], reached[best], times[best], started, u1)
 

@@ -45,6 +45,7 @@ class Columns:
     span: int  # key = uid * span + (ts - tmin); 0 when that would overflow 64 bits
     days: tuple[date, date] | None  # first and last day with events
     people: dict[str, int]  # event name -> distinct people with it
+    threads: int = 1  # how many threads a query may use
 
     def _array(self, name: str) -> np.ndarray:
         # a plain view of the map: np.memmap results would wrap every operation's output
@@ -88,8 +89,10 @@ def is_built(cache_dir: Path, files: Sequence[Path]) -> bool:
     return (cache_dir / f"columns-{fingerprint(files)}" / "meta.json").exists()
 
 
-def open_columns(cache_dir: Path, files: Sequence[Path]) -> Columns:
-    """The cache for ``files``, built first if missing (one builder at a time; others wait)."""
+def open_columns(cache_dir: Path, files: Sequence[Path], threads: int | None = None) -> Columns:
+    """The cache for ``files``, built first if missing (one builder at a time; others wait).
+
+    Queries on it use ``threads`` threads (default: every core this process may run on)."""
     root = cache_dir / f"columns-{fingerprint(files)}"
     if not (root / "meta.json").exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -109,6 +112,7 @@ def open_columns(cache_dir: Path, files: Sequence[Path]) -> Columns:
         meta["span"],
         days,
         meta["people"],
+        threads or len(os.sched_getaffinity(0)),
     )
 
 

@@ -50,11 +50,14 @@ class DuckDBEngine:
         """``cache_dir`` enables the columnar cache (built on first use) for the common shapes."""
         self.files = list(files)
         self.cache_dir = cache_dir
+        self.threads = threads
         self.con = connect(self.files, threads, memory_limit)
 
     @cached_property
     def columns(self) -> Columns | None:
-        return None if self.cache_dir is None else open_columns(self.cache_dir, self.files)
+        if self.cache_dir is None:
+            return None
+        return open_columns(self.cache_dir, self.files, self.threads)
 
     def execute(self, query: Query) -> Result:
         fast = cached.FAST.get(type(query))
