@@ -69,8 +69,9 @@ def funnel_people(
         parts = list(pool.map(lambda c: _chunk(columns, c, window_us, bounds if trim else None),
                               chunks))
     started = sum(p.started for p in parts) if trim else columns.people.get(steps[0], 0)
-    return People(*(np.concatenate([getattr(p, f) for p in parts])
-                    for f in ("uid", "reached", "times")), started,
+    return People(np.concatenate([p.uid for p in parts]),
+                  np.concatenate([p.reached for p in parts]),
+                  np.concatenate([p.times for p in parts]), started,
                   np.concatenate([p.starters for p in parts]))
 
 
