@@ -122,10 +122,11 @@ def aggregate(files: Sequence[Path], exposure: ExposureSpec, metrics: Sequence[M
         raise UserError("the workspace has no events; import some first")
     fast = all(m.kind in columnar.KINDS for m in metrics)
     columns = open_columns(cache_dir, files) if fast and cache_dir is not None else None
+    rows = None
     if columns is not None and columns.span:
         rows = columnar.per_variant_rows(files, columns, exposure.event,
                                          exposure.variant_property, exposure.filters, metrics)
-    else:
+    if rows is None:
         rows = _sql_rows(files, exposure, metrics)
     mixed = next((int(r[1]) for r in rows if r[0] is None), 0)
     rows = [r for r in rows if r[0] is not None]

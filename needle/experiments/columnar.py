@@ -8,13 +8,16 @@ properties), restricted to the exposure event. The rows have the SQL plan's shap
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from needle.analytics.columnar.store import Columns
@@ -27,35 +30,69 @@ def _path(key: str) -> str:
     return '$."' + key.replace('"', '\\"') + '"'
 
 
-def _exposures(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
-               filters: Sequence[tuple[str, str]]) -> pa.Table:
-    """One row per exposed unit, sorted by uid: uid, first exposure (µs and epoch seconds as
-    the SQL plan computes them) and variant (null for units seen in several variants).
+@dataclass(frozen=True)
+class Exposed:
+    """One entry per exposed unit, sorted by uid: first exposure (µs, and epoch seconds as the
+    SQL plan computes them) and variant code into ``names`` (-1: seen in several variants)."""
 
-    min = max stands for the SQL plan's one distinct variant (then it is also the first one's):
-    two string aggregates instead of a distinct count and an arg_min, half the time."""
+    uid: np.ndarray
+    us: np.ndarray
+    sec: np.ndarray
+    code: np.ndarray
+    names: list[str]
+
+
+def exposures(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
+              filters: Sequence[tuple[str, str]]) -> Exposed | None:
+    """The exposed units, kept beside the columnar cache (so dropped with it when the lake
+    changes): the next analysis of the experiment reads no Parquet or JSON at all."""
+    spec = json.dumps([event, variant_property, sorted(filters)])
+    path = columns.root / f"exposures-{hashlib.sha1(spec.encode()).hexdigest()[:16]}.npz"
+    if path.exists():
+        with np.load(path) as saved:
+            return Exposed(saved["uid"], saved["us"], saved["sec"], saved["code"],
+                           saved["names"].tolist())
+    found = _query_exposures(files, columns, event, variant_property, filters)
+    if found is not None:
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, uid=found.uid, us=found.us, sec=found.sec, code=found.code,
+                 names=np.array(found.names, dtype=str))
+        os.replace(tmp, path)
+    return found
+
+
+def _query_exposures(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
+                     filters: Sequence[tuple[str, str]]) -> Exposed | None:
+    """The exposed units from the lake; ``None`` when the cache cannot map user hashes to uids.
+
+    Units are grouped by DuckDB's hash of their id, which the cache maps to uids (it checked the
+    hashes are distinct when built): no string ids leave DuckDB. min = max stands for the SQL
+    plan's one distinct variant (then it is also the first one's)."""
     params: list[Any] = [_path(variant_property), [str(f) for f in files], event]
     where = "".join(" AND json_extract_string(properties, ?) = ?" for _ in filters)
     for key, value in filters:
         params += [_path(key), value]
-    params.append(str(columns.users_path))
     sql = f"""
 WITH x AS (
-  SELECT distinct_id, timestamp, json_extract_string(properties, ?) AS variant
-  FROM read_parquet(?) WHERE event = ?{where}),
-e AS (
-  SELECT distinct_id, min(timestamp) AS t, min(variant) AS lo, max(variant) AS hi
-  FROM x WHERE variant IS NOT NULL GROUP BY distinct_id)
-SELECT u.file_row_number::INTEGER AS uid, epoch_us(e.t) AS us, epoch(e.t) AS sec,
-       CASE WHEN e.lo = e.hi THEN e.lo END AS variant
-FROM e JOIN read_parquet(?, file_row_number = true) u USING (distinct_id)
-ORDER BY uid"""
+  SELECT hash(distinct_id) AS h, timestamp, json_extract_string(properties, ?) AS variant
+  FROM read_parquet(?) WHERE event = ?{where})
+SELECT h, epoch_us(min(timestamp)) AS us, epoch(min(timestamp)) AS sec,
+       CASE WHEN min(variant) = max(variant) THEN min(variant) END AS variant
+FROM x WHERE variant IS NOT NULL GROUP BY h"""
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        return con.sql(sql, params=params).to_arrow_table()
+        table = con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()
+    uid = columns.uids_of_hashes(table["h"].to_numpy())
+    if uid is None:
+        return None
+    encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
+    order = np.argsort(uid)  # sorted needles make the binary searches cache-friendly
+    return Exposed(uid[order], table["us"].to_numpy()[order], table["sec"].to_numpy()[order],
+                   encoded.indices.fill_null(-1).to_numpy()[order],
+                   encoded.dictionary.to_pylist())
 
 
 def _window_us(days: float | None) -> int | None:
@@ -76,21 +113,18 @@ def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef) 
 
 def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
                      filters: Sequence[tuple[str, str]],
-                     metrics: Sequence[MetricDef]) -> list[tuple[Any, ...]]:
+                     metrics: Sequence[MetricDef]) -> list[tuple[Any, ...]] | None:
     """Rows as the SQL plan returns them: variant, n, first and last exposure (epoch seconds),
-    then each metric's sum and sum of squares; variants sorted, mixed units (None) last."""
-    table = _exposures(files, columns, event, variant_property, filters)
-    uid = table["uid"].to_numpy()
-    start = table["us"].to_numpy()
-    sec = table["sec"].to_numpy()
-    values = [_counts(columns, uid, start, m) for m in metrics]
+    then each metric's sum and sum of squares; variants sorted, mixed units (None) last.
+    ``None`` when the SQL plan must run instead."""
+    found = exposures(files, columns, event, variant_property, filters)
+    if found is None:
+        return None
+    values = [_counts(columns, found.uid, found.us, m) for m in metrics]
     values = [np.minimum(v, 1) if m.binary else v for v, m in zip(values, metrics, strict=True)]
-    encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
-    codes = encoded.indices.fill_null(-1).to_numpy()
-    names = encoded.dictionary.to_pylist()
-    order = sorted(range(len(names)), key=lambda k: names[k])
-    groups = [(names[k], codes == k) for k in order] + [(None, codes == -1)]
-    return [_row(name, mask, sec, values) for name, mask in groups if mask.any()]
+    order = sorted(range(len(found.names)), key=lambda k: found.names[k])
+    groups = [(found.names[k], found.code == k) for k in order] + [(None, found.code == -1)]
+    return [_row(name, mask, found.sec, values) for name, mask in groups if mask.any()]
 
 
 def _row(name: str | None, mask: np.ndarray, sec: np.ndarray,

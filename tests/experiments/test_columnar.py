@@ -54,6 +54,19 @@ def test_generated_events_give_identical_numbers(experiment_workspace, tmp_path)
     assert all(m.sum.sum() > 0 for m in cached.sums.metrics if m.name != "never")
 
 
+def test_saved_exposures_give_identical_numbers(experiment_workspace, tmp_path) -> None:
+    files = experiment_workspace.lake.files()
+    other = ExposureSpec(GENERATED_EXPOSURE.event, GENERATED_EXPOSURE.variant_property)
+    for exposure in (GENERATED_EXPOSURE, other):
+        first = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
+        saved = list(tmp_path.glob("columns-*/exposures-*.npz"))
+        again = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
+        assert list(tmp_path.glob("columns-*/exposures-*.npz")) == saved
+        _assert_identical(first, again)
+        _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), again)
+    assert len(saved) == 2  # one per exposure definition
+
+
 def test_demo_experiment_gives_identical_numbers(demo_workspace, tmp_path) -> None:
     e = TRUTH.experiment
     exposure = ExposureSpec(e.exposure_event, e.variant_property, ((e.flag_property, e.flag),))

@@ -25,12 +25,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-FORMAT = 3  # bump when the layout changes
+FORMAT = 4  # bump when the layout changes
 BUILD_MEMORY = "2GB"  # DuckDB spills the sort to disk beyond this
 
 
 def fingerprint(files: Sequence[Path]) -> str:
-    text = "\n".join([f"v{FORMAT}", *sorted(str(p) for p in files)])
+    # DuckDB's version too: the user hashes below are its hash() values
+    text = "\n".join([f"v{FORMAT}", duckdb.__version__, *sorted(str(p) for p in files)])
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
@@ -79,6 +80,18 @@ class Columns:
     def users_path(self) -> Path:
         """Parquet of ``distinct_id`` in uid order: a row's number is its uid."""
         return self.root / "users.parquet"
+
+    def uids_of_hashes(self, hashes: np.ndarray) -> np.ndarray | None:
+        """uids of users given DuckDB's ``hash(distinct_id)`` of each, so a query can group and
+        return users as integers instead of strings; ``None`` when two users' hashes collide
+        (then ids must be joined as strings)."""
+        if not (self.root / "user_hash.npy").exists():
+            return None
+        order = np.argsort(hashes)  # sorted needles: the binary searches stay in cache
+        found = np.empty(len(hashes), dtype=np.int32)
+        found[order] = self._array("user_hash_uid.npy")[
+            np.searchsorted(self._array("user_hash.npy"), hashes[order])]
+        return found
 
     def distinct_ids(self, uids: np.ndarray) -> list[str]:
         table = pq.read_table(self.root / "users.parquet")
@@ -139,6 +152,7 @@ def _build(root: Path, files: Sequence[Path]) -> None:
     users = con.sql("SELECT distinct_id FROM users ORDER BY uid").to_arrow_table()
     pq.write_table(users, tmp / "users.parquet")
     names = [r[0] for r in con.execute("SELECT event FROM names ORDER BY code").fetchall()]
+    _save_user_hashes(tmp, con.sql("SELECT hash(distinct_id) AS h, uid FROM users ORDER BY h"))
     arrays = con.sql(
         f"SELECT n.code, u.uid, epoch_us(e.timestamp) AS ts FROM {source} e "
         "JOIN users u USING (distinct_id) JOIN names n USING (event) ORDER BY n.code, u.uid, ts"
@@ -182,6 +196,14 @@ def _save(
         "days": days,
     }
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _save_user_hashes(tmp: Path, rows: duckdb.DuckDBPyRelation) -> None:
+    arrays = rows.fetchnumpy()
+    hashes = arrays["h"]
+    if len(hashes) and not (hashes[1:] == hashes[:-1]).any():
+        np.save(tmp / "user_hash.npy", hashes)
+        np.save(tmp / "user_hash_uid.npy", arrays["uid"])
 
 
 def _day(micros: int) -> date:
