@@ -21,6 +21,7 @@ from needle.experiments import (
     get_experiment,
     list_experiments,
 )
+from needle.experiments.definitions import mark_lower_is_better, parse_split
 from needle.experiments.insight_metrics import resolve_metric
 from needle.experiments.table import parse_columns
 
@@ -31,6 +32,11 @@ Correction = Annotated[str, typer.Option(help="Multiple-comparison rule: holm, b
 Sequential = Annotated[float | None, typer.Option(
     "--sequential", help="Always-valid inference, tightest at this many units in total.")]
 Mde = Annotated[float, typer.Option(help="Relative lift the power figures are for.")]
+Split = Annotated[list[str] | None, typer.Option(
+    "--split", help="VARIANT=WEIGHT of the planned traffic split, for the sample-ratio check "
+                    "(repeat per variant; default: equal shares).")]
+LowerIsBetter = Annotated[list[str] | None, typer.Option(
+    "--lower-is-better", help="Metric whose fall is the good direction (repeatable).")]
 
 
 def _pairs(values: list[str], option: str) -> tuple[tuple[str, str], ...]:
@@ -61,6 +67,8 @@ def create(
     correction: Correction = "holm",
     sequential: Sequential = None,
     mde: Mde = 0.05,
+    split: Split = None,
+    lower_is_better: LowerIsBetter = None,
     replace: Annotated[bool, typer.Option(help="Redefine (only before results were read).")]
     = False,
 ) -> None:
@@ -68,10 +76,12 @@ def create(
     workspace = open_workspace(ctx)
     spec = ExperimentSpec(
         name=name, exposure_event=exposure_event, variant_property=variant_prop,
-        metrics=tuple(resolve_metric(workspace, m) for m in metric), hypothesis=hypothesis,
+        metrics=mark_lower_is_better([resolve_metric(workspace, m) for m in metric],
+                                     lower_is_better or []), hypothesis=hypothesis,
         decision_rule=decision_rule, control=control,
         exposure_filters=_pairs(exposure_filter or [], "--filter"), alpha=alpha,
-        correction=correction, sequential_tuning=sequential, mde=mde)  # type: ignore[arg-type]
+        correction=correction, sequential_tuning=sequential, mde=mde,  # type: ignore[arg-type]
+        split=parse_split(split or []))
     create_experiment(workspace, spec, replace=replace)
     typer.echo(f"Created experiment {name!r}")
 
@@ -128,6 +138,8 @@ def analyze_table_(
     correction: Correction = "holm",
     sequential: Sequential = None,
     mde: Mde = 0.05,
+    split: Split = None,
+    lower_is_better: LowerIsBetter = None,
     json_: JsonFlag = False,
 ) -> None:
     """Analyse a per-unit table directly (no workspace needed)."""
@@ -135,8 +147,13 @@ def analyze_table_(
                      parse_columns(covariate or []))
     if correction not in ("none", "holm", "bh"):
         raise UserError("--correction must be holm, bh or none")
+    lower = frozenset(parse_columns(lower_is_better or []))
+    if lower - set(spec.metrics):
+        raise UserError(f"--lower-is-better {sorted(lower - set(spec.metrics))}: not a --metric")
     options = AnalysisOptions(alpha=alpha, correction=correction,  # type: ignore[arg-type]
-                              sequential_tuning=sequential, mde=mde)
+                              sequential_tuning=sequential, mde=mde,
+                              split=dict(parse_split(split or [])) or None,
+                              lower_is_better=lower)
     with err_console.status(f"Reading {file.name}..."):
         result = analyze_table(file, spec, options)
     if json_:

@@ -8,6 +8,7 @@ All metrics of one kind are analysed in one vectorised pass (arrays of metrics x
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,7 @@ class AnalysisOptions:
     mde: float = 0.05
     target_power: float = 0.8
     units_per_day: float | None = None
-    weights: tuple[float, ...] | None = None
+    split: Mapping[str, float] | None = None  # planned share per variant (SRM); None: equal
     lower_is_better: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -67,11 +68,27 @@ class _Block:
     p_value: np.ndarray
 
 
+def planned_weights(variants: Sequence[str], split: Mapping[str, float] | None
+                    ) -> list[float] | None:
+    """The planned shares in ``variants`` order; a variant missing on either side is an error."""
+    if split is None:
+        return None
+    unplanned = [v for v in variants if v not in split]
+    if unplanned:
+        raise UserError(f"variants {unplanned} were exposed but are not in the planned split "
+                        f"{dict(split)}")
+    never = [v for v in split if v not in variants]
+    if never:
+        raise UserError(f"variants {never} of the planned split were never exposed: "
+                        "assignment or logging is broken")
+    return [split[v] for v in variants]
+
+
 def analyze(sums: ExperimentSums, options: AnalysisOptions = AnalysisOptions()) -> Analysis:
     """The full analysis: SRM, per-metric comparisons, corrections, Bayesian chances, power."""
     if len(sums.variants) < 2:
         raise UserError(f"an experiment needs at least 2 variants, found {list(sums.variants)}")
-    srm = check_srm(sums.units.astype(int).tolist(), options.weights)
+    srm = check_srm(sums.units.astype(int).tolist(), planned_weights(sums.variants, options.split))
     blocks = [_block(group, options) for group in _groups(sums.metrics)]
     flat = np.concatenate([b.p_value.ravel() for b in blocks]) if blocks else np.array([])
     adjusted = adjust_p_values(flat, options.correction)

@@ -4,7 +4,7 @@ of results, so they cannot be bent to fit what the data showed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,34 @@ class ExperimentSpec:
     correction: Correction = "holm"
     sequential_tuning: float | None = None
     mde: float = 0.05
+    split: tuple[tuple[str, float], ...] = ()  # planned share per variant; () means equal
+
+
+def parse_split(values: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """``VARIANT=WEIGHT`` options (weights in any unit: 90/10, 0.9/0.1) as pairs."""
+    out = []
+    for value in values:
+        name, sep, weight = value.partition("=")
+        try:
+            share = float(weight)
+        except ValueError:
+            share = -1.0
+        if not sep or not name.strip() or not share > 0:
+            raise UserError(f"--split {value!r}: write it as VARIANT=WEIGHT with a weight above 0")
+        out.append((name.strip(), share))
+    if len(out) == 1 or len({n for n, _ in out}) != len(out):
+        raise UserError("--split needs every variant once, at least two of them")
+    return tuple(out)
+
+
+def mark_lower_is_better(metrics: Sequence[MetricDef], names: Sequence[str]
+                         ) -> tuple[MetricDef, ...]:
+    """``metrics`` with the named ones marked so a fall counts as the good direction."""
+    unknown = sorted(set(names) - {m.name for m in metrics})
+    if unknown:
+        raise UserError(f"--lower-is-better {unknown}: no metric of that name; metrics are "
+                        f"{[m.name for m in metrics]}")
+    return tuple(replace(m, lower_is_better=m.name in names) for m in metrics)
 
 
 def validate(spec: ExperimentSpec) -> None:
@@ -78,6 +106,7 @@ def _fill(row: Experiment, spec: ExperimentSpec, author: str) -> None:
     row.hypothesis, row.decision_rule = spec.hypothesis.strip(), spec.decision_rule.strip()
     row.alpha, row.correction = spec.alpha, spec.correction
     row.sequential_tuning, row.mde = spec.sequential_tuning, spec.mde
+    row.split = dict(spec.split) or None
     row.author, row.created_at, row.locked_at = author, datetime.now(UTC), None
 
 

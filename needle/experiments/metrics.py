@@ -26,6 +26,7 @@ class MetricDef:
     days: float | None = None  # window length from exposure (retention: the day)
     property_name: str | None = None
     insight: str | None = None  # the saved insight this metric was translated from
+    lower_is_better: bool = False  # a fall is the good direction (tickets, latency, churn)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

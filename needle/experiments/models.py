@@ -28,6 +28,7 @@ class Experiment(Base):
     correction: Mapped[str] = mapped_column(String(16))
     sequential_tuning: Mapped[float | None] = mapped_column(Float)
     mde: Mapped[float] = mapped_column(Float)
+    split: Mapped[dict[str, float] | None] = mapped_column(JSON)
     author: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -44,6 +45,7 @@ class Experiment(Base):
             "control": self.control, "metrics": self.metrics, "hypothesis": self.hypothesis,
             "decision_rule": self.decision_rule, "alpha": self.alpha,
             "correction": self.correction, "sequential_tuning": self.sequential_tuning,
-            "mde": self.mde, "author": self.author, "created_at": self.created_at.isoformat(),
+            "mde": self.mde, "split": self.split, "author": self.author,
+            "created_at": self.created_at.isoformat(),
             "locked_at": self.locked_at.isoformat() if self.locked_at else None,
         }

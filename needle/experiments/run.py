@@ -24,7 +24,8 @@ def analyze_experiment(workspace: Any, name: str) -> tuple[Experiment, Analysis]
     options = AnalysisOptions(
         alpha=experiment.alpha, correction=cast(Correction, experiment.correction),
         sequential_tuning=experiment.sequential_tuning, mde=experiment.mde,
-        units_per_day=data.units_per_day)
+        units_per_day=data.units_per_day, split=experiment.split,
+        lower_is_better=frozenset(m.name for m in experiment.metric_defs if m.lower_is_better))
     result = analyze(data.sums, options)
     lock(workspace, name)
     excluded = {"units_in_several_variants": data.mixed_units}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 CREATE = ["experiment", "create", "checkout", "--exposure-event", "$feature_flag_called",
           "--variant-prop", "$feature_flag_response", "--filter", "$feature_flag=checkout-v2",
           "--control", "control", "--metric", "bought=conversion:purchase:7",
@@ -62,3 +64,64 @@ def test_analyze_table_bad_value_is_one_line(cli, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         f"error: {path}: line 3: column 'converted': 'maybe' is not a number"]
+
+
+def _uneven_table(tmp_path: Path) -> Path:
+    """A 90/10 experiment: 900 control units, 100 test units; tickets fall in test."""
+    rows = ["unit,arm,tickets"]
+    rows += [f"c{i},control,{i % 3}" for i in range(900)]
+    rows += [f"t{i},test,{i % 2}" for i in range(100)]
+    path = tmp_path / "uneven.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_planned_split_decides_the_sample_ratio_check(cli, tmp_path: Path) -> None:
+    from scipy.stats import chisquare
+
+    path = _uneven_table(tmp_path)
+    base = ["experiment", "analyze-table", str(path), "--unit", "unit", "--variant", "arm",
+            "--metric", "tickets", "--json"]
+    equal = json.loads(cli(*base).output)["srm"]
+    assert not equal["ok"] and equal["p_value"] < 1e-100
+    planned = json.loads(cli(*base, "--split", "control=90", "--split", "test=10").output)
+    assert planned["srm"]["ok"]
+    assert planned["srm"]["p_value"] == pytest.approx(chisquare([900, 100], [900, 100]).pvalue)
+    skewed = json.loads(cli(*base, "--split", "control=0.8", "--split", "test=0.2").output)
+    assert skewed["srm"]["p_value"] == pytest.approx(chisquare([900, 100], [800, 200]).pvalue)
+    for split, message in [(["--split", "control=90"], "every variant once"),
+                            (["--split", "control=9", "--split", "test=x"], "VARIANT=WEIGHT"),
+                            (["--split", "control=9", "--split", "other=1"],
+                             "are not in the planned split")]:
+        refused = cli(*base, *split, ok=False)
+        assert refused.exit_code == 1 and message in refused.output
+
+
+def test_lower_is_better_turns_the_chance_to_win(cli, tmp_path: Path) -> None:
+    path = _uneven_table(tmp_path)
+    base = ["experiment", "analyze-table", str(path), "--variant", "arm", "--metric", "tickets",
+            "--json"]
+    higher = json.loads(cli(*base).output)["metrics"][0]["comparisons"][0]
+    lower = json.loads(cli(*base, "--lower-is-better", "tickets").output)
+    turned = lower["metrics"][0]["comparisons"][0]
+    assert higher["absolute_effect"] < 0 and higher["chance_to_win"] < 0.5
+    assert turned["chance_to_win"] == pytest.approx(1 - higher["chance_to_win"], abs=1e-9)
+    assert turned["p_value"] == higher["p_value"]
+    refused = cli(*base, "--lower-is-better", "nope", ok=False)
+    assert "not a --metric" in refused.output
+
+
+def test_split_and_direction_are_stored_with_the_experiment(cli, experiment_workspace) -> None:
+    cli(*CREATE, "--split", "control=1", "--split", "test=1", "--lower-is-better", "ticket")
+    shown = json.loads(cli("experiment", "show", "checkout", "--json").output)
+    assert shown["split"] == {"control": 1.0, "test": 1.0}
+    assert [m["lower_is_better"] for m in shown["metrics"]] == [False, True]
+    data = json.loads(cli("experiment", "analyze", "checkout", "--json").output)
+    assert data["srm"]["ok"]
+    uneven = cli("experiment", "create", "other", *CREATE[3:], "--split", "control=9",
+                 "--split", "test=1")
+    assert uneven.exit_code == 0
+    skewed = json.loads(cli("experiment", "analyze", "other", "--json").output)["srm"]
+    assert not skewed["ok"] and "sample ratio mismatch" in skewed["warning"]
+    refused = cli(*CREATE, "--replace", "--lower-is-better", "nope", ok=False)
+    assert "no metric of that name" in refused.output
