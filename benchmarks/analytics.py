@@ -105,15 +105,17 @@ def needle_child(lake: Path, cache: Path | None, repeat: int, build: bool) -> di
 
     from needle.analytics.duckdb import DuckDBEngine
     from needle.analytics.engine import run
+    from needle.config import load_settings
     from needle.events.lake import EventLake
 
     files = EventLake(lake).files()
+    limit = load_settings()["memory_limit"]  # as a workspace with default settings runs
     out: dict[str, Any] = {}
     if build and cache is not None:
         shutil.rmtree(cache, ignore_errors=True)
         out["build"], _ = best(lambda: DuckDBEngine(files, cache_dir=cache).columns, 1)
     else:
-        engine = DuckDBEngine(files, cache_dir=cache)
+        engine = DuckDBEngine(files, cache_dir=cache, memory_limit=limit)
         for name, query in needle_queries().items():
             seconds, result = best(lambda q=query: run(engine, q), repeat)
             out[name] = [seconds, answer(name, result)]

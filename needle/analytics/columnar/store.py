@@ -29,9 +29,11 @@ FORMAT = 4  # bump when the layout changes
 BUILD_MEMORY = "2GB"  # DuckDB spills the sort to disk beyond this
 
 
+LAYOUT = f"v{FORMAT}-duckdb{duckdb.__version__}"  # DuckDB's too: user hashes are its hash()
+
+
 def fingerprint(files: Sequence[Path]) -> str:
-    # DuckDB's version too: the user hashes below are its hash() values
-    text = "\n".join([f"v{FORMAT}", duckdb.__version__, *sorted(str(p) for p in files)])
+    text = "\n".join([LAYOUT, *sorted(str(p) for p in files)])
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
@@ -112,7 +114,11 @@ def open_columns(cache_dir: Path, files: Sequence[Path], threads: int | None = N
         with open(cache_dir / ".columns.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not (root / "meta.json").exists():
-                _build(root, files)
+                from needle.analytics.columnar import extend  # it builds on this module
+
+                base = extend.base_for(cache_dir, files)
+                if base is None or not extend.extend(base, root, files):
+                    _build(root, files)
                 _remove_stale(cache_dir, keep=root)
     meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
     span = meta["days"] or [None, None]
@@ -159,12 +165,18 @@ def _build(root: Path, files: Sequence[Path]) -> None:
     ).fetchnumpy()
     con.close()
     shutil.rmtree(tmp / "spill", ignore_errors=True)
-    _save(tmp, names, users.num_rows, arrays["code"], arrays["uid"], arrays["ts"])
+    _save(tmp, files, names, users.num_rows, arrays["code"], arrays["uid"], arrays["ts"])
     os.replace(tmp, root)
 
 
 def _save(
-    tmp: Path, names: list[str], users: int, code: np.ndarray, uid: np.ndarray, ts: np.ndarray
+    tmp: Path,
+    files: Sequence[Path],
+    names: list[str],
+    users: int,
+    code: np.ndarray,
+    uid: np.ndarray,
+    ts: np.ndarray,
 ) -> None:
     ends = (
         np.cumsum(np.bincount(code, minlength=len(names)))
@@ -172,38 +184,62 @@ def _save(
         else np.zeros(len(names), int)
     )
     starts = np.r_[0, ends[:-1]] if len(names) else ends
-    ranges = {n: [int(a), int(b)] for n, a, b in zip(names, starts, ends, strict=True)}
+    ranges = {n: (int(a), int(b)) for n, a, b in zip(names, starts, ends, strict=True)}
     np.save(tmp / "uid.npy", uid)
     np.save(tmp / "ts.npy", ts)
     tmin, tmax = (int(ts.min()), int(ts.max())) if len(ts) else (0, 0)
-    span = tmax - tmin + 1
-    if users * span >= 2**64:
-        span = 0
-    else:
+    span = key_span(users, tmin, tmax)
+    if span:
         np.save(
             tmp / "key.npy", uid.astype(np.uint64) * np.uint64(span) + (ts - tmin).astype(np.uint64)
         )
-    days = [_day(tmin).isoformat(), _day(tmax).isoformat()] if len(ts) else None
     heads = np.r_[True, (uid[1:] != uid[:-1]) | (code[1:] != code[:-1])] if len(uid) else uid
     people = np.bincount(code[heads], minlength=len(names)) if len(uid) else [0] * len(names)
+    counts = {n: int(c) for n, c in zip(names, people, strict=True)}
+    write_meta(tmp, files, ranges, counts, users, (tmin, tmax) if len(ts) else None)
+
+
+def key_span(users: int, tmin: int, tmax: int) -> int:
+    """The time span of the (uid, time) keys; 0 when ``uid * span`` would overflow 64 bits."""
+    span = tmax - tmin + 1
+    return 0 if users * span >= 2**64 else span
+
+
+def write_meta(
+    tmp: Path,
+    files: Sequence[Path],
+    ranges: dict[str, tuple[int, int]],
+    people: dict[str, int],
+    users: int,
+    times: tuple[int, int] | None,
+) -> None:
+    """``meta.json``: what :func:`open_columns` reads, plus the files and layout the cache was
+    made from (so an import's new files can extend it)."""
+    tmin, tmax = times or (0, 0)
     meta = {
-        "people": {n: int(c) for n, c in zip(names, people, strict=True)},
-        "names": ranges,
+        "layout": LAYOUT,
+        "files": sorted(str(p) for p in files),
+        "people": people,
+        "names": {n: list(r) for n, r in ranges.items()},
         "users": users,
-        "rows": len(ts),
+        "rows": sum(b - a for a, b in ranges.values()),
         "tmin": tmin,
-        "span": span,
-        "days": days,
+        "span": key_span(users, tmin, tmax),
+        "days": [_day(tmin).isoformat(), _day(tmax).isoformat()] if times else None,
     }
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
 def _save_user_hashes(tmp: Path, rows: duckdb.DuckDBPyRelation) -> None:
     arrays = rows.fetchnumpy()
-    hashes = arrays["h"]
+    save_user_hashes(tmp, arrays["h"], arrays["uid"])
+
+
+def save_user_hashes(tmp: Path, hashes: np.ndarray, uid: np.ndarray) -> None:
+    """Users' DuckDB hashes, sorted, with their uids; not saved if two collide."""
     if len(hashes) and not (hashes[1:] == hashes[:-1]).any():
         np.save(tmp / "user_hash.npy", hashes)
-        np.save(tmp / "user_hash_uid.npy", arrays["uid"])
+        np.save(tmp / "user_hash_uid.npy", uid)
 
 
 def _day(micros: int) -> date:

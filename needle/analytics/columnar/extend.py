@@ -1,0 +1,150 @@
+"""Extending the columnar cache with the files an import added, instead of rebuilding it.
+
+An import only adds files to the lake (compaction replaces some, and then the cache is rebuilt),
+so the cache of a subset of today's files can take in the new files' events: people seen for the
+first time get the next uids, and each event name's sorted keys take the new keys in one merge
+(binary search, then insert) instead of a sort of every event again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from needle.analytics.columnar.store import (
+    BUILD_MEMORY,
+    LAYOUT,
+    key_span,
+    save_user_hashes,
+    write_meta,
+)
+
+
+def base_for(cache_dir: Path, files: Sequence[Path]) -> Path | None:
+    """A finished cache of the same layout made from some, not all, of ``files``."""
+    wanted = {str(p) for p in files}
+    for root in sorted(cache_dir.glob("columns-*")):
+        path = root / "meta.json"
+        if root.suffix == ".tmp" or not path.exists():
+            continue
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        if meta.get("layout") == LAYOUT and meta["span"] and set(meta["files"]) < wanted:
+            return root
+    return None
+
+
+def extend(base: Path, root: Path, files: Sequence[Path]) -> bool:
+    """Write at ``root`` the cache of ``files`` from the cache at ``base`` and the added files;
+    False (nothing written) when the new keys would not fit 64 bits or there are no events."""
+    meta = json.loads((base / "meta.json").read_text(encoding="utf-8"))
+    added = sorted(str(p) for p in files if str(p) not in set(meta["files"]))
+    tmp = root.with_name(root.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    rows, fresh, hashes = _added_rows(base, tmp, added, meta["users"])
+    users = meta["users"] + len(fresh)
+    old_times = (meta["tmin"], meta["tmin"] + meta["span"] - 1) if meta["days"] else None
+    times = _times(old_times, rows["ts"])
+    span = key_span(users, *times) if times else 0
+    if not times or not span:
+        shutil.rmtree(tmp)
+        return False
+    pq.write_table(pa.concat_tables([pq.read_table(base / "users.parquet"), fresh]),
+                   tmp / "users.parquet")
+    ranges, people = _merge(base, tmp, meta, rows, times[0], span)
+    _merge_hashes(base, tmp, hashes)
+    write_meta(tmp, files, ranges, people, users, times)
+    os.replace(tmp, root)
+    return True
+
+
+def _added_rows(base: Path, tmp: Path, added: list[str], known: int
+                ) -> tuple[dict[str, np.ndarray], pa.Table, dict[str, np.ndarray]]:
+    """The added files' (event, uid, ts) sorted, the new people (in uid order) and their hashes.
+
+    New people are numbered from ``known`` on, in ``distinct_id`` order."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET temp_directory = '{tmp / 'spill'}'")
+        con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+        con.execute("SET enable_progress_bar = false")
+        con.execute("CREATE TEMP TABLE old AS SELECT distinct_id, file_row_number::INTEGER AS uid "
+                    "FROM read_parquet(?, file_row_number = true)", [str(base / "users.parquet")])
+        con.execute(f"""CREATE TEMP TABLE fresh AS
+            SELECT distinct_id, ({known} + row_number() OVER (ORDER BY distinct_id) - 1)::INTEGER
+                   AS uid
+            FROM (SELECT DISTINCT distinct_id FROM read_parquet(?)
+                  EXCEPT SELECT distinct_id FROM old)""", [added])
+        fresh = con.sql("SELECT distinct_id FROM fresh ORDER BY uid").to_arrow_table()
+        hashes = con.sql("SELECT hash(distinct_id) AS h, uid FROM fresh").fetchnumpy()
+        rows = con.sql(
+            "SELECT e.event, u.uid, epoch_us(e.timestamp) AS ts FROM read_parquet(?) e "
+            "JOIN (SELECT * FROM old UNION ALL SELECT * FROM fresh) u USING (distinct_id) "
+            "ORDER BY e.event, u.uid, ts", params=[added]).fetchnumpy()
+    finally:
+        con.close()
+    shutil.rmtree(tmp / "spill", ignore_errors=True)
+    return rows, fresh, hashes
+
+
+def _times(old: tuple[int, int] | None, ts: np.ndarray) -> tuple[int, int] | None:
+    """First and last event time (µs) of the old cache and the added rows together."""
+    if not len(ts):
+        return old
+    lo, hi = int(ts.min()), int(ts.max())
+    return (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+
+
+def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin: int, span: int
+           ) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """Each event name's old and new keys merged in key order, written name after name."""
+    event = np.asarray(rows["event"], dtype=object)
+    names, first = np.unique(event, return_index=True)  # rows are sorted by event
+    new = {str(n): (int(a), int(b)) for n, a, b in zip(names, first, [*first[1:], len(event)],
+                                                       strict=True)}
+    old = {n: tuple(r) for n, r in meta["names"].items()}
+    total = meta["rows"] + len(event)
+    out = {name: np.lib.format.open_memmap(tmp / f"{name}.npy", mode="w+", dtype=dtype,
+                                           shape=(total,))
+           for name, dtype in (("uid", np.int32), ("ts", np.int64), ("key", np.uint64))}
+    arrays = {name: np.load(base / f"{name}.npy", mmap_mode="r") for name in ("uid", "ts")}
+    ranges, people, at = {}, {}, 0
+    for name in sorted(old.keys() | new.keys()):
+        a, b = old.get(name, (0, 0))
+        c, d = new.get(name, (0, 0))
+        before = _keys(arrays["uid"][a:b], arrays["ts"][a:b], tmin, span)
+        after = _keys(rows["uid"][c:d], rows["ts"][c:d], tmin, span)
+        keys = np.insert(before, np.searchsorted(before, after, side="right"), after)
+        end = at + len(keys)
+        out["key"][at:end] = keys
+        uid = (keys // np.uint64(span)).astype(np.int32)
+        out["uid"][at:end] = uid
+        out["ts"][at:end] = (keys % np.uint64(span)).astype(np.int64) + tmin
+        ranges[name] = (at, end)
+        people[name] = int(np.count_nonzero(uid[1:] != uid[:-1])) + 1 if len(uid) else 0
+        at = end
+    for array in out.values():
+        array.flush()
+    return ranges, people
+
+
+def _keys(uid: np.ndarray, ts: np.ndarray, tmin: int, span: int) -> np.ndarray:
+    return uid.astype(np.uint64) * np.uint64(span) + (ts - tmin).astype(np.uint64)
+
+
+def _merge_hashes(base: Path, tmp: Path, fresh: dict[str, np.ndarray]) -> None:
+    """The old people's hashes with the new people's, unless the old ones already collided."""
+    if not (base / "user_hash.npy").exists():
+        return
+    hashes = np.concatenate([np.load(base / "user_hash.npy"), fresh["h"]])
+    uid = np.concatenate([np.load(base / "user_hash_uid.npy"), fresh["uid"]])
+    order = np.argsort(hashes, kind="stable")
+    save_user_hashes(tmp, hashes[order], uid[order])
