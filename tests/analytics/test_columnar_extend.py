@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -65,6 +67,9 @@ def test_new_people_get_the_next_uids(grown) -> None:
     assert len(list(cache.glob("columns-*"))) == 1
     meta = json.loads((columns.root / "meta.json").read_text())
     assert meta["files"] == sorted(str(p) for p in lake.files())
+    hashes = duckdb.sql("SELECT hash(distinct_id) AS h FROM read_parquet(?) ORDER BY "
+                        "file_row_number", params=[str(columns.users_path)]).fetchnumpy()["h"]
+    assert (columns.uids_of_hashes(hashes) == np.arange(len(ids))).all()
 
 
 def test_extended_cache_holds_what_a_fresh_build_holds(grown, tmp_path) -> None:
