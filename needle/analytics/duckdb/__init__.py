@@ -51,7 +51,8 @@ class DuckDBEngine:
         self.files = list(files)
         self.cache_dir = cache_dir
         self.threads = threads
-        self.con = connect(self.files, threads, memory_limit)
+        spill = None if cache_dir is None else cache_dir / "spill"
+        self.con = connect(self.files, threads, memory_limit, spill)
 
     @cached_property
     def columns(self) -> Columns | None:

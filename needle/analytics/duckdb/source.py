@@ -17,10 +17,18 @@ EMPTY = (
 
 
 def connect(
-    files: Sequence[Path], threads: int | None = None, memory_limit: str | None = None
+    files: Sequence[Path],
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    spill_dir: Path | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with ``events`` (the lake) and UTC as the session time zone."""
+    """An in-memory connection with ``events`` (the lake) and UTC as the session time zone.
+
+    Beyond ``memory_limit`` DuckDB spills to ``spill_dir`` (by default ``.tmp`` in the current
+    folder, which is why the engine passes one inside the workspace)."""
     con = duckdb.connect()
+    if spill_dir is not None:
+        con.execute("SET temp_directory = ?", [str(spill_dir)])
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # stdout belongs to --json
     if threads:
