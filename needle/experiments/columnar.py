@@ -1,4 +1,4 @@
-"""Conversion and count metrics per unit from the columnar cache, by binary search.
+"""Conversion, count and retention metrics per unit from the columnar cache, by binary search.
 
 Why by hand: the SQL plan joins every metric event to its unit's exposure each time; the cache
 already holds each event name's (user, time) keys sorted, so a unit's events in its window are
@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from needle.analytics.columnar.store import Columns
 from needle.experiments.metrics import MetricDef
 
-KINDS = ("conversion", "count")  # the metric kinds answered here; keys also need ``span``
+KINDS = ("conversion", "count", "retention")  # answered here; keys also need ``span``
 
 
 def _path(key: str) -> str:
@@ -95,20 +95,27 @@ FROM x WHERE variant IS NOT NULL GROUP BY h"""
                    encoded.dictionary.to_pylist())
 
 
-def _window_us(days: float | None) -> int | None:
+def _micros(days: float) -> int:
     """``CAST(days * 86400e6 AS BIGINT)`` as DuckDB computes it (rounding half to even)."""
-    return None if days is None else round(days * 86400e6)
+    return round(days * 86400e6)
 
 
 def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef) -> np.ndarray:
-    """Events named ``m.event`` of each unit in [start, start + window]."""
+    """Events named ``m.event`` of each unit in its window: [start, start + days] for
+    conversion and count (no end without days), [start + day, start + day + 1 day) for
+    retention, with the windows computed as the SQL plan does."""
     keys = columns.keys(m.event)
-    window = _window_us(m.days)
-    tmax = columns.tmin + columns.span - 1  # no event is later: the key stays in uid's range
-    stop = np.full_like(start, tmax) if window is None else np.minimum(start + window, tmax)
-    lo = np.searchsorted(keys, columns.key(uid, start), side="left")
-    hi = np.searchsorted(keys, columns.key(uid, stop), side="right")
-    return (hi - lo).astype(np.int64)
+    last = columns.tmin + columns.span - 1  # no event is later: clamped keys stay in uid's range
+    if m.kind == "retention":
+        day = _micros(m.days or 0.0)
+        lo_t, hi_t, closed = start + day, start + _micros((m.days or 0.0) + 1), False
+    else:
+        lo_t, closed = start, True
+        hi_t = np.full_like(start, last) if m.days is None else start + _micros(m.days)
+    lo = np.searchsorted(keys, columns.key(uid, np.minimum(lo_t, last + 1)), side="left")
+    hi = (np.searchsorted(keys, columns.key(uid, np.minimum(hi_t, last)), side="right") if closed
+          else np.searchsorted(keys, columns.key(uid, np.minimum(hi_t, last + 1)), side="left"))
+    return np.maximum(hi - lo, 0).astype(np.int64)
 
 
 def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, variant_property: str,

@@ -20,7 +20,9 @@ GENERATED_METRICS = [parse_metric(s) for s in (
     "bought=conversion:purchase:7", "purchases=count:purchase:7", "all=count:purchase",
     "instant=conversion:$feature_flag_called:0", "hours=count:purchase:0.3",
     "ticket=conversion:support_ticket:14", "never=count:no_such_event:3",
-    "exposures=count:$feature_flag_called")]
+    "exposures=count:$feature_flag_called", "back0=retention:purchase:0",
+    "back1=retention:purchase:1", "back_half=retention:purchase:2.5",
+    "back_late=retention:purchase:60")]
 
 
 def _assert_identical(a: Aggregated, b: Aggregated) -> None:
@@ -51,7 +53,7 @@ def test_generated_events_give_identical_numbers(experiment_workspace, tmp_path)
                         GENERATED_METRICS, tmp_path / "cache")
     _assert_identical(sql, cached)
     assert cached.mixed_units == 2
-    assert all(m.sum.sum() > 0 for m in cached.sums.metrics if m.name != "never")
+    assert all(m.sum.sum() > 0 for m in cached.sums.metrics if m.name not in ("never", "back_late"))
 
 
 def test_saved_exposures_give_identical_numbers(experiment_workspace, tmp_path) -> None:
@@ -81,7 +83,7 @@ def test_demo_experiment_gives_identical_numbers(demo_workspace, tmp_path) -> No
 
 def test_other_metric_kinds_take_the_sql_plan(experiment_workspace, tmp_path) -> None:
     metrics = [*GENERATED_METRICS[:2], parse_metric("revenue=sum:purchase:amount:7"),
-               parse_metric("back=retention:purchase:1")]
+               parse_metric("back=retention:purchase:1")]  # a sum needs event properties
     files = experiment_workspace.lake.files()
     cached = aggregate(files, GENERATED_EXPOSURE, metrics, "control", cache_dir=tmp_path)
     assert not is_built(tmp_path, files)
