@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from needle.analytics.columnar.store import (
@@ -85,13 +86,18 @@ def _added_rows(base: Path, tmp: Path, added: list[str], known: int
                   EXCEPT SELECT distinct_id FROM old)""", [added])
         fresh = con.sql("SELECT distinct_id FROM fresh ORDER BY uid").to_arrow_table()
         hashes = con.sql("SELECT hash(distinct_id) AS h, uid FROM fresh").fetchnumpy()
-        rows = con.sql(
+        table = con.sql(
             "SELECT e.event, u.uid, epoch_us(e.timestamp) AS ts FROM read_parquet(?) e "
             "JOIN (SELECT * FROM old UNION ALL SELECT * FROM fresh) u USING (distinct_id) "
-            "ORDER BY e.event, u.uid, ts", params=[added]).fetchnumpy()
+            "ORDER BY e.event, u.uid, ts", params=[added]).to_arrow_table()
     finally:
         con.close()
     shutil.rmtree(tmp / "spill", ignore_errors=True)
+    # names as codes into their sorted list (Arrow encodes in C; NumPy would box every string)
+    event = pc.dictionary_encode(table["event"]).combine_chunks()
+    rows = {"names": np.array(event.dictionary.to_pylist(), dtype=object),
+            "code": event.indices.to_numpy(), "uid": table["uid"].to_numpy(),
+            "ts": table["ts"].to_numpy()}
     return rows, fresh, hashes
 
 
@@ -106,12 +112,11 @@ def _times(old: tuple[int, int] | None, ts: np.ndarray) -> tuple[int, int] | Non
 def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin: int, span: int
            ) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
     """Each event name's old and new keys merged in key order, written name after name."""
-    event = np.asarray(rows["event"], dtype=object)
-    names, first = np.unique(event, return_index=True)  # rows are sorted by event
-    new = {str(n): (int(a), int(b)) for n, a, b in zip(names, first, [*first[1:], len(event)],
-                                                       strict=True)}
+    ends = np.cumsum(np.bincount(rows["code"], minlength=len(rows["names"])))
+    new = {str(n): (int(b - c), int(b)) for n, c, b in
+           zip(rows["names"], np.bincount(rows["code"], minlength=len(ends)), ends, strict=True)}
     old = {n: tuple(r) for n, r in meta["names"].items()}
-    total = meta["rows"] + len(event)
+    total = meta["rows"] + len(rows["code"])
     out = {name: np.lib.format.open_memmap(tmp / f"{name}.npy", mode="w+", dtype=dtype,
                                            shape=(total,))
            for name, dtype in (("uid", np.int32), ("ts", np.int64), ("key", np.uint64))}
@@ -122,12 +127,12 @@ def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin:
         c, d = new.get(name, (0, 0))
         before = _keys(arrays["uid"][a:b], arrays["ts"][a:b], tmin, span)
         after = _keys(rows["uid"][c:d], rows["ts"][c:d], tmin, span)
-        keys = np.insert(before, np.searchsorted(before, after, side="right"), after)
-        end = at + len(keys)
-        out["key"][at:end] = keys
-        uid = (keys // np.uint64(span)).astype(np.int32)
+        where = np.searchsorted(before, after, side="right")
+        end = at + len(before) + len(after)
+        out["key"][at:end] = np.insert(before, where, after)
+        uid = np.insert(arrays["uid"][a:b], where, rows["uid"][c:d])
         out["uid"][at:end] = uid
-        out["ts"][at:end] = (keys % np.uint64(span)).astype(np.int64) + tmin
+        out["ts"][at:end] = np.insert(arrays["ts"][a:b], where, rows["ts"][c:d])
         ranges[name] = (at, end)
         people[name] = int(np.count_nonzero(uid[1:] != uid[:-1])) + 1 if len(uid) else 0
         at = end
