@@ -2,7 +2,8 @@
 
     NeedleError
     ├── UserError       bad input, missing workspace, unknown name: the message says what to do
-    │   └── InputError  a bad row in a file: names the file, the line or row, the field and why
+    │   ├── InputError  a bad row in a file: names the file, the line or row, the field and why
+    │   └── NoWorkspace no workspace where one was looked for
     └── InternalError   a bug or a broken invariant inside Needle
 
 Library code raises these; only ``needle.cli`` and ``needle.web`` turn them into exit codes and
@@ -28,6 +29,10 @@ class InputError(UserError):
         self.location = location
         self.reason = reason
         super().__init__(f"{file}: {location}: {reason}")
+
+
+class NoWorkspace(UserError):
+    """No workspace at the path given, or at or above the current folder."""
 
 
 class InternalError(NeedleError):

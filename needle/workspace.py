@@ -24,7 +24,7 @@ from needle.analytics.results import (
 )
 from needle.analytics.specs import Query
 from needle.config import load_settings
-from needle.errors import UserError
+from needle.errors import NoWorkspace
 from needle.events.lake import EventLake
 from needle.store import Store
 
@@ -62,7 +62,7 @@ class Workspace:
     def open(cls, path: Path | str, overrides: Mapping[str, Any] | None = None) -> Workspace:
         root = Path(path).resolve()
         if not (root / CONFIG_FILE).is_file():
-            raise UserError(f"{root} is not a Needle workspace; run `needle init {path}` first")
+            raise NoWorkspace(f"{root} is not a Needle workspace; run `needle init {path}` first")
         return cls(root, overrides)
 
     @classmethod
@@ -72,7 +72,7 @@ class Workspace:
         for folder in (here, *here.parents):
             if (folder / CONFIG_FILE).is_file():
                 return cls(folder, overrides)
-        raise UserError(
+        raise NoWorkspace(
             f"no Needle workspace at or above {here}; run `needle init` or pass -w DIR"
         )
 

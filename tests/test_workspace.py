@@ -60,3 +60,19 @@ def test_cli_usage_error_exit_code_2(tmp_path: Path) -> None:
     from needle.cli.main import app
 
     assert CliRunner().invoke(app, ["events", "no-such-command"]).exit_code == 2
+
+
+def test_settings_command_reports_a_broken_config(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from needle.cli.main import app
+
+    outside = CliRunner().invoke(app, ["-w", str(tmp_path), "settings", "--json"])
+    assert outside.exit_code == 0  # no workspace: the defaults are shown
+    assert {r["name"]: r["value"] for r in json.loads(outside.output)}["memory_limit"] == "3GB"
+    Workspace.init(tmp_path)
+    (tmp_path / "needle.toml").write_text("[needle]\nthreads = \n")
+    broken = CliRunner().invoke(app, ["-w", str(tmp_path), "settings"])
+    assert broken.exit_code == 1 and "not valid TOML" in broken.output

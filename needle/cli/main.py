@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 from needle.cli.context import Options, open_workspace, parse_overrides
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.config import SETTINGS, load_settings
-from needle.errors import NeedleError
+from needle.errors import NeedleError, NoWorkspace
 from needle.workspace import Workspace
 
 # Command groups and top-level commands, loaded only when used so that each command imports just
@@ -131,7 +131,7 @@ def init(
 def settings(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """List every setting with its value, default and help."""
     values = load_settings(overrides=ctx.obj.overrides)
-    with contextlib.suppress(NeedleError):  # outside a workspace: defaults and environment
+    with contextlib.suppress(NoWorkspace):  # outside a workspace: defaults and environment
         values = open_workspace(ctx).settings
     rows = [
         {"name": s.name, "value": values[s.name], "default": s.default, "help": s.help}

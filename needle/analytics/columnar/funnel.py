@@ -94,17 +94,17 @@ def _chunk(columns: Columns, arrays: list[Arrays], window_us: int,
     times = np.full((len(cand), len(arrays)), -1, dtype=np.int64)
     times[:, 0] = ct
     reached = np.ones(len(cand), dtype=np.int64)
-    alive = np.ones(len(cand), dtype=bool)
-    prev = ct
+    alive = np.arange(len(cand))  # attempts still going; each step searches only for them
+    u, prev, deadline = cu, ct, ct + window_us
     for k, (uk, tk, kk) in enumerate(arrays[1:], start=1):
-        if len(kk) == 0:
+        if len(kk) == 0 or len(alive) == 0:
             break
-        j = np.searchsorted(kk, columns.key(cu, prev), side="left")
+        j = np.searchsorted(kk, columns.key(u, prev), side="left")
         jj = np.minimum(j, len(kk) - 1)
-        alive &= (j < len(kk)) & (uk[jj] == cu) & (tk[jj] <= ct + window_us)
-        prev = np.where(alive, tk[jj], prev)
-        times[:, k] = np.where(alive, prev, -1)
-        reached += alive
+        ok = (j < len(kk)) & (uk[jj] == u) & (tk[jj] <= deadline)
+        alive, u, prev, deadline = alive[ok], u[ok], tk[jj[ok]], deadline[ok]
+        times[alive, k] = prev
+        reached[alive] += 1
     best = _best(cu, reached)
     return People(cu[best], reached[best], times[best], started, u1)
 
