@@ -3,6 +3,13 @@
 The model is loaded lazily, once per process, from the package's own folder with the Hugging Face
 hub switched offline: nothing is ever downloaded. Vectors are L2-normalised, so a dot product is a
 cosine similarity.
+
+On CPUs with native bfloat16 arithmetic (AVX-512 BF16 or AMX) the model runs under bfloat16
+autocast: embedding is two to three times faster and the vectors keep a cosine above 0.9999 with
+the float32 ones, so themes do not change. Elsewhere autocast would be emulated (slower), so it
+stays off. The model gets only the cores other processes leave idle: torch's OpenMP threads
+spin-wait on each other, so on two cores shared with one busy process two threads embedded five
+times slower than one.
 """
 
 from __future__ import annotations
@@ -10,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+import psutil
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
@@ -58,10 +67,43 @@ def embed(
     chunk = BATCH_SIZE * 32  # large chunks: the model sorts each by length, so less padding
     for start in range(0, len(texts), chunk):
         part = list(texts[start : start + chunk])
-        out[start : start + len(part)] = model.encode(
-            part, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with _runtime():
+            vectors = model.encode(
+                part, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        out[start : start + len(part)] = vectors
         if progress is not None:
             progress(start + len(part))
     return out
+
+
+@contextmanager
+def _runtime() -> Iterator[None]:
+    """Torch threads on idle cores only, and bfloat16 autocast where the CPU has it natively."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(_idle_cores(before))
+    try:
+        if _native_bfloat16():
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                yield
+        else:
+            yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _idle_cores(most: int) -> int:
+    """Cores not taken by other work (the one-minute load average), between 1 and ``most``."""
+    cores = psutil.cpu_count() or 1
+    return max(1, min(most, cores - round(psutil.getloadavg()[0])))
+
+
+def _native_bfloat16() -> bool:
+    import torch
+
+    # torch exposes the CPU feature checks only as these private helpers.
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
