@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from needle.analytics.columnar.store import Columns
@@ -65,33 +66,47 @@ def _query_exposures(files: Sequence[Path], columns: Columns, event: str, varian
                      filters: Sequence[tuple[str, str]]) -> Exposed | None:
     """The exposed units from the lake; ``None`` when the cache cannot map user hashes to uids.
 
-    Units are grouped by DuckDB's hash of their id, which the cache maps to uids (it checked the
-    hashes are distinct when built): no string ids leave DuckDB. min = max stands for the SQL
-    plan's one distinct variant (then it is also the first one's)."""
+    DuckDB only filters and extracts (the JSON is the costly part); rows come back keyed by
+    DuckDB's hash of the user id, which the cache maps to uids (it checked those hashes are
+    distinct), and are grouped here: sorting integers beats DuckDB aggregating strings. A unit
+    whose exposures carry more than one variant gets code -1 (the SQL plan's mixed units)."""
     params: list[Any] = [_path(variant_property), [str(f) for f in files], event]
     where = "".join(" AND json_extract_string(properties, ?) = ?" for _ in filters)
     for key, value in filters:
         params += [_path(key), value]
     sql = f"""
-WITH x AS (
-  SELECT hash(distinct_id) AS h, timestamp, json_extract_string(properties, ?) AS variant
+SELECT * FROM (
+  SELECT hash(distinct_id) AS h, epoch_us(timestamp) AS us,
+         json_extract_string(properties, ?) AS variant
   FROM read_parquet(?) WHERE event = ?{where})
-SELECT h, epoch_us(min(timestamp)) AS us, epoch(min(timestamp)) AS sec,
-       CASE WHEN min(variant) = max(variant) THEN min(variant) END AS variant
-FROM x WHERE variant IS NOT NULL GROUP BY h"""
+WHERE variant IS NOT NULL"""
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
         table = con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()
-    uid = columns.uids_of_hashes(table["h"].to_numpy())
+    return _group(columns, table)
+
+
+def _group(columns: Columns, table: pa.Table) -> Exposed | None:
+    """Exposure rows (h, us, variant) to one entry per unit, sorted by uid."""
+    hashes = table["h"].to_numpy()
+    by_unit = np.argsort(hashes)
+    hashes = hashes[by_unit]
+    heads = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(hashes) else hashes
+    uid = columns.uids_of_hashes(hashes[heads])
     if uid is None:
         return None
     encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
+    code = encoded.indices.to_numpy()[by_unit]
+    us = table["us"].to_numpy()[by_unit]
+    first, lo, hi = (np.minimum.reduceat(us, heads), np.minimum.reduceat(code, heads),
+                     np.maximum.reduceat(code, heads)) if len(heads) else (us, code, code)
     order = np.argsort(uid)  # sorted needles make the binary searches cache-friendly
-    return Exposed(uid[order], table["us"].to_numpy()[order], table["sec"].to_numpy()[order],
-                   encoded.indices.fill_null(-1).to_numpy()[order],
+    # epoch seconds as DuckDB's epoch() computes them: the µs count divided as a double
+    return Exposed(uid[order], first[order], first[order] / 1e6,
+                   np.where(lo == hi, lo, -1)[order].astype(np.int64),
                    encoded.dictionary.to_pylist())
 
 
