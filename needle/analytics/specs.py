@@ -26,7 +26,8 @@ WINDOW_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 class PropertyFilter:
     """``key op value`` on an event property, or on a person property (``person=True``).
 
-    A person property is the value the person's most recent event set with ``$set``.
+    A person property is the value the person's most recent event set with ``$set``, else
+    the first one set with ``$set_once``.
     """
 
     key: str

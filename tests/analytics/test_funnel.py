@@ -198,6 +198,24 @@ def test_person_property_filter(engine_for) -> None:
     assert [s.users for s in rest.steps] == [1, 1]
 
 
+def test_person_property_set_once(engine_for) -> None:
+    # w: $set_once free, then $set_once team (ignored): free; x: $set pro wins over a later
+    # $set_once free; y: $set_once team then $set pro: pro
+    rows = [
+        ev("w", "$identify", 0, {"$set_once": {"plan": "free"}}),
+        ev("w", "$identify", H, {"$set_once": {"plan": "team"}}),
+        ev("x", "$identify", 0, {"$set": {"plan": "pro"}}),
+        ev("x", "$identify", H, {"$set_once": {"plan": "free"}}),
+        ev("y", "$identify", 0, {"$set_once": {"plan": "team"}}),
+        ev("y", "$identify", H, {"$set": {"plan": "pro"}}),
+        *(ev(u, "a", 2 * H) for u in "wxy"),
+    ]
+    engine = engine_for(rows)
+    for plan, users in (("free", 1), ("pro", 2), ("team", 0)):
+        only = (PropertyFilter("plan", "=", plan, person=True),)
+        assert run(engine, funnel("a", "a2", filters=only)).steps[0].users == users, plan
+
+
 def test_time_to_convert_and_dropped(engine_for) -> None:
     # b after 1h, 2h and 4h: median 2h, mean 7/3 h; w never does b
     rows = [

@@ -35,9 +35,12 @@ def _condition(value: str, f: PropertyFilter) -> str:
 
 
 def _person_condition(f: PropertyFilter) -> str:
-    """A person's value is the one their latest ``$set`` of the key gave."""
+    """A person's value is the one their latest ``$set`` of the key gave, else their first
+    ``$set_once`` (which never overrides a value: a later ``$set`` does, an earlier one wins)."""
     value = f"json_extract_string(properties, {json_path('$set', f.key)})"
-    latest = f"arg_max({value}, timestamp) FILTER (WHERE {value} IS NOT NULL)"
+    once = f"json_extract_string(properties, {json_path('$set_once', f.key)})"
+    latest = (f"coalesce(arg_max({value}, timestamp) FILTER (WHERE {value} IS NOT NULL), "
+              f"arg_min({once}, timestamp) FILTER (WHERE {once} IS NOT NULL))")
     holders = "distinct_id IN (SELECT distinct_id FROM events GROUP BY distinct_id HAVING {})"
     if f.op == "!=":
         return "NOT " + holders.format(f"{latest} = {lit(f.value)}")
