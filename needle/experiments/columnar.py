@@ -64,49 +64,48 @@ def exposures(files: Sequence[Path], columns: Columns, event: str, variant_prope
 
 def _query_exposures(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
                      filters: Sequence[tuple[str, str]]) -> Exposed | None:
-    """The exposed units from the lake; ``None`` when the cache cannot map user hashes to uids.
+    """The exposed units from the lake; ``None`` when the cache has no collision-free user hashes.
 
-    DuckDB only filters and extracts (the JSON is the costly part); rows come back keyed by
-    DuckDB's hash of the user id, which the cache maps to uids (it checked those hashes are
-    distinct), and are grouped here: sorting integers beats DuckDB aggregating strings. A unit
-    whose exposures carry more than one variant gets code -1 (the SQL plan's mixed units)."""
+    DuckDB filters, extracts (the JSON is the costly part) and joins users by the integer hash
+    of their id to the cache's uids; grouping per unit is then a sort of integers and one pass
+    (aggregating strings in DuckDB took longer). A unit whose exposures carry more than one
+    variant gets code -1 (the SQL plan's mixed units)."""
+    known = columns.user_hashes()
+    if known is None:
+        return None
     params: list[Any] = [_path(variant_property), [str(f) for f in files], event]
     where = "".join(" AND json_extract_string(properties, ?) = ?" for _ in filters)
     for key, value in filters:
         params += [_path(key), value]
     sql = f"""
-SELECT * FROM (
+SELECT k.uid, x.us, x.variant FROM (
   SELECT hash(distinct_id) AS h, epoch_us(timestamp) AS us,
          json_extract_string(properties, ?) AS variant
-  FROM read_parquet(?) WHERE event = ?{where})
-WHERE variant IS NOT NULL"""
+  FROM read_parquet(?) WHERE event = ?{where}) x
+JOIN known k USING (h) WHERE x.variant IS NOT NULL"""
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
+        con.register("known", known)
         table = con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()
-    return _group(columns, table)
+    return _group(table)
 
 
-def _group(columns: Columns, table: pa.Table) -> Exposed | None:
-    """Exposure rows (h, us, variant) to one entry per unit, sorted by uid."""
-    hashes = table["h"].to_numpy()
-    by_unit = np.argsort(hashes)
-    hashes = hashes[by_unit]
-    heads = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(hashes) else hashes
-    uid = columns.uids_of_hashes(hashes[heads])
-    if uid is None:
-        return None
+def _group(table: pa.Table) -> Exposed:
+    """Exposure rows (uid, us, variant) to one entry per unit, sorted by uid."""
+    uid = table["uid"].to_numpy()
+    order = np.argsort(uid)
+    uid = uid[order]
+    heads = np.flatnonzero(np.r_[True, uid[1:] != uid[:-1]]) if len(uid) else uid
     encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
-    code = encoded.indices.to_numpy()[by_unit]
-    us = table["us"].to_numpy()[by_unit]
+    code = encoded.indices.to_numpy().astype(np.int64)[order]
+    us = table["us"].to_numpy()[order]
     first, lo, hi = (np.minimum.reduceat(us, heads), np.minimum.reduceat(code, heads),
                      np.maximum.reduceat(code, heads)) if len(heads) else (us, code, code)
-    order = np.argsort(uid)  # sorted needles make the binary searches cache-friendly
     # epoch seconds as DuckDB's epoch() computes them: the µs count divided as a double
-    return Exposed(uid[order], first[order], first[order] / 1e6,
-                   np.where(lo == hi, lo, -1)[order].astype(np.int64),
+    return Exposed(uid[heads], first, first / 1e6, np.where(lo == hi, lo, -1),
                    encoded.dictionary.to_pylist())
 
 

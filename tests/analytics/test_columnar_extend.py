@@ -7,7 +7,6 @@ import json
 from datetime import UTC, datetime
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -67,9 +66,13 @@ def test_new_people_get_the_next_uids(grown) -> None:
     assert len(list(cache.glob("columns-*"))) == 1
     meta = json.loads((columns.root / "meta.json").read_text())
     assert meta["files"] == sorted(str(p) for p in lake.files())
+    known = columns.user_hashes()
+    assert known is not None and known.num_rows == len(ids)
+    by_uid = known.sort_by("uid")
     hashes = duckdb.sql("SELECT hash(distinct_id) AS h FROM read_parquet(?) ORDER BY "
                         "file_row_number", params=[str(columns.users_path)]).fetchnumpy()["h"]
-    assert (columns.uids_of_hashes(hashes) == np.arange(len(ids))).all()
+    assert by_uid["uid"].to_pylist() == list(range(len(ids)))
+    assert (by_uid["h"].to_numpy() == hashes).all()
 
 
 def test_extended_cache_holds_what_a_fresh_build_holds(grown, tmp_path) -> None:

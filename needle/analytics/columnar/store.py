@@ -83,17 +83,13 @@ class Columns:
         """Parquet of ``distinct_id`` in uid order: a row's number is its uid."""
         return self.root / "users.parquet"
 
-    def uids_of_hashes(self, hashes: np.ndarray) -> np.ndarray | None:
-        """uids of users given DuckDB's ``hash(distinct_id)`` of each, so a query can group and
-        return users as integers instead of strings; ``None`` when two users' hashes collide
-        (then ids must be joined as strings)."""
+    def user_hashes(self) -> pa.Table | None:
+        """(h, uid): DuckDB's ``hash(distinct_id)`` of every user, so a query can join users as
+        integers instead of strings; ``None`` when two users' hashes collide."""
         if not (self.root / "user_hash.npy").exists():
             return None
-        order = np.argsort(hashes)  # sorted needles: the binary searches stay in cache
-        found = np.empty(len(hashes), dtype=np.int32)
-        found[order] = self._array("user_hash_uid.npy")[
-            np.searchsorted(self._array("user_hash.npy"), hashes[order])]
-        return found
+        return pa.table({"h": self._array("user_hash.npy"),
+                         "uid": self._array("user_hash_uid.npy")})
 
     def distinct_ids(self, uids: np.ndarray) -> list[str]:
         table = pq.read_table(self.root / "users.parquet")
