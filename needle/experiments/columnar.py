@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +134,16 @@ def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef) 
     return np.maximum(hi - lo, 0).astype(np.int64)
 
 
+def _in_parallel(threads: int, work: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                 uid: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """``work`` on contiguous slices of the units, on ``threads`` threads (NumPy's binary
+    searches release the GIL), joined back in order."""
+    cuts = np.linspace(0, len(uid), threads + 1).astype(int)
+    parts = [(uid[a:b], start[a:b]) for a, b in pairwise(cuts)]
+    with ThreadPoolExecutor(threads) as pool:
+        return np.concatenate(list(pool.map(lambda part: work(*part), parts)))
+
+
 def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
                      filters: Sequence[tuple[str, str]],
                      metrics: Sequence[MetricDef]) -> list[tuple[Any, ...]] | None:
@@ -141,7 +153,8 @@ def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, varian
     found = exposures(files, columns, event, variant_property, filters)
     if found is None:
         return None
-    values = [_counts(columns, found.uid, found.us, m) for m in metrics]
+    values = [_in_parallel(columns.threads, lambda u, t, m=m: _counts(columns, u, t, m),
+                           found.uid, found.us) for m in metrics]
     values = [np.minimum(v, 1) if m.binary else v for v, m in zip(values, metrics, strict=True)]
     order = sorted(range(len(found.names)), key=lambda k: found.names[k])
     groups = [(found.names[k], found.code == k) for k in order] + [(None, found.code == -1)]
