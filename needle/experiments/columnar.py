@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -153,18 +154,17 @@ def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, varian
     found = exposures(files, columns, event, variant_property, filters)
     if found is None:
         return None
-    values = [_in_parallel(columns.threads, lambda u, t, m=m: _counts(columns, u, t, m),
-                           found.uid, found.us) for m in metrics]
+    values = [_in_parallel(columns.threads, partial(_counts, columns, m=m), found.uid,
+                           found.us) for m in metrics]
     values = [np.minimum(v, 1) if m.binary else v for v, m in zip(values, metrics, strict=True)]
-    order = sorted(range(len(found.names)), key=lambda k: found.names[k])
-    groups = [(found.names[k], found.code == k) for k in order] + [(None, found.code == -1)]
-    return [_row(name, mask, found.sec, values) for name, mask in groups if mask.any()]
-
-
-def _row(name: str | None, mask: np.ndarray, sec: np.ndarray,
-         values: list[np.ndarray]) -> tuple[Any, ...]:
-    sums: list[float] = []
-    for v in values:
-        chosen = v[mask]
-        sums += [float(chosen.sum()), float((chosen * chosen).sum())]
-    return (name, float(mask.sum()), float(sec[mask].min()), float(sec[mask].max()), *sums)
+    group = found.code + 1  # 0: units seen in several variants
+    size = len(found.names) + 1
+    counts = np.bincount(group, minlength=size)
+    sums = [(np.bincount(group, v, size), np.bincount(group, v * v, size)) for v in values]
+    order = [1 + k for k in sorted(range(len(found.names)), key=lambda k: found.names[k])] + [0]
+    rows = []
+    for g in (g for g in order if counts[g]):
+        seen = found.sec[group == g]
+        rows.append((found.names[g - 1] if g else None, float(counts[g]), float(seen.min()),
+                     float(seen.max()), *(float(x[g]) for pair in sums for x in pair)))
+    return rows
