@@ -93,22 +93,26 @@ JOIN known k USING (h) WHERE x.variant IS NOT NULL"""
         table = con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()
-    return _group(table)
+    return _group(table, columns.users)
 
 
-def _group(table: pa.Table) -> Exposed:
-    """Exposure rows (uid, us, variant) to one entry per unit, sorted by uid."""
+def _group(table: pa.Table, users: int) -> Exposed:
+    """Exposure rows (uid, us, variant) to one entry per unit, in uid order.
+
+    uids are dense (0 to ``users``), so per-unit minima and maxima go straight into arrays
+    indexed by uid: no sort."""
     uid = table["uid"].to_numpy()
-    order = np.argsort(uid)
-    uid = uid[order]
-    heads = np.flatnonzero(np.r_[True, uid[1:] != uid[:-1]]) if len(uid) else uid
     encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
-    code = encoded.indices.to_numpy().astype(np.int64)[order]
-    us = table["us"].to_numpy()[order]
-    first, lo, hi = (np.minimum.reduceat(us, heads), np.minimum.reduceat(code, heads),
-                     np.maximum.reduceat(code, heads)) if len(heads) else (us, code, code)
+    code = encoded.indices.to_numpy().astype(np.int64)
+    first = np.full(users, np.iinfo(np.int64).max)
+    np.minimum.at(first, uid, table["us"].to_numpy())
+    lo, hi = np.full(users, len(encoded.dictionary)), np.full(users, -1)
+    np.minimum.at(lo, uid, code)
+    np.maximum.at(hi, uid, code)
+    units = np.flatnonzero(hi >= 0)
+    first, lo, hi = first[units], lo[units], hi[units]
     # epoch seconds as DuckDB's epoch() computes them: the µs count divided as a double
-    return Exposed(uid[heads], first, first / 1e6, np.where(lo == hi, lo, -1),
+    return Exposed(units.astype(np.int32), first, first / 1e6, np.where(lo == hi, lo, -1),
                    encoded.dictionary.to_pylist())
 
 
