@@ -92,7 +92,8 @@ WHERE variant IS NOT NULL"""
         table = con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()
-    return _group(table, _uids(known, table["h"].to_numpy()), columns.users)
+    uid = _in_parallel(columns.threads, partial(_uids, known), table["h"].to_numpy())
+    return _group(table, uid, columns.users)
 
 
 def _uids(known: pa.Table, hashes: np.ndarray) -> np.ndarray:
@@ -146,12 +147,12 @@ def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef) 
     return np.maximum(hi - lo, 0).astype(np.int64)
 
 
-def _in_parallel(threads: int, work: Callable[[np.ndarray, np.ndarray], np.ndarray],
-                 uid: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """``work`` on contiguous slices of the units, on ``threads`` threads (NumPy's binary
-    searches release the GIL), joined back in order."""
-    cuts = np.linspace(0, len(uid), threads + 1).astype(int)
-    parts = [(uid[a:b], start[a:b]) for a, b in pairwise(cuts)]
+def _in_parallel(threads: int, work: Callable[..., np.ndarray], *arrays: np.ndarray
+                 ) -> np.ndarray:
+    """``work`` on contiguous slices of ``arrays`` (all of one length), on ``threads`` threads
+    (NumPy releases the GIL in sorts and binary searches), joined back in order."""
+    cuts = np.linspace(0, len(arrays[0]), threads + 1).astype(int)
+    parts = [[a[lo:hi] for a in arrays] for lo, hi in pairwise(cuts)]
     with ThreadPoolExecutor(threads) as pool:
         return np.concatenate(list(pool.map(lambda part: work(*part), parts)))
 
