@@ -2,8 +2,9 @@
 
 Why by hand: the SQL plan joins every metric event to its unit's exposure each time; the cache
 already holds each event name's (user, time) keys sorted, so a unit's events in its window are
-one ``searchsorted`` pair. Exposures still come from DuckDB (they need the exposure event's
-properties), restricted to the exposure event. The rows have the SQL plan's shape and values.
+one ``searchsorted`` pair. Exposures come from DuckDB (they need the exposure event's
+properties) once per state of the lake and are then saved beside the cache. The rows have the
+SQL plan's shape and values.
 """
 
 from __future__ import annotations
@@ -36,12 +37,11 @@ def _path(key: str) -> str:
 
 @dataclass(frozen=True)
 class Exposed:
-    """One entry per exposed unit, sorted by uid: first exposure (µs, and epoch seconds as the
-    SQL plan computes them) and variant code into ``names`` (-1: seen in several variants)."""
+    """One entry per exposed unit, sorted by uid: first exposure (µs) and variant code into
+    ``names`` (-1: seen in several variants)."""
 
     uid: np.ndarray
     us: np.ndarray
-    sec: np.ndarray
     code: np.ndarray
     names: list[str]
 
@@ -54,12 +54,11 @@ def exposures(files: Sequence[Path], columns: Columns, event: str, variant_prope
     path = columns.root / f"exposures-{hashlib.sha1(spec.encode()).hexdigest()[:16]}.npz"
     if path.exists():
         with np.load(path) as saved:
-            return Exposed(saved["uid"], saved["us"], saved["sec"], saved["code"],
-                           saved["names"].tolist())
+            return Exposed(saved["uid"], saved["us"], saved["code"], saved["names"].tolist())
     found = _query_exposures(files, columns, event, variant_property, filters)
     if found is not None:
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, uid=found.uid, us=found.us, sec=found.sec, code=found.code,
+        np.savez(tmp, uid=found.uid, us=found.us, code=found.code,
                  names=np.array(found.names, dtype=str))
         os.replace(tmp, path)
     return found
@@ -118,9 +117,8 @@ def _group(table: pa.Table, uid: np.ndarray, users: int) -> Exposed:
     np.minimum.at(lo, uid, code)
     np.maximum.at(hi, uid, code)
     units = np.flatnonzero(hi >= 0)
-    first, lo, hi = first[units], lo[units], hi[units]
-    # epoch seconds as DuckDB's epoch() computes them: the µs count divided as a double
-    return Exposed(units.astype(np.int32), first, first / 1e6, np.where(lo == hi, lo, -1),
+    lo, hi = lo[units], hi[units]
+    return Exposed(units.astype(np.int32), first[units], np.where(lo == hi, lo, -1),
                    encoded.dictionary.to_pylist())
 
 
@@ -176,7 +174,8 @@ def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, varian
     order = [1 + k for k in sorted(range(len(found.names)), key=lambda k: found.names[k])] + [0]
     rows = []
     for g in (g for g in order if counts[g]):
-        seen = found.sec[group == g]
-        rows.append((found.names[g - 1] if g else None, float(counts[g]), float(seen.min()),
-                     float(seen.max()), *(float(x[g]) for pair in sums for x in pair)))
+        seen = found.us[group == g]
+        # epoch seconds as DuckDB's epoch() computes them: the µs count divided as a double
+        rows.append((found.names[g - 1] if g else None, float(counts[g]), float(seen.min() / 1e6),
+                     float(seen.max() / 1e6), *(float(x[g]) for pair in sums for x in pair)))
     return rows
