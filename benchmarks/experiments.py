@@ -5,8 +5,8 @@ and its Welch + Holm core against a per-metric scipy/statsmodels loop. (2) Per-u
 aggregation over a synthetic event file, from the columnar cache and by SQL, against Needle's
 funnel query (from the same cache and by SQL) and a plain DuckDB funnel on the same data; the
 cache is built once before the timed runs (its build time is shown). The first analysis of an
-experiment reads its exposures from the lake and saves them beside the cache; later ones (the
-"again" row) read them back.
+experiment reads its exposures from the lake and saves them; later ones (the "again" row) read
+them back.
 
 ``--smoke`` runs tiny sizes in a few seconds; ``--events N`` sets the event count (default 50M).
 Timings are wall-clock best-of-N on a shared machine: treat small differences as noise.
@@ -126,7 +126,7 @@ def aggregation_rows(events: int, repeat: int) -> list[tuple[str, tuple[float, f
         metrics = [parse_metric("conversion:purchase:7")]
         build = _best(lambda: open_columns(cache, [path]), 1)
         def cold() -> None:
-            for saved in cache.glob("columns-*/exposures-*.npz"):
+            for saved in cache.glob("exposures/*.npz"):
                 saved.unlink()
             aggregate([path], exposure, metrics, "control", cache)
 

@@ -3,7 +3,7 @@
 Why by hand: the SQL plan joins every metric event to its unit's exposure each time; the cache
 already holds each event name's (user, time) keys sorted, so a unit's events in its window are
 one ``searchsorted`` pair. Exposures come from DuckDB (they need the exposure event's
-properties) once per state of the lake and are then saved beside the cache. The rows have the
+properties), once per lake file: they are saved and extended as the cache is. The rows have the
 SQL plan's shape and values.
 """
 
@@ -37,36 +37,63 @@ def _path(key: str) -> str:
 
 @dataclass(frozen=True)
 class Exposed:
-    """One entry per exposed unit, sorted by uid: first exposure (µs) and variant code into
-    ``names`` (-1: seen in several variants)."""
+    """One entry per exposed unit, sorted by uid: first exposure (µs) and the lowest and highest
+    variant code (into ``names``) its exposures carried."""
 
     uid: np.ndarray
     us: np.ndarray
-    code: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
     names: list[str]
+
+    @property
+    def code(self) -> np.ndarray:
+        """The unit's variant, or -1 when it was seen in several (the SQL plan's mixed units)."""
+        return np.where(self.lo == self.hi, self.lo, -1)
 
 
 def exposures(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
               filters: Sequence[tuple[str, str]]) -> Exposed | None:
-    """The exposed units, kept beside the columnar cache (so dropped with it when the lake
-    changes): the next analysis of the experiment reads no Parquet or JSON at all."""
+    """The exposed units, saved per definition with the lake files they cover: the same state
+    of the lake reads no JSON again, and after an import that extended the cache (so uids are
+    unchanged) only the added files are read and merged in."""
     spec = json.dumps([event, variant_property, sorted(filters)])
-    path = columns.root / f"exposures-{hashlib.sha1(spec.encode()).hexdigest()[:16]}.npz"
-    if path.exists():
-        with np.load(path) as saved:
-            return Exposed(saved["uid"], saved["us"], saved["code"], saved["names"].tolist())
-    found = _query_exposures(files, columns, event, variant_property, filters)
+    path = columns.root.parent / "exposures" / f"{hashlib.sha1(spec.encode()).hexdigest()[:16]}.npz"
+    prior, covered = _load(path, columns)
+    todo = [f for f in files if str(f) not in covered]
+    if prior is not None and not todo:
+        return prior
+    found = _query_exposures(todo, columns, event, variant_property, filters, prior)
     if found is not None:
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, uid=found.uid, us=found.us, code=found.code,
-                 names=np.array(found.names, dtype=str))
-        os.replace(tmp, path)
+        _save(path, found, columns)
     return found
 
 
+def _load(path: Path, columns: Columns) -> tuple[Exposed | None, frozenset[str]]:
+    """Saved exposures still valid for ``columns`` (same uids, a subset of its files)."""
+    if not path.exists():
+        return None, frozenset()
+    with np.load(path) as saved:
+        files = frozenset(saved["files"].tolist())
+        if str(saved["lineage"]) != columns.lineage or not files <= columns.files:
+            return None, frozenset()
+        return Exposed(saved["uid"], saved["us"], saved["lo"], saved["hi"],
+                       saved["names"].tolist()), files
+
+
+def _save(path: Path, found: Exposed, columns: Columns) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+    np.savez(tmp, uid=found.uid, us=found.us, lo=found.lo, hi=found.hi,
+             names=np.array(found.names, dtype=str), lineage=np.array(columns.lineage),
+             files=np.array(sorted(columns.files), dtype=str))
+    os.replace(tmp, path)
+
+
 def _query_exposures(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
-                     filters: Sequence[tuple[str, str]]) -> Exposed | None:
-    """The exposed units from the lake; ``None`` when the cache has no collision-free user hashes.
+                     filters: Sequence[tuple[str, str]], prior: Exposed | None) -> Exposed | None:
+    """The exposed units of ``prior`` and ``files``; ``None`` when the cache has no collision-free
+    user hashes.
 
     DuckDB filters and extracts (the JSON is the costly part); users come back as the integer
     hash of their id, which the cache maps to uids, and are grouped here (aggregating strings in
@@ -92,7 +119,7 @@ WHERE variant IS NOT NULL"""
     finally:
         con.close()
     uid = _in_parallel(columns.threads, partial(_uids, known), table["h"].to_numpy())
-    return _group(table, uid, columns.users)
+    return _group(table, uid, columns.users, prior)
 
 
 def _uids(known: pa.Table, hashes: np.ndarray) -> np.ndarray:
@@ -104,22 +131,30 @@ def _uids(known: pa.Table, hashes: np.ndarray) -> np.ndarray:
     return uid
 
 
-def _group(table: pa.Table, uid: np.ndarray, users: int) -> Exposed:
-    """Exposure rows (us, variant) of the units ``uid`` to one entry per unit, in uid order.
+def _group(table: pa.Table, uid: np.ndarray, users: int, prior: Exposed | None) -> Exposed:
+    """Exposure rows (us, variant) of the units ``uid``, merged into ``prior``, to one entry per
+    unit in uid order.
 
     uids are dense (0 to ``users``), so per-unit minima and maxima go straight into arrays
     indexed by uid: no sort."""
     encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
-    code = encoded.indices.to_numpy().astype(np.int64)
+    names = list(prior.names) if prior is not None else []
+    index = {name: i for i, name in enumerate(names)}
+    for name in encoded.dictionary.to_pylist():
+        if name not in index:
+            index[name] = len(names)
+            names.append(name)
+    remap = np.array([index[n] for n in encoded.dictionary.to_pylist()], dtype=np.int64)
+    code = remap[encoded.indices.to_numpy()] if len(remap) else np.zeros(0, dtype=np.int64)
     first = np.full(users, np.iinfo(np.int64).max)
+    lo, hi = np.full(users, len(names)), np.full(users, -1)
+    if prior is not None:
+        first[prior.uid], lo[prior.uid], hi[prior.uid] = prior.us, prior.lo, prior.hi
     np.minimum.at(first, uid, table["us"].to_numpy())
-    lo, hi = np.full(users, len(encoded.dictionary)), np.full(users, -1)
     np.minimum.at(lo, uid, code)
     np.maximum.at(hi, uid, code)
     units = np.flatnonzero(hi >= 0)
-    lo, hi = lo[units], hi[units]
-    return Exposed(units.astype(np.int32), first[units], np.where(lo == hi, lo, -1),
-                   encoded.dictionary.to_pylist())
+    return Exposed(units.astype(np.int32), first[units], lo[units], hi[units], names)
 
 
 def _micros(days: float) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -61,9 +63,9 @@ def test_saved_exposures_give_identical_numbers(experiment_workspace, tmp_path) 
     other = ExposureSpec(GENERATED_EXPOSURE.event, GENERATED_EXPOSURE.variant_property)
     for exposure in (GENERATED_EXPOSURE, other):
         first = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
-        saved = list(tmp_path.glob("columns-*/exposures-*.npz"))
+        saved = list(tmp_path.glob("exposures/*.npz"))
         again = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
-        assert list(tmp_path.glob("columns-*/exposures-*.npz")) == saved
+        assert list(tmp_path.glob("exposures/*.npz")) == saved
         _assert_identical(first, again)
         _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), again)
     assert len(saved) == 2  # one per exposure definition
@@ -88,3 +90,34 @@ def test_other_metric_kinds_take_the_sql_plan(experiment_workspace, tmp_path) ->
     cached = aggregate(files, GENERATED_EXPOSURE, metrics, "control", cache_dir=tmp_path)
     assert not is_built(tmp_path, files)
     _assert_identical(aggregate(files, GENERATED_EXPOSURE, metrics, "control"), cached)
+
+
+def test_saved_exposures_are_extended_after_an_import(workspace, tmp_path) -> None:
+    """Exposures saved before an import are extended with the added files only; the numbers
+    equal the SQL plan's, with units first exposed, re-exposed earlier, or turned mixed by the
+    import."""
+    from tests.experiments.conftest import START, _event, generate, to_table
+
+    events = generate(users=1_200, seed=4).events
+    early = [e for e in events if int(e["distinct_id"][1:]) < 600]
+    workspace.lake.append(to_table(early))
+    exposure = GENERATED_EXPOSURE
+    cache = tmp_path / "cache"
+    aggregate(workspace.lake.files(), exposure, GENERATED_METRICS, None, cache_dir=cache)
+    before = dict(np.load(next(cache.glob("exposures/*.npz"))))
+    flag = {"$feature_flag": "checkout-v2"}
+    extra = [_event("$feature_flag_called", f"u{i}", START - timedelta(days=1), **flag,
+                    **{"$feature_flag_response": "test"}) for i in range(10, 20)]
+    extra += [_event("$feature_flag_called", f"u{i}", START + timedelta(days=12), **flag,
+                     **{"$feature_flag_response": "brand_new_arm"}) for i in range(20, 23)]
+    workspace.lake.append(to_table([e for e in events if e not in early] + extra))
+    files = workspace.lake.files()
+    extended = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=cache)
+    after = dict(np.load(next(cache.glob("exposures/*.npz"))))
+    assert str(after["lineage"]) == str(before["lineage"])  # extended, not rebuilt
+    assert set(after["files"].tolist()) == {str(f) for f in files} > set(before["files"].tolist())
+    _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), extended)
+    assert extended.mixed_units == 2 + 3 + sum(  # u0, u1, the new arm, and re-exposed in test
+        1 for i in range(10, 20) if json.loads(next(
+            e["properties"] for e in early if e["distinct_id"] == f"u{i}"
+            and e["event"] == "$feature_flag_called"))["$feature_flag_response"] != "test")

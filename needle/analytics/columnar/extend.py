@@ -62,7 +62,7 @@ def extend(base: Path, root: Path, files: Sequence[Path]) -> bool:
                    tmp / "users.parquet")
     ranges, people = _merge(base, tmp, meta, rows, times[0], span)
     _merge_hashes(base, tmp, hashes)
-    write_meta(tmp, files, ranges, people, users, times)
+    write_meta(tmp, files, ranges, people, users, times, meta["lineage"])
     os.replace(tmp, root)
     return True
 

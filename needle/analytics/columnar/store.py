@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-FORMAT = 4  # bump when the layout changes
+FORMAT = 5  # bump when the layout changes
 BUILD_MEMORY = "2GB"  # DuckDB spills the sort to disk beyond this
 
 
@@ -50,6 +51,8 @@ class Columns:
     span: int  # key = uid * span + (ts - tmin); 0 when that would overflow 64 bits
     days: tuple[date, date] | None  # first and last day with events
     people: dict[str, int]  # event name -> distinct people with it
+    files: frozenset[str] = frozenset()  # the lake files it holds
+    lineage: str = ""  # the same across extensions (uids stay), new at every full build
     threads: int = 1  # how many threads a query may use
 
     def _array(self, name: str) -> np.ndarray:
@@ -129,6 +132,8 @@ def open_columns(cache_dir: Path, files: Sequence[Path], threads: int | None = N
         meta["span"],
         days,
         meta["people"],
+        frozenset(meta["files"]),
+        meta["lineage"],
         threads or len(os.sched_getaffinity(0)),
     )
 
@@ -194,7 +199,8 @@ def _save(
     heads = np.r_[True, (uid[1:] != uid[:-1]) | (code[1:] != code[:-1])] if len(uid) else uid
     people = np.bincount(code[heads], minlength=len(names)) if len(uid) else [0] * len(names)
     counts = {n: int(c) for n, c in zip(names, people, strict=True)}
-    write_meta(tmp, files, ranges, counts, users, (tmin, tmax) if len(ts) else None)
+    times = (tmin, tmax) if len(ts) else None
+    write_meta(tmp, files, ranges, counts, users, times, uuid.uuid4().hex)
 
 
 def key_span(users: int, tmin: int, tmax: int) -> int:
@@ -210,12 +216,14 @@ def write_meta(
     people: dict[str, int],
     users: int,
     times: tuple[int, int] | None,
+    lineage: str,
 ) -> None:
     """``meta.json``: what :func:`open_columns` reads, plus the files and layout the cache was
     made from (so an import's new files can extend it)."""
     tmin, tmax = times or (0, 0)
     meta = {
         "layout": LAYOUT,
+        "lineage": lineage,
         "files": sorted(str(p) for p in files),
         "people": people,
         "names": {n: list(r) for n, r in ranges.items()},
