@@ -24,6 +24,7 @@ from needle.analytics.columnar.store import (
     BUILD_MEMORY,
     LAYOUT,
     key_span,
+    make_keys,
     save_user_hashes,
     write_meta,
 )
@@ -112,9 +113,9 @@ def _times(old: tuple[int, int] | None, ts: np.ndarray) -> tuple[int, int] | Non
 def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin: int, span: int
            ) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
     """Each event name's old and new keys merged in key order, written name after name."""
-    ends = np.cumsum(np.bincount(rows["code"], minlength=len(rows["names"])))
+    counts = np.bincount(rows["code"], minlength=len(rows["names"]))
     new = {str(n): (int(b - c), int(b)) for n, c, b in
-           zip(rows["names"], np.bincount(rows["code"], minlength=len(ends)), ends, strict=True)}
+           zip(rows["names"], counts, np.cumsum(counts), strict=True)}
     old = {n: tuple(r) for n, r in meta["names"].items()}
     total = meta["rows"] + len(rows["code"])
     out = {name: np.lib.format.open_memmap(tmp / f"{name}.npy", mode="w+", dtype=dtype,
@@ -125,8 +126,8 @@ def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin:
     for name in sorted(old.keys() | new.keys()):
         a, b = old.get(name, (0, 0))
         c, d = new.get(name, (0, 0))
-        before = _keys(arrays["uid"][a:b], arrays["ts"][a:b], tmin, span)
-        after = _keys(rows["uid"][c:d], rows["ts"][c:d], tmin, span)
+        before = make_keys(arrays["uid"][a:b], arrays["ts"][a:b], tmin, span)
+        after = make_keys(rows["uid"][c:d], rows["ts"][c:d], tmin, span)
         where = np.searchsorted(before, after, side="right")
         end = at + len(before) + len(after)
         out["key"][at:end] = np.insert(before, where, after)
@@ -141,15 +142,11 @@ def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin:
     return ranges, people
 
 
-def _keys(uid: np.ndarray, ts: np.ndarray, tmin: int, span: int) -> np.ndarray:
-    return uid.astype(np.uint64) * np.uint64(span) + (ts - tmin).astype(np.uint64)
-
-
 def _merge_hashes(base: Path, tmp: Path, fresh: dict[str, np.ndarray]) -> None:
     """The old people's hashes with the new people's, unless the old ones already collided."""
     if not (base / "user_hash.npy").exists():
         return
     hashes = np.concatenate([np.load(base / "user_hash.npy"), fresh["h"]])
     uid = np.concatenate([np.load(base / "user_hash_uid.npy"), fresh["uid"]])
-    order = np.argsort(hashes, kind="stable")
+    order = np.argsort(hashes)  # distinct hashes: no ties to keep in order
     save_user_hashes(tmp, hashes[order], uid[order])

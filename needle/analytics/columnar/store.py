@@ -81,7 +81,7 @@ class Columns:
         return self._key[start:stop]
 
     def key(self, uid: np.ndarray, ts: np.ndarray) -> np.ndarray:
-        return uid.astype(np.uint64) * np.uint64(self.span) + (ts - self.tmin).astype(np.uint64)
+        return make_keys(uid, ts, self.tmin, self.span)
 
     @property
     def users_path(self) -> Path:
@@ -193,14 +193,17 @@ def _save(
     tmin, tmax = (int(ts.min()), int(ts.max())) if len(ts) else (0, 0)
     span = key_span(users, tmin, tmax)
     if span:
-        np.save(
-            tmp / "key.npy", uid.astype(np.uint64) * np.uint64(span) + (ts - tmin).astype(np.uint64)
-        )
+        np.save(tmp / "key.npy", make_keys(uid, ts, tmin, span))
     heads = np.r_[True, (uid[1:] != uid[:-1]) | (code[1:] != code[:-1])] if len(uid) else uid
     people = np.bincount(code[heads], minlength=len(names)) if len(uid) else [0] * len(names)
     counts = {n: int(c) for n, c in zip(names, people, strict=True)}
     times = (tmin, tmax) if len(ts) else None
     write_meta(tmp, files, ranges, counts, users, times, uuid.uuid4().hex)
+
+
+def make_keys(uid: np.ndarray, ts: np.ndarray, tmin: int, span: int) -> np.ndarray:
+    """(uid, time) as one sortable uint64: ``uid * span + (ts - tmin)``."""
+    return uid.astype(np.uint64) * np.uint64(span) + (ts - tmin).astype(np.uint64)
 
 
 def key_span(users: int, tmin: int, tmax: int) -> int:
