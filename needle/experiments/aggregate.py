@@ -29,10 +29,6 @@ class ExposureSpec:
     filters: tuple[tuple[str, str], ...] = ()
 
 
-def _path(key: str) -> str:
-    return '$."' + key.replace('"', '\\"') + '"'
-
-
 def _window(m: MetricDef, params: list[Any]) -> str:
     """SQL condition on e (an event) and x (the exposure) for metric ``m``."""
     params.append(m.event)
@@ -54,7 +50,7 @@ def _value(m: MetricDef, i: int, params: list[Any]) -> str:
         return f"coalesce(max(CASE WHEN {cond} THEN 1.0 END), 0.0) AS m{i}"
     if m.kind == "count":
         return f"count(*) FILTER (WHERE {cond})::DOUBLE AS m{i}"
-    params.append(_path(m.property_name or ""))
+    params.append(columnar.key_path(m.property_name or ""))
     return (f"coalesce(sum(CASE WHEN {cond} THEN TRY_CAST(json_extract_string(e.properties, ?)"
             f" AS DOUBLE) END), 0.0) AS m{i}")
 
@@ -62,11 +58,11 @@ def _value(m: MetricDef, i: int, params: list[Any]) -> str:
 def build_query(files: Sequence[Path], exposure: ExposureSpec,
                 metrics: Sequence[MetricDef]) -> tuple[str, list[Any]]:
     """The SQL and its parameters; one row per variant, plus a row for mixed units."""
-    params: list[Any] = [[str(f) for f in files], _path(exposure.variant_property),
+    params: list[Any] = [[str(f) for f in files], columnar.key_path(exposure.variant_property),
                          exposure.event]
     filters = "".join(" AND json_extract_string(properties, ?) = ?" for _ in exposure.filters)
     for key, value in exposure.filters:
-        params += [_path(key), value]
+        params += [columnar.key_path(key), value]
     events = sorted({m.event for m in metrics})
     params += events
     values = ", ".join(_value(m, i, params) for i, m in enumerate(metrics))

@@ -31,7 +31,8 @@ from needle.experiments.metrics import MetricDef
 KINDS = ("conversion", "count", "retention")  # answered here; keys also need ``span``
 
 
-def _path(key: str) -> str:
+def key_path(key: str) -> str:
+    """The JSON path of a top-level property, as a query parameter."""
     return '$."' + key.replace('"', '\\"') + '"'
 
 
@@ -97,15 +98,14 @@ def _query_exposures(files: Sequence[Path], columns: Columns, event: str, varian
 
     DuckDB filters and extracts (the JSON is the costly part); users come back as the integer
     hash of their id, which the cache maps to uids, and are grouped here (aggregating strings in
-    DuckDB took longer). A unit whose exposures carry more than one variant gets code -1 (the
-    SQL plan's mixed units)."""
+    DuckDB took longer)."""
     known = columns.user_hashes()
     if known is None:
         return None
-    params: list[Any] = [_path(variant_property), [str(f) for f in files], event]
+    params: list[Any] = [key_path(variant_property), [str(f) for f in files], event]
     where = "".join(" AND json_extract_string(properties, ?) = ?" for _ in filters)
     for key, value in filters:
-        params += [_path(key), value]
+        params += [key_path(key), value]
     sql = f"""
 SELECT * FROM (
   SELECT hash(distinct_id) AS h, epoch_us(timestamp) AS us,
