@@ -2,9 +2,9 @@
 
 Why by hand: the SQL plan joins every metric event to its unit's exposure each time; the cache
 already holds each event name's (user, time) keys sorted, so a unit's events in its window are
-one ``searchsorted`` pair. Exposures come from DuckDB (they need the exposure event's
-properties), once per lake file: they are saved and extended as the cache is. The rows have the
-SQL plan's shape and values.
+one ``searchsorted`` pair. Feature-flag exposures are in the cache too; other exposures come
+from DuckDB (they need the exposure event's properties), once per lake file: they are saved and
+extended as the cache is. The rows have the SQL plan's shape and values.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from needle.analytics.columnar import flags
 from needle.analytics.columnar.store import Columns
 from needle.experiments.metrics import MetricDef
 
@@ -55,9 +56,14 @@ class Exposed:
 
 def exposures(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
               filters: Sequence[tuple[str, str]]) -> Exposed | None:
-    """The exposed units, saved per definition with the lake files they cover: the same state
-    of the lake reads no JSON again, and after an import that extended the cache (so uids are
-    unchanged) only the added files are read and merged in."""
+    """The exposed units. Flag exposures (PostHog's event, response and flag filter) are in the
+    cache already. Others are read from the lake's JSON and saved per definition with the lake
+    files they cover: the same state of the lake reads no JSON again, and after an import that
+    extended the cache (so uids are unchanged) only the added files are read and merged in."""
+    if _is_flag_definition(event, variant_property, filters):
+        flagged = columns.flag_exposures().of(next((value for _, value in filters), None))
+        return _group(flagged.uid, flagged.us, flagged.response, flagged.responses,
+                      columns.users, None)
     spec = json.dumps([event, variant_property, sorted(filters)])
     path = columns.root.parent / "exposures" / f"{hashlib.sha1(spec.encode()).hexdigest()[:16]}.npz"
     prior, covered = _load(path, columns)
@@ -68,6 +74,14 @@ def exposures(files: Sequence[Path], columns: Columns, event: str, variant_prope
     if found is not None:
         _save(path, found, columns)
     return found
+
+
+def _is_flag_definition(event: str, variant_property: str,
+                        filters: Sequence[tuple[str, str]]) -> bool:
+    """Whether the definition is a flag's exposures: PostHog's event and response, filtered on
+    one flag or none (another key, or two flags at once, take the JSON path)."""
+    return (event == flags.EVENT and variant_property == flags.RESPONSE
+            and all(key == flags.FLAG for key, _ in filters) and len(set(filters)) <= 1)
 
 
 def _load(path: Path, columns: Columns) -> tuple[Exposed | None, frozenset[str]]:
@@ -119,7 +133,10 @@ WHERE variant IS NOT NULL"""
     finally:
         con.close()
     uid = _in_parallel(columns.threads, partial(_uids, known), table["h"].to_numpy())
-    return _group(table, uid, columns.users, prior)
+    encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
+    code = encoded.indices.to_numpy() if len(encoded) else np.zeros(0, dtype=np.int32)
+    return _group(uid, table["us"].to_numpy(), code, encoded.dictionary.to_pylist(),
+                  columns.users, prior)
 
 
 def _uids(known: pa.Table, hashes: np.ndarray) -> np.ndarray:
@@ -131,26 +148,26 @@ def _uids(known: pa.Table, hashes: np.ndarray) -> np.ndarray:
     return uid
 
 
-def _group(table: pa.Table, uid: np.ndarray, users: int, prior: Exposed | None) -> Exposed:
-    """Exposure rows (us, variant) of the units ``uid``, merged into ``prior``, to one entry per
-    unit in uid order.
+def _group(uid: np.ndarray, us: np.ndarray, code: np.ndarray, variants: list[str], users: int,
+           prior: Exposed | None) -> Exposed:
+    """Exposures (unit ``uid``, time ``us``, variant ``variants[code]``), merged into
+    ``prior``, to one entry per unit in uid order.
 
     uids are dense (0 to ``users``), so per-unit minima and maxima go straight into arrays
     indexed by uid: no sort."""
-    encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
     names = list(prior.names) if prior is not None else []
     index = {name: i for i, name in enumerate(names)}
-    for name in encoded.dictionary.to_pylist():
+    for name in variants:
         if name not in index:
             index[name] = len(names)
             names.append(name)
-    remap = np.array([index[n] for n in encoded.dictionary.to_pylist()], dtype=np.int64)
-    code = remap[encoded.indices.to_numpy()] if len(remap) else np.zeros(0, dtype=np.int64)
+    remap = np.array([index[n] for n in variants], dtype=np.int32)
+    code = remap[code] if len(remap) else np.zeros(0, dtype=np.int32)
     first = np.full(users, np.iinfo(np.int64).max)
-    lo, hi = np.full(users, len(names)), np.full(users, -1)
+    lo, hi = np.full(users, len(names), dtype=np.int32), np.full(users, -1, dtype=np.int32)
     if prior is not None:
         first[prior.uid], lo[prior.uid], hi[prior.uid] = prior.us, prior.lo, prior.hi
-    np.minimum.at(first, uid, table["us"].to_numpy())
+    np.minimum.at(first, uid, us)
     np.minimum.at(lo, uid, code)
     np.maximum.at(hi, uid, code)
     units = np.flatnonzero(hi >= 0)

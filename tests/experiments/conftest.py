@@ -73,6 +73,12 @@ def to_table(events: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(events, schema=EVENT_SCHEMA)
 
 
+def renamed(events: list[dict], exposure: str) -> list[dict]:
+    """The events with the flag exposures renamed ``exposure`` (a custom exposure event)."""
+    return [{**e, "event": exposure} if e["event"] == "$feature_flag_called" else e
+            for e in events]
+
+
 @pytest.fixture(scope="module")
 def generated() -> Generated:
     return generate()

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+import re
+from dataclasses import astuple, fields
 from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from needle.analytics.columnar.store import is_built
+from needle.analytics.columnar.store import Columns, is_built, open_columns
 from needle.demo.truth import TRUTH
+from needle.errors import UserError
 from needle.experiments.aggregate import Aggregated, ExposureSpec, aggregate
 from needle.experiments.metrics import MetricDef, parse_metric
 
 GENERATED_EXPOSURE = ExposureSpec("$feature_flag_called", "$feature_flag_response",
                                   (("$feature_flag", "checkout-v2"),))
+# the same exposures under a name of the team's own: read from the lake's JSON, not the cache
+CUSTOM = "experiment_viewed"
+CUSTOM_EXPOSURE = ExposureSpec(CUSTOM, *astuple(GENERATED_EXPOSURE)[1:])
 # windows of 0 days (events at the exposure instant), fractions of a day, none at all, and an
 # event that never happens
 GENERATED_METRICS = [parse_metric(s) for s in (
@@ -58,10 +64,14 @@ def test_generated_events_give_identical_numbers(experiment_workspace, tmp_path)
     assert all(m.sum.sum() > 0 for m in cached.sums.metrics if m.name not in ("never", "back_late"))
 
 
-def test_saved_exposures_give_identical_numbers(experiment_workspace, tmp_path) -> None:
-    files = experiment_workspace.lake.files()
-    other = ExposureSpec(GENERATED_EXPOSURE.event, GENERATED_EXPOSURE.variant_property)
-    for exposure in (GENERATED_EXPOSURE, other):
+def test_custom_exposures_are_saved_and_give_identical_numbers(workspace, generated,
+                                                             tmp_path) -> None:
+    from tests.experiments.conftest import renamed, to_table
+
+    workspace.lake.append(to_table(renamed(generated.events, CUSTOM)))
+    files = workspace.lake.files()
+    other = ExposureSpec(CUSTOM, CUSTOM_EXPOSURE.variant_property)
+    for exposure in (CUSTOM_EXPOSURE, other):
         first = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
         saved = list(tmp_path.glob("exposures/*.npz"))
         again = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
@@ -69,6 +79,52 @@ def test_saved_exposures_give_identical_numbers(experiment_workspace, tmp_path) 
         _assert_identical(first, again)
         _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), again)
     assert len(saved) == 2  # one per exposure definition
+
+
+FLAG_CASES = {  # definition, and whether its exposures come from the cache
+    "any": (ExposureSpec("$feature_flag_called", "$feature_flag_response"), True),
+    "on": (ExposureSpec("$feature_flag_called", "$feature_flag_response",
+                        (("$feature_flag", "on"),)), True),
+    "b-twice": (ExposureSpec("$feature_flag_called", "$feature_flag_response",
+                             (("$feature_flag", "b"), ("$feature_flag", "b"))), True),
+    "a-and-b": (ExposureSpec("$feature_flag_called", "$feature_flag_response",
+                             (("$feature_flag", "a"), ("$feature_flag", "b"))), False),
+    "a-and-plan": (ExposureSpec("$feature_flag_called", "$feature_flag_response",
+                                (("$feature_flag", "a"), ("plan", "pro"))), False),
+    "flag-as-variant": (ExposureSpec("$feature_flag_called", "$feature_flag"), False),
+}
+
+
+@pytest.mark.parametrize("case", FLAG_CASES)
+def test_flag_exposures_from_the_cache_match_the_sql_plan(workspace, tmp_path, case) -> None:
+    """Responses that are not strings, flags missing or null, responses missing, other flags."""
+    exposure, from_cache = FLAG_CASES[case]
+    from tests.experiments.conftest import START, _event, to_table
+
+    shapes = [{"$feature_flag": "a", "$feature_flag_response": "x"},
+              {"$feature_flag": "a", "$feature_flag_response": "y", "plan": "pro"},
+              {"$feature_flag": "b", "$feature_flag_response": True},
+              {"$feature_flag": "b", "$feature_flag_response": 2},
+              {"$feature_flag": "on", "$feature_flag_response": False},
+              {"$feature_flag": None, "$feature_flag_response": "x"},
+              {"$feature_flag_response": "y"}, {"$feature_flag": "a"},
+              {"$feature_flag": "a", "$feature_flag_response": None}]
+    # each user sees one shape five times; u0 and u1 also another (mixed when both count)
+    events = [_event("$feature_flag_called", f"u{i % 40}", START + timedelta(hours=i),
+                     **shapes[i % 40 % len(shapes)]) for i in range(200)]
+    events += [_event("$feature_flag_called", f"u{i}", START, **shapes[i + 1]) for i in (0, 1)]
+    events += [_event("purchase", f"u{i % 50}", START + timedelta(hours=3 * i)) for i in range(90)]
+    workspace.lake.append(to_table(events))
+    metrics = [parse_metric("bought=conversion:purchase:2"), parse_metric("n=count:purchase")]
+    files = workspace.lake.files()
+    try:
+        sql = aggregate(files, exposure, metrics, None)
+    except UserError as error:  # no unit exposed, in both
+        with pytest.raises(UserError, match=re.escape(str(error))):
+            aggregate(files, exposure, metrics, None, cache_dir=tmp_path)
+    else:
+        _assert_identical(sql, aggregate(files, exposure, metrics, None, cache_dir=tmp_path))
+    assert from_cache != any(tmp_path.glob("exposures/*.npz"))  # the JSON path saves them
 
 
 def test_demo_experiment_gives_identical_numbers(demo_workspace, tmp_path) -> None:
@@ -92,32 +148,59 @@ def test_other_metric_kinds_take_the_sql_plan(experiment_workspace, tmp_path) ->
     _assert_identical(aggregate(files, GENERATED_EXPOSURE, metrics, "control"), cached)
 
 
-def test_saved_exposures_are_extended_after_an_import(workspace, tmp_path) -> None:
-    """Exposures saved before an import are extended with the added files only; the numbers
-    equal the SQL plan's, with units first exposed, re-exposed earlier, or turned mixed by the
-    import."""
-    from tests.experiments.conftest import START, _event, generate, to_table
+@pytest.mark.parametrize("event", ["$feature_flag_called", CUSTOM])
+def test_exposures_are_extended_after_an_import(workspace, tmp_path, event) -> None:
+    """Exposures seen before an import (saved ones, or the cache's flag exposures) are extended
+    with the added files only; the numbers equal the SQL plan's, with units first exposed,
+    re-exposed earlier, or turned mixed by the import."""
+    from tests.experiments.conftest import START, _event, generate, renamed, to_table
 
-    events = generate(users=1_200, seed=4).events
+    events = renamed(generate(users=1_200, seed=4).events, event)
     early = [e for e in events if int(e["distinct_id"][1:]) < 600]
     workspace.lake.append(to_table(early))
-    exposure = GENERATED_EXPOSURE
+    exposure = ExposureSpec(event, *astuple(GENERATED_EXPOSURE)[1:])
     cache = tmp_path / "cache"
     aggregate(workspace.lake.files(), exposure, GENERATED_METRICS, None, cache_dir=cache)
-    before = dict(np.load(next(cache.glob("exposures/*.npz"))))
+    lineage = _lineage(cache)
     flag = {"$feature_flag": "checkout-v2"}
-    extra = [_event("$feature_flag_called", f"u{i}", START - timedelta(days=1), **flag,
+    extra = [_event(event, f"u{i}", START - timedelta(days=1), **flag,
                     **{"$feature_flag_response": "test"}) for i in range(10, 20)]
-    extra += [_event("$feature_flag_called", f"u{i}", START + timedelta(days=12), **flag,
+    extra += [_event(event, f"u{i}", START + timedelta(days=12), **flag,
                      **{"$feature_flag_response": "brand_new_arm"}) for i in range(20, 23)]
+    extra += [_event(event, "u_new", START, **{"$feature_flag": "new-flag",
+                                               "$feature_flag_response": "on"})]
     workspace.lake.append(to_table([e for e in events if e not in early] + extra))
     files = workspace.lake.files()
     extended = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=cache)
-    after = dict(np.load(next(cache.glob("exposures/*.npz"))))
-    assert str(after["lineage"]) == str(before["lineage"])  # extended, not rebuilt
-    assert set(after["files"].tolist()) == {str(f) for f in files} > set(before["files"].tolist())
+    assert _lineage(cache) == lineage  # extended, not rebuilt
+    saved = list(cache.glob("exposures/*.npz"))
+    if event == CUSTOM:
+        after = dict(np.load(saved[0]))
+        assert str(after["lineage"]) == lineage
+        assert set(after["files"].tolist()) == {str(f) for f in files}
+    else:
+        assert not saved  # flag exposures are in the cache
+        _assert_same_flag_exposures(open_columns(cache, files),
+                                    open_columns(tmp_path / "fresh", files))
     _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), extended)
     assert extended.mixed_units == 2 + 3 + sum(  # u0, u1, the new arm, and re-exposed in test
         1 for i in range(10, 20) if json.loads(next(
             e["properties"] for e in early if e["distinct_id"] == f"u{i}"
-            and e["event"] == "$feature_flag_called"))["$feature_flag_response"] != "test")
+            and e["event"] == event))["$feature_flag_response"] != "test")
+
+
+def _lineage(cache: Path) -> str:
+    (meta,) = cache.glob("columns-*/meta.json")
+    return str(json.loads(meta.read_text())["lineage"])
+
+
+def _assert_same_flag_exposures(one: Columns, two: Columns) -> None:
+    """The same (distinct_id, µs, flag, response) rows: uids differ between the two caches."""
+    def rows(columns: Columns) -> list[tuple]:
+        found, ids = columns.flag_exposures(), columns.distinct_ids(
+            np.arange(columns.users))
+        return sorted((ids[u], t, found.flags[f] if f >= 0 else None, found.responses[r])
+                      for u, t, f, r in zip(found.uid.tolist(), found.us.tolist(),
+                                            found.flag.tolist(), found.response.tolist(),
+                                            strict=True))
+    assert rows(one) == rows(two) and len(rows(one)) > 1_200

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from needle.analytics.columnar import flags
 from needle.analytics.columnar.store import (
     BUILD_MEMORY,
     LAYOUT,
@@ -51,7 +52,7 @@ def extend(base: Path, root: Path, files: Sequence[Path]) -> bool:
     tmp = root.with_name(root.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    rows, fresh, hashes = _added_rows(base, tmp, added, meta["users"])
+    rows, fresh, hashes, flagged = _added_rows(base, tmp, added, meta["users"])
     users = meta["users"] + len(fresh)
     old_times = (meta["tmin"], meta["tmin"] + meta["span"] - 1) if meta["days"] else None
     times = _times(old_times, rows["ts"])
@@ -63,14 +64,17 @@ def extend(base: Path, root: Path, files: Sequence[Path]) -> bool:
                    tmp / "users.parquet")
     ranges, people = _merge(base, tmp, meta, rows, times[0], span)
     _merge_hashes(base, tmp, hashes)
+    flags.save(tmp, flags.merge(flags.load(base), flagged))
     write_meta(tmp, files, ranges, people, users, times, meta["lineage"])
     os.replace(tmp, root)
     return True
 
 
 def _added_rows(base: Path, tmp: Path, added: list[str], known: int
-                ) -> tuple[dict[str, np.ndarray], pa.Table, dict[str, np.ndarray]]:
-    """The added files' (event, uid, ts) sorted, the new people (in uid order) and their hashes.
+                ) -> tuple[dict[str, np.ndarray], pa.Table, dict[str, np.ndarray],
+                           flags.FlagExposures]:
+    """The added files' (event, uid, ts) sorted, the new people (in uid order), their hashes,
+    and the added flag exposures.
 
     New people are numbered from ``known`` on, in ``distinct_id`` order."""
     con = duckdb.connect()
@@ -91,6 +95,8 @@ def _added_rows(base: Path, tmp: Path, added: list[str], known: int
             "SELECT e.event, u.uid, epoch_us(e.timestamp) AS ts FROM read_parquet(?) e "
             "JOIN (SELECT * FROM old UNION ALL SELECT * FROM fresh) u USING (distinct_id) "
             "ORDER BY e.event, u.uid, ts", params=[added]).to_arrow_table()
+        flagged = flags.query(con, "read_parquet(?)",
+                              "(SELECT * FROM old UNION ALL SELECT * FROM fresh)", [added])
     finally:
         con.close()
     shutil.rmtree(tmp / "spill", ignore_errors=True)
@@ -99,7 +105,7 @@ def _added_rows(base: Path, tmp: Path, added: list[str], known: int
     rows = {"names": np.array(event.dictionary.to_pylist(), dtype=object),
             "code": event.indices.to_numpy(), "uid": table["uid"].to_numpy(),
             "ts": table["ts"].to_numpy()}
-    return rows, fresh, hashes
+    return rows, fresh, hashes, flagged
 
 
 def _times(old: tuple[int, int] | None, ts: np.ndarray) -> tuple[int, int] | None:

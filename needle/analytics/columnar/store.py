@@ -28,7 +28,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-FORMAT = 5  # bump when the layout changes
+from needle.analytics.columnar import flags
+
+FORMAT = 6  # bump when the layout changes
 BUILD_MEMORY = "2GB"  # DuckDB spills the sort to disk beyond this
 
 
@@ -96,6 +98,10 @@ class Columns:
         return pa.table({"h": self._array("user_hash.npy"),
                          "uid": self._array("user_hash_uid.npy")})
 
+    def flag_exposures(self) -> flags.FlagExposures:
+        """Every ``$feature_flag_called`` event's user, time, flag and response."""
+        return flags.load(self.root)
+
     def distinct_ids(self, uids: np.ndarray) -> list[str]:
         table = pq.read_table(self.root / "users.parquet")
         return table["distinct_id"].take(pa.array(uids)).to_pylist()
@@ -162,6 +168,7 @@ def _build(root: Path, files: Sequence[Path]) -> None:
     pq.write_table(users, tmp / "users.parquet")
     names = [r[0] for r in con.execute("SELECT event FROM names ORDER BY code").fetchall()]
     _save_user_hashes(tmp, con.sql("SELECT hash(distinct_id) AS h, uid FROM users ORDER BY h"))
+    flags.save(tmp, flags.query(con, source, "users"))
     arrays = con.sql(
         f"SELECT n.code, u.uid, epoch_us(e.timestamp) AS ts FROM {source} e "
         "JOIN users u USING (distinct_id) JOIN names n USING (event) ORDER BY n.code, u.uid, ts"
@@ -257,7 +264,7 @@ def _day(micros: int) -> date:
 
 _EMPTY = (
     "(SELECT NULL::VARCHAR AS event, NULL::VARCHAR AS distinct_id, "
-    "NULL::TIMESTAMPTZ AS timestamp WHERE FALSE)"
+    "NULL::TIMESTAMPTZ AS timestamp, NULL::VARCHAR AS properties WHERE FALSE)"
 )
 
 
