@@ -1,12 +1,13 @@
 """A columnar cache of the lake for the hot queries: per event name, the (user, time) pairs
 sorted by user then time, as memory-mapped NumPy arrays.
 
-Funnels, retention and trends by event name read only these arrays: no string decoding, no
-Parquet pages, no sort at query time (the cache is sorted once when built). The cache is keyed by
-a fingerprint of the lake's file list, so any append or compaction makes a new one: building it
-is one DuckDB pass over the lake; after an append, :mod:`.extend` merges the added files into the
-previous cache instead. Users get dense integer ids, in ``distinct_id`` order when built and in
-order of arrival for people an extension adds.
+Funnels, retention and trends by event name read only these arrays: no string decoding, no Parquet
+pages, no sort at query time (the cache is sorted once when built). Feature-flag exposures are kept
+beside them (:mod:`.flags`). The cache is keyed by a fingerprint of the lake's file list, so any
+append or compaction makes a new one: building it is one DuckDB pass over the lake; after an
+append, :mod:`.extend` merges the added files into the previous cache instead. Users get dense
+integer ids, in ``distinct_id`` order when built and in order of arrival for people an extension
+adds.
 """
 
 from __future__ import annotations
