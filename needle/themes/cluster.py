@@ -2,7 +2,9 @@
 
 Method (chosen on BANKING77 train only; see docs/themes.md for the measurements):
 
-1. Exact duplicates are collapsed to one point, so a pasted-ten-times ticket cannot form a theme.
+1. Near-copies (cosine >= ``duplicate_similarity``: the same text up to case, punctuation, a
+   greeting, a signature or a ticket number) are collapsed to one point, so a ticket pasted ten
+   times, even with small edits, cannot form a theme.
 2. A k-nearest-neighbour graph on cosine similarity, with sharpened weights
    ``exp(-(1 - cos) / temperature)`` so that close neighbours dominate.
 3. Louvain communities (networkx) on that graph. Modularity's resolution decides how fine the
@@ -12,7 +14,8 @@ Method (chosen on BANKING77 train only; see docs/themes.md for the measurements)
    theme when their cosine to its centroid reaches ``min_similarity``, else they are unthemed.
 5. Themes whose centroids are near-duplicates (cosine >= ``merge_similarity``) are merged.
 6. A member whose mean cosine to the other members of its theme is below ``min_cohesion`` is
-   unthemed: noise that modularity had to put somewhere stays out of themes.
+   unthemed: noise that modularity had to put somewhere stays out of themes. A theme left with
+   fewer than ``min_size`` points is unthemed too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+from scipy.sparse.csgraph import connected_components
 from sklearn.neighbors import NearestNeighbors
 
 UNTHEMED = -1
@@ -37,6 +41,7 @@ class ClusterParams:
     min_similarity: float = 0.3
     min_cohesion: float = 0.25
     merge_similarity: float = 0.9
+    duplicate_similarity: float = 0.97
     seed: int = 0
 
 
@@ -56,17 +61,33 @@ class Clustering:
 def cluster(vectors: np.ndarray, params: ClusterParams | None = None) -> Clustering:
     """Themes for the rows of ``vectors`` (L2-normalised embeddings)."""
     params = params or ClusterParams()
-    unique, inverse = np.unique(vectors, axis=0, return_inverse=True)
-    labels = _communities(unique, params)
-    labels = _dissolve_small(unique, labels, params)
-    labels = _merge_near_duplicates(unique, labels, params.merge_similarity)
-    labels = _drop_incoherent(unique, labels, params.min_cohesion)
-    labels = labels[inverse.ravel()]
+    points, point_of = _collapse_copies(vectors, params.duplicate_similarity)
+    labels = _communities(points, params)
+    labels = _dissolve_small(points, labels, params)
+    labels = _merge_near_duplicates(points, labels, params.merge_similarity)
+    labels = _drop_incoherent(points, labels, params.min_cohesion)
+    labels = _drop_small(labels, params.min_size)
+    labels = labels[point_of]
     centroids = _centroids(vectors, labels)
     similarity = np.zeros(len(vectors), dtype=np.float32)
     themed = labels != UNTHEMED
     similarity[themed] = np.einsum("ij,ij->i", vectors[themed], centroids[labels[themed]])
     return Clustering(labels, centroids, similarity)
+
+
+def _collapse_copies(vectors: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """One normalised point per group of near-copies (linked, transitively, by cosine at least
+    ``threshold``), and the point of each row. Exact copies go first, so a text pasted a thousand
+    times costs one row in the neighbour search."""
+    unique, inverse = np.unique(vectors, axis=0, return_inverse=True)
+    if len(unique) < 2:
+        return unique, inverse.ravel()
+    links = NearestNeighbors(radius=1 - threshold, metric="cosine").fit(unique)
+    count, group = connected_components(links.radius_neighbors_graph(unique), directed=False)
+    sums = np.zeros((count, unique.shape[1]), dtype=np.float64)
+    np.add.at(sums, group, unique)
+    points = (sums / np.linalg.norm(sums, axis=1, keepdims=True)).astype(np.float32)
+    return points, group[inverse.ravel()]
 
 
 def resolution_for(size: int, params: ClusterParams) -> float:
@@ -142,6 +163,16 @@ def _dissolve_small(vectors: np.ndarray, labels: np.ndarray, params: ClusterPara
     best, score = nearest(vectors[small], _centroids(vectors, kept))
     kept[small] = np.where(score >= params.min_similarity, best, UNTHEMED)
     return kept
+
+
+def _drop_small(labels: np.ndarray, min_size: int) -> np.ndarray:
+    """Unthemed: the members of themes left with fewer than ``min_size`` points (after
+    incoherent members left, a theme can be a near-copy group and little else)."""
+    themed = labels != UNTHEMED
+    if not themed.any():
+        return labels
+    small = themed & (np.bincount(labels[themed])[np.where(themed, labels, 0)] < min_size)
+    return _renumber(np.where(small, UNTHEMED, labels)) if small.any() else labels
 
 
 def _drop_incoherent(vectors: np.ndarray, labels: np.ndarray, threshold: float) -> np.ndarray:

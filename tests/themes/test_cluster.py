@@ -29,12 +29,18 @@ SMALL = [
     "dark mode please!! my eyes",
 ]
 COPY = "I lost my card yesterday, please block it"
+# one off-topic message sent eight times with small edits: alike enough to form a theme alone
+NEAR_COPIES = [f"{greeting}Your gardening newsletter is lovely, please send more tips{end}"
+               for greeting, end in [("", ""), ("Hi, ", ""), ("", "!!"), ("", " Thanks, Ann"),
+                                     ("hello team ", "."), ("", " (ref 4411)"), ("", " :)"),
+                                     ("Dear all, ", " Regards")]]
 
 
 @pytest.fixture(scope="module")
 def planted(sample: pd.DataFrame, model: Any) -> tuple[np.ndarray, np.ndarray, int]:
-    """Labels for sample + NOISE + SMALL + 8 copies of COPY, and the sample's size."""
-    texts = [*sample.text, *NOISE, *SMALL, *[COPY] * 8]
+    """Labels for sample + NOISE + SMALL + NEAR_COPIES + 8 copies of COPY, and the sample's
+    size."""
+    texts = [*sample.text, *NOISE, *SMALL, *NEAR_COPIES, *[COPY] * 8]
     return cluster(embed(texts)).labels, np.asarray(sample.category, dtype=object), len(sample)
 
 
@@ -64,6 +70,14 @@ def test_copies_collapse_into_the_theme_they_belong_to(planted, sample: pd.DataF
     assert len(set(copies)) == 1
     stolen = labels[:n][gold == "lost_or_stolen_card"]
     assert copies[0] == np.bincount(stolen[stolen != UNTHEMED]).argmax()
+
+
+def test_near_copies_do_not_make_a_theme_of_their_own(planted) -> None:
+    labels, _, n = planted
+    start = n + len(NOISE) + len(SMALL)
+    near = labels[start : start + len(NEAR_COPIES)]
+    assert len(set(near)) == 1  # collapsed: they go together
+    assert near[0] == UNTHEMED or (labels == near[0]).sum() > len(NEAR_COPIES)
 
 
 def test_resolution_peaks_then_falls_so_theme_counts_stay_readable() -> None:
