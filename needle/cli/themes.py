@@ -125,6 +125,25 @@ def behaviour(
          for r in rows], title=f"{days}-day retention of each theme's reporters vs other {against}")
 
 
+@app.command()
+def groups(ctx: typer.Context, json_: JsonFlag = False) -> None:
+    """Related themes in a few groups (topics), largest first."""
+    found = themes.group_themes(open_workspace(ctx))
+    if json_:
+        print_json({"groups": [g.to_json() for g in found]})
+        return
+    print_table(
+        ["group", "label", "size", "share", "themes"],
+        [[g.id, g.label, g.size, f"{100 * g.share:.1f}%", _names(g.themes)] for g in found],
+        title=f"{len(found)} groups of {sum(len(g.themes) for g in found)} themes")
+
+
+def _names(members: list[ThemeSummary], shown: int = 3) -> str:
+    """The first themes' ids and labels, then how many more."""
+    names = "; ".join(f"{t.id} {t.label}" for t in members[:shown])
+    return names + (f"; and {len(members) - shown} more" if len(members) > shown else "")
+
+
 def _pct(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.1f}%"
 

@@ -9,6 +9,7 @@ refreshes keep.
 from needle.themes.behaviour import BehaviourRow, theme_behaviour
 from needle.themes.cluster import Clustering, ClusterParams, cluster
 from needle.themes.edits import merge, rename, split
+from needle.themes.groups import ThemeGroup, group_themes
 from needle.themes.refresh import RefreshResult, refresh
 from needle.themes.update import UpdateResult, update
 from needle.themes.view import ThemeList, ThemeSummary, get_theme, list_themes
@@ -18,11 +19,13 @@ __all__ = [
     "ClusterParams",
     "Clustering",
     "RefreshResult",
+    "ThemeGroup",
     "ThemeList",
     "ThemeSummary",
     "UpdateResult",
     "cluster",
     "get_theme",
+    "group_themes",
     "list_themes",
     "merge",
     "refresh",

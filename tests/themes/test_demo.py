@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sklearn.metrics import adjusted_rand_score, completeness_score
 
 from needle.demo import demo_info, evidence_themes
 from needle.demo.truth import BUG_THEME, NOISE, THEMES
 from needle.evidence.models import Evidence
-from needle.themes import list_themes, refresh, theme_behaviour
+from needle.themes import group_themes, list_themes, refresh, theme_behaviour
 from needle.workspace import Workspace
 from tests.conftest import Cli
 
@@ -83,3 +85,27 @@ def test_behaviour_command_prints_the_documented_json(demo_themed) -> None:
     assert set(rows[0]) == {"theme_id", "label", "metric", "reporters", "reporters_rate",
                             "others", "others_rate", "difference", "low", "high"}
     assert rows[0]["metric"] == "retention_30d"
+
+
+def test_groups_gather_the_fine_themes_into_the_planted_topics(demo_themed, planted) -> None:
+    """Many fine themes (one per complaint) read as a few groups, closer to the planted themes
+    than the fine themes are."""
+    found = list_themes(demo_themed)
+    groups = group_themes(demo_themed)
+    assert sorted(t.id for g in groups for t in g.themes) == sorted(t.id for t in found.themes)
+    assert len(groups) == math.ceil(math.sqrt(len(found.themes))) < len(found.themes) / 3
+    assert [g.size for g in groups] == sorted((g.size for g in groups), reverse=True)
+    themed = [e for t in found.themes for e in t.evidence_ids]
+    gold = [planted[e] for e in themed]
+    fine = [next(t.id for t in found.themes if e in t.evidence_ids) for e in themed]
+    coarse = [next(g.id for g in groups for t in g.themes if e in t.evidence_ids) for e in themed]
+    # each planted theme's evidence is now mostly in one group, and the partition is closer
+    assert completeness_score(gold, coarse) >= completeness_score(gold, fine) + 0.15 >= 0.75
+    assert adjusted_rand_score(gold, coarse) > adjusted_rand_score(gold, fine) + 0.05
+
+
+def test_groups_command_prints_the_documented_json(demo_themed) -> None:
+    groups = json.loads(Cli(demo_themed.root)("themes", "groups", "--json").stdout)["groups"]
+    assert set(groups[0]) == {"id", "label", "size", "share", "theme_ids", "themes"}
+    assert groups[0]["id"] == 1 and groups[0]["label"] == groups[0]["themes"][0]["label"]
+    assert groups[0]["size"] == sum(t["size"] for t in groups[0]["themes"])
