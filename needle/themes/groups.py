@@ -18,6 +18,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from sqlalchemy import select
 
+from needle.errors import UserError
 from needle.themes.models import Theme
 from needle.themes.persist import bytes_vector
 from needle.themes.view import ThemeSummary, list_themes
@@ -60,7 +61,7 @@ def group_themes(workspace: Workspace) -> list[ThemeGroup]:
     """The active themes in groups, largest group first."""
     found = list_themes(workspace)
     if not found.themes:
-        return []
+        raise UserError("no themes yet; `needle themes` builds them")
     with workspace.store.session() as session:
         stored = {t.id: bytes_vector(t.centroid) for t in session.scalars(
             select(Theme).where(Theme.id.in_([s.id for s in found.themes])))}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from needle.themes.groups import group_of
+from needle.errors import UserError
+from needle.themes.groups import group_of, group_themes
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -24,3 +25,8 @@ def test_themes_near_each_other_share_a_group() -> None:
     groups = group_of(centroids)
     assert len(set(groups.tolist())) == 3  # ceil(sqrt(9))
     assert all(len(set(groups[i : i + 3].tolist())) == 1 for i in (0, 3, 6))
+
+
+def test_groups_before_any_theme_say_how_to_build_them(workspace) -> None:
+    with pytest.raises(UserError, match="`needle themes` builds them"):
+        group_themes(workspace)
