@@ -17,7 +17,7 @@ import numpy as np
 
 from needle.analytics.columnar.store import open_columns
 from needle.errors import UserError
-from needle.experiments import columnar
+from needle.experiments import columnar, lake
 from needle.experiments.metrics import MetricDef
 from needle.experiments.sums import ExperimentSums, MetricSums
 
@@ -50,7 +50,7 @@ def _value(m: MetricDef, i: int, params: list[Any]) -> str:
         return f"coalesce(max(CASE WHEN {cond} THEN 1.0 END), 0.0) AS m{i}"
     if m.kind == "count":
         return f"count(*) FILTER (WHERE {cond})::DOUBLE AS m{i}"
-    params.append(columnar.key_path(m.property_name or ""))
+    params.append(lake.key_path(m.property_name or ""))
     return (f"coalesce(sum(CASE WHEN {cond} THEN TRY_CAST(json_extract_string(e.properties, ?)"
             f" AS DOUBLE) END), 0.0) AS m{i}")
 
@@ -58,11 +58,11 @@ def _value(m: MetricDef, i: int, params: list[Any]) -> str:
 def build_query(files: Sequence[Path], exposure: ExposureSpec,
                 metrics: Sequence[MetricDef]) -> tuple[str, list[Any]]:
     """The SQL and its parameters; one row per variant, plus a row for mixed units."""
-    params: list[Any] = [[str(f) for f in files], columnar.key_path(exposure.variant_property),
+    params: list[Any] = [[str(f) for f in files], lake.key_path(exposure.variant_property),
                          exposure.event]
     filters = "".join(" AND json_extract_string(properties, ?) = ?" for _ in exposure.filters)
     for key, value in exposure.filters:
-        params += [columnar.key_path(key), value]
+        params += [lake.key_path(key), value]
     events = sorted({m.event for m in metrics})
     params += events
     values = ", ".join(_value(m, i, params) for i, m in enumerate(metrics))

@@ -9,32 +9,21 @@ extended as the cache is. The rows have the SQL plan's shape and values.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from needle.analytics.columnar import flags
 from needle.analytics.columnar.store import Columns
+from needle.experiments import lake
 from needle.experiments.metrics import MetricDef
 
 KINDS = ("conversion", "count", "retention")  # answered here; keys also need ``span``
-
-
-def key_path(key: str) -> str:
-    """The JSON path of a top-level property, as a query parameter."""
-    return '$."' + key.replace('"', '\\"') + '"'
 
 
 @dataclass(frozen=True)
@@ -64,15 +53,17 @@ def exposures(files: Sequence[Path], columns: Columns, event: str, variant_prope
         flagged = columns.flag_exposures().of(next((value for _, value in filters), None))
         return _group(flagged.uid, flagged.us, flagged.response, flagged.responses,
                       columns.users, None)
-    spec = json.dumps([event, variant_property, sorted(filters)])
-    path = columns.root.parent / "exposures" / f"{hashlib.sha1(spec.encode()).hexdigest()[:16]}.npz"
-    prior, covered = _load(path, columns)
+    path = lake.saved_path(columns, "exposures", [event, variant_property, sorted(filters)])
+    saved, covered = lake.load(path, columns)
+    prior = None if saved is None else Exposed(saved["uid"], saved["us"], saved["lo"],
+                                               saved["hi"], saved["names"].tolist())
     todo = [f for f in files if str(f) not in covered]
     if prior is not None and not todo:
         return prior
     found = _query_exposures(todo, columns, event, variant_property, filters, prior)
     if found is not None:
-        _save(path, found, columns)
+        lake.save(path, {"uid": found.uid, "us": found.us, "lo": found.lo, "hi": found.hi,
+                         "names": np.array(found.names, dtype=str)}, columns)
     return found
 
 
@@ -84,68 +75,26 @@ def _is_flag_definition(event: str, variant_property: str,
             and all(key == flags.FLAG for key, _ in filters) and len(set(filters)) <= 1)
 
 
-def _load(path: Path, columns: Columns) -> tuple[Exposed | None, frozenset[str]]:
-    """Saved exposures still valid for ``columns`` (same uids, a subset of its files)."""
-    if not path.exists():
-        return None, frozenset()
-    with np.load(path) as saved:
-        files = frozenset(saved["files"].tolist())
-        if str(saved["lineage"]) != columns.lineage or not files <= columns.files:
-            return None, frozenset()
-        return Exposed(saved["uid"], saved["us"], saved["lo"], saved["hi"],
-                       saved["names"].tolist()), files
-
-
-def _save(path: Path, found: Exposed, columns: Columns) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-    np.savez(tmp, uid=found.uid, us=found.us, lo=found.lo, hi=found.hi,
-             names=np.array(found.names, dtype=str), lineage=np.array(columns.lineage),
-             files=np.array(sorted(columns.files), dtype=str))
-    os.replace(tmp, path)
-
-
 def _query_exposures(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
                      filters: Sequence[tuple[str, str]], prior: Exposed | None) -> Exposed | None:
-    """The exposed units of ``prior`` and ``files``; ``None`` when the cache has no collision-free
-    user hashes.
-
-    DuckDB filters and extracts (the JSON is the costly part); users come back as the integer
-    hash of their id, which the cache maps to uids, and are grouped here (aggregating strings in
-    DuckDB took longer)."""
-    known = columns.user_hashes()
-    if known is None:
-        return None
-    params: list[Any] = [key_path(variant_property), [str(f) for f in files], event]
+    """The exposed units of ``prior`` and ``files``; ``None`` when the cache has no
+    collision-free user hashes. DuckDB filters and extracts (the JSON is the costly part); units
+    are grouped here."""
+    params: list[Any] = [event]
     where = "".join(" AND json_extract_string(properties, ?) = ?" for _ in filters)
     for key, value in filters:
-        params += [key_path(key), value]
-    sql = f"""
-SELECT * FROM (
-  SELECT hash(distinct_id) AS h, epoch_us(timestamp) AS us,
-         json_extract_string(properties, ?) AS variant
-  FROM read_parquet(?) WHERE event = ?{where})
-WHERE variant IS NOT NULL"""
-    con = duckdb.connect()
-    try:
-        con.execute("SET enable_progress_bar = false")
-        table = con.sql(sql, params=params).to_arrow_table()
-    finally:
-        con.close()
-    uid = _in_parallel(columns.threads, partial(_uids, known), table["h"].to_numpy())
+        params += [lake.key_path(key), value]
+    read = lake.read_rows(
+        files, columns, ("json_extract_string(properties, ?) AS variant",
+                         [lake.key_path(variant_property)]),
+        (f"event = ?{where} AND variant IS NOT NULL", params))
+    if read is None:
+        return None
+    uid, table = read
     encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
     code = encoded.indices.to_numpy() if len(encoded) else np.zeros(0, dtype=np.int32)
     return _group(uid, table["us"].to_numpy(), code, encoded.dictionary.to_pylist(),
                   columns.users, prior)
-
-
-def _uids(known: pa.Table, hashes: np.ndarray) -> np.ndarray:
-    """The uid of each user hash (``known`` is sorted by hash); sorted needles keep the binary
-    searches in cache, which made this faster than a join in DuckDB."""
-    order = np.argsort(hashes)
-    uid = np.empty(len(hashes), dtype=np.int32)
-    uid[order] = known["uid"].to_numpy()[np.searchsorted(known["h"].to_numpy(), hashes[order])]
-    return uid
 
 
 def _group(uid: np.ndarray, us: np.ndarray, code: np.ndarray, variants: list[str], users: int,
@@ -197,16 +146,6 @@ def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef) 
     return np.maximum(hi - lo, 0).astype(np.int64)
 
 
-def _in_parallel(threads: int, work: Callable[..., np.ndarray], *arrays: np.ndarray
-                 ) -> np.ndarray:
-    """``work`` on contiguous slices of ``arrays`` (all of one length), on ``threads`` threads
-    (NumPy releases the GIL in sorts and binary searches), joined back in order."""
-    cuts = np.linspace(0, len(arrays[0]), threads + 1).astype(int)
-    parts = [[a[lo:hi] for a in arrays] for lo, hi in pairwise(cuts)]
-    with ThreadPoolExecutor(threads) as pool:
-        return np.concatenate(list(pool.map(lambda part: work(*part), parts)))
-
-
 def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
                      filters: Sequence[tuple[str, str]],
                      metrics: Sequence[MetricDef]) -> list[tuple[Any, ...]] | None:
@@ -216,7 +155,7 @@ def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, varian
     found = exposures(files, columns, event, variant_property, filters)
     if found is None:
         return None
-    values = [_in_parallel(columns.threads, partial(_counts, columns, m=m), found.uid,
+    values = [lake.in_parallel(columns.threads, partial(_counts, columns, m=m), found.uid,
                            found.us) for m in metrics]
     values = [np.minimum(v, 1) if m.binary else v for v, m in zip(values, metrics, strict=True)]
     group = found.code + 1  # 0: units seen in several variants
