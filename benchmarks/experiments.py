@@ -7,7 +7,8 @@ funnel query (from the same cache and by SQL) and a plain DuckDB funnel on the s
 cache is built once before the timed runs (its build time is shown). A feature-flag experiment
 (PostHog's ``$feature_flag_called``) finds its exposures in the cache; one with a custom exposure
 event reads them from the lake's JSON the first time and saves them, and later analyses (the
-"again" row) read them back. Ratios are to Needle's cached funnel.
+"again" row) read them back; a sum metric's property values are read and saved the same way.
+Ratios are to Needle's cached funnel.
 
 ``--smoke`` runs tiny sizes in a few seconds; ``--events N`` sets the event count (default 50M).
 Timings are wall-clock best-of-N on a shared machine: treat small differences as noise.
@@ -128,6 +129,7 @@ def aggregation_rows(events: int, repeat: int) -> list[tuple[str, tuple[float, f
                             (("$feature_flag", "bench"),))
         custom = ExposureSpec("experiment_viewed", flag.variant_property, flag.filters)
         metrics = [parse_metric("conversion:purchase:7")]
+        revenue = [*metrics, parse_metric("sum:purchase:amount:7")]
         build = _best(lambda: open_columns(cache, [path]), 1)
 
         def cold() -> None:
@@ -135,12 +137,20 @@ def aggregation_rows(events: int, repeat: int) -> list[tuple[str, tuple[float, f
                 saved.unlink()
             aggregate([path], custom, metrics, "control", cache)
 
+        def cold_sum() -> None:
+            for saved in cache.glob("properties/*.npz"):
+                saved.unlink()
+            aggregate([path], flag, revenue, "control", cache)
+
         query = funnel_query(["$feature_flag_called", "purchase"], window="7d")
         funnels = [_funnel(DuckDBEngine([path], cache_dir=c), query, repeat) for c in (cache, None)]
         flagged = _best(lambda: aggregate([path], flag, metrics, "control", cache), repeat)
         first = _best(cold, repeat)
         cached = _best(lambda: aggregate([path], custom, metrics, "control", cache), repeat)
         ours = _best(lambda: aggregate([path], flag, metrics, "control"), repeat)
+        sum_first = _best(cold_sum, repeat)
+        sum_again = _best(lambda: aggregate([path], flag, revenue, "control", cache), repeat)
+        sum_sql = _best(lambda: aggregate([path], flag, revenue, "control"), repeat)
         con = duckdb.connect()
         con.execute("SET enable_progress_bar = false")
         plain = _best(lambda: con.execute(FUNNEL_SQL, [str(path)]).fetchall(), repeat)
@@ -148,6 +158,8 @@ def aggregation_rows(events: int, repeat: int) -> list[tuple[str, tuple[float, f
             ("flag experiment, cache", flagged),
             ("custom exposure, first (reads JSON)", first),
             ("  again, exposures saved", cached), ("experiment aggregation, SQL", ours),
+            ("flag + sum metric, first (reads JSON)", sum_first),
+            ("  again, values saved", sum_again), ("flag + sum metric, SQL", sum_sql),
             ("needle funnel, SQL (peer)", funnels[1]),
             ("plain DuckDB funnel SQL (peer)", plain), ("columnar cache build (once)", build)]
 

@@ -111,13 +111,12 @@ def aggregate(files: Sequence[Path], exposure: ExposureSpec, metrics: Sequence[M
               control: str | None, cache_dir: Path | None = None) -> Aggregated:
     """Run the query and shape the result for :func:`needle.experiments.analysis.analyze`.
 
-    With ``cache_dir`` (the analytics columnar cache, built on first use) conversion and count
-    metrics are counted from the cache; the result is the same as the SQL plan's.
+    With ``cache_dir`` (the analytics columnar cache, built on first use) the metrics are
+    measured from the cache; the result is the same as the SQL plan's.
     """
     if not files:
         raise UserError("the workspace has no events; import some first")
-    fast = all(m.kind in columnar.KINDS for m in metrics)
-    columns = open_columns(cache_dir, files) if fast and cache_dir is not None else None
+    columns = open_columns(cache_dir, files) if cache_dir is not None else None
     rows = None
     if columns is not None and columns.span:
         rows = columnar.per_variant_rows(files, columns, exposure.event,

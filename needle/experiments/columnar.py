@@ -1,10 +1,11 @@
-"""Conversion, count and retention metrics per unit from the columnar cache, by binary search.
+"""Experiment metrics per unit from the columnar cache, by binary search.
 
 Why by hand: the SQL plan joins every metric event to its unit's exposure each time; the cache
 already holds each event name's (user, time) keys sorted, so a unit's events in its window are
-one ``searchsorted`` pair. Feature-flag exposures are in the cache too; other exposures come
-from DuckDB (they need the exposure event's properties), once per lake file: they are saved and
-extended as the cache is. The rows have the SQL plan's shape and values.
+one ``searchsorted`` pair, and a sum metric adds the property values of that run
+(:mod:`.values`). Feature-flag exposures are in the cache too; other exposures come from DuckDB
+(they need the exposure event's properties), once per lake file: they are saved and extended as
+the cache is. The rows have the SQL plan's shape and values.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from needle.analytics.columnar import flags
 from needle.analytics.columnar.store import Columns
 from needle.experiments import lake
 from needle.experiments.metrics import MetricDef
-
-KINDS = ("conversion", "count", "retention")  # answered here; keys also need ``span``
+from needle.experiments.values import event_values
 
 
 @dataclass(frozen=True)
@@ -128,10 +128,11 @@ def _micros(days: float) -> int:
     return round(days * 86400e6)
 
 
-def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef) -> np.ndarray:
-    """Events named ``m.event`` of each unit in its window: [start, start + days] for
-    conversion and count (no end without days), [start + day, start + day + 1 day) for
-    retention, with the windows computed as the SQL plan does."""
+def _window(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Where each unit's events named ``m.event`` in its window start and stop in the event's
+    keys (stop >= start): [start, start + days] for conversion, count and sum (no end without
+    days), [start + day, start + day + 1 day) for retention, as the SQL plan computes them."""
     keys = columns.keys(m.event)
     last = columns.tmin + columns.span - 1  # no event is later: clamped keys stay in uid's range
     if m.kind == "retention":
@@ -143,7 +144,40 @@ def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef) 
     lo = np.searchsorted(keys, columns.key(uid, np.minimum(lo_t, last + 1)), side="left")
     hi = (np.searchsorted(keys, columns.key(uid, np.minimum(hi_t, last)), side="right") if closed
           else np.searchsorted(keys, columns.key(uid, np.minimum(hi_t, last + 1)), side="left"))
-    return np.maximum(hi - lo, 0).astype(np.int64)
+    return lo, np.maximum(hi, lo)
+
+
+def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef) -> np.ndarray:
+    """Events of each unit in its window."""
+    lo, hi = _window(columns, uid, start, m)
+    return (hi - lo).astype(np.int64)
+
+
+def _sums(columns: Columns, values: np.ndarray, uid: np.ndarray, start: np.ndarray,
+          m: MetricDef) -> np.ndarray:
+    """The property ``values`` (in key order) of each unit's events in its window, added up
+    one by one in time order (a difference of running totals would lose digits)."""
+    lo, hi = _window(columns, uid, start, m)
+    if not len(lo):
+        return np.zeros(0)
+    # the windows are disjoint and in key order, so [lo, hi) pairs are one ascending index list
+    edges = np.column_stack([lo, hi]).ravel()
+    totals = np.add.reduceat(np.append(values, 0.0), edges)[0::2]
+    return np.where(hi > lo, totals, 0.0)
+
+
+def _metric(files: Sequence[Path], columns: Columns, found: Exposed, m: MetricDef
+            ) -> np.ndarray | None:
+    """Each exposed unit's value of ``m``; ``None`` when the SQL plan must run instead."""
+    if m.kind != "sum":
+        counts = lake.in_parallel(columns.threads, partial(_counts, columns, m=m), found.uid,
+                                  found.us)
+        return np.minimum(counts, 1) if m.binary else counts
+    values = event_values(files, columns, m.event, m.property_name or "")
+    if values is None:
+        return None
+    return lake.in_parallel(columns.threads, partial(_sums, columns, values, m=m), found.uid,
+                            found.us)
 
 
 def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
@@ -155,9 +189,10 @@ def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, varian
     found = exposures(files, columns, event, variant_property, filters)
     if found is None:
         return None
-    values = [lake.in_parallel(columns.threads, partial(_counts, columns, m=m), found.uid,
-                           found.us) for m in metrics]
-    values = [np.minimum(v, 1) if m.binary else v for v, m in zip(values, metrics, strict=True)]
+    measured = [_metric(files, columns, found, m) for m in metrics]
+    values = [v for v in measured if v is not None]
+    if len(values) < len(measured):
+        return None
     group = found.code + 1  # 0: units seen in several variants
     size = len(found.names) + 1
     counts = np.bincount(group, minlength=size)

@@ -49,7 +49,7 @@ def generate(users: int = 3_000, seed: int = 11, lift: float = 0.08) -> Generate
             price = float(rng.integers(5, 50))
             amount += price
             events.append(_event("purchase", user, exposed + timedelta(hours=float(
-                rng.uniform(0, 24 * 7 - 1))), amount=price))
+                rng.uniform(0, 24 * 7 - 1))), amount=price, note="paid by card"))
         if rng.random() < 0.1:  # late purchase: outside the 7-day window
             events.append(_event("purchase", user, exposed + timedelta(days=9), amount=10.0))
         ticket = rng.random() < 0.15

@@ -30,7 +30,9 @@ GENERATED_METRICS = [parse_metric(s) for s in (
     "ticket=conversion:support_ticket:14", "never=count:no_such_event:3",
     "exposures=count:$feature_flag_called", "back0=retention:purchase:0",
     "back1=retention:purchase:1", "back_half=retention:purchase:2.5",
-    "back_late=retention:purchase:60")]
+    "back_late=retention:purchase:60", "revenue=sum:purchase:amount:7",
+    "revenue_all=sum:purchase:amount", "revenue_hours=sum:purchase:amount:0.3",
+    "not_a_number=sum:purchase:note:7", "missing=sum:purchase:no_such_property:7")]
 
 
 def _assert_identical(a: Aggregated, b: Aggregated) -> None:
@@ -61,7 +63,9 @@ def test_generated_events_give_identical_numbers(experiment_workspace, tmp_path)
                         GENERATED_METRICS, tmp_path / "cache")
     _assert_identical(sql, cached)
     assert cached.mixed_units == 2
-    assert all(m.sum.sum() > 0 for m in cached.sums.metrics if m.name not in ("never", "back_late"))
+    assert len(list((tmp_path / "cache").glob("properties/*.npz"))) == 3  # sums used the cache
+    empty = ("never", "back_late", "not_a_number", "missing")
+    assert all(m.sum.sum() > 0 for m in cached.sums.metrics if m.name not in empty)
 
 
 def test_custom_exposures_are_saved_and_give_identical_numbers(workspace, generated,
@@ -139,15 +143,6 @@ def test_demo_experiment_gives_identical_numbers(demo_workspace, tmp_path) -> No
     assert cached.sums.variants == (e.control, e.test)
 
 
-def test_other_metric_kinds_take_the_sql_plan(experiment_workspace, tmp_path) -> None:
-    metrics = [*GENERATED_METRICS[:2], parse_metric("revenue=sum:purchase:amount:7"),
-               parse_metric("back=retention:purchase:1")]  # a sum needs event properties
-    files = experiment_workspace.lake.files()
-    cached = aggregate(files, GENERATED_EXPOSURE, metrics, "control", cache_dir=tmp_path)
-    assert not is_built(tmp_path, files)
-    _assert_identical(aggregate(files, GENERATED_EXPOSURE, metrics, "control"), cached)
-
-
 @pytest.mark.parametrize("event", ["$feature_flag_called", CUSTOM])
 def test_exposures_are_extended_after_an_import(workspace, tmp_path, event) -> None:
     """Exposures seen before an import (saved ones, or the cache's flag exposures) are extended
@@ -183,6 +178,11 @@ def test_exposures_are_extended_after_an_import(workspace, tmp_path, event) -> N
         _assert_same_flag_exposures(open_columns(cache, files),
                                     open_columns(tmp_path / "fresh", files))
     _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), extended)
+    purchases = len(open_columns(cache, files).keys("purchase"))
+    for path in cache.glob("properties/*.npz"):  # sums came from the cache, extended
+        saved = np.load(path)
+        assert set(saved["files"].tolist()) == {str(f) for f in files}
+        assert str(saved["lineage"]) == lineage and len(saved["value"]) == purchases
     assert extended.mixed_units == 2 + 3 + sum(  # u0, u1, the new arm, and re-exposed in test
         1 for i in range(10, 20) if json.loads(next(
             e["properties"] for e in early if e["distinct_id"] == f"u{i}"
