@@ -17,6 +17,7 @@ Timings are wall-clock best-of-N on a shared machine: treat small differences as
 from __future__ import annotations
 
 import argparse
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -133,13 +134,11 @@ def aggregation_rows(events: int, repeat: int) -> list[tuple[str, tuple[float, f
         build = _best(lambda: open_columns(cache, [path]), 1)
 
         def cold() -> None:
-            for saved in cache.glob("exposures/*.npz"):
-                saved.unlink()
+            shutil.rmtree(cache / "exposures", ignore_errors=True)
             aggregate([path], custom, metrics, "control", cache)
 
         def cold_sum() -> None:
-            for saved in cache.glob("properties/*.npz"):
-                saved.unlink()
+            shutil.rmtree(cache / "properties", ignore_errors=True)
             aggregate([path], flag, revenue, "control", cache)
 
         query = funnel_query(["$feature_flag_called", "purchase"], window="7d")

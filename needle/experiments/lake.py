@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -32,28 +33,32 @@ def key_path(key: str) -> str:
 
 def saved_path(columns: Columns, kind: str, definition: object) -> Path:
     digest = hashlib.sha1(json.dumps(definition).encode()).hexdigest()[:16]
-    return columns.root.parent / kind / f"{digest}.npz"
+    return columns.root.parent / kind / digest
 
 
 def load(path: Path, columns: Columns) -> tuple[dict[str, np.ndarray] | None, frozenset[str]]:
-    """A saved result still valid for ``columns`` (same uids, a subset of its files), and the
-    files it covers."""
-    if not path.exists():
+    """A saved result still valid for ``columns`` (same uids, a subset of its files), as
+    memory-mapped arrays (only what is used is read), and the files it covers."""
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return None, frozenset()
-    with np.load(path) as saved:
-        files = frozenset(saved["files"].tolist())
-        if str(saved["lineage"]) != columns.lineage or not files <= columns.files:
-            return None, frozenset()
-        return {name: saved[name] for name in saved.files
-                if name not in ("files", "lineage")}, files
+    files = frozenset(meta["files"])
+    if meta["lineage"] != columns.lineage or not files <= columns.files:
+        return None, frozenset()
+    return {name: np.load(path / f"{name}.npy", mmap_mode="r") for name in meta["arrays"]}, files
 
 
 def save(path: Path, arrays: dict[str, np.ndarray], columns: Columns) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-    payload: dict[str, Any] = {**arrays, "lineage": np.array(columns.lineage),
-                               "files": np.array(sorted(columns.files), dtype=str)}
-    np.savez(tmp, **payload)
+    """Written beside, then swapped in; a reader in between finds nothing and reads the lake."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, array in arrays.items():
+        np.save(tmp / f"{name}.npy", array)
+    meta = {"lineage": columns.lineage, "files": sorted(columns.files), "arrays": list(arrays)}
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    shutil.rmtree(path, ignore_errors=True)
     os.replace(tmp, path)
 
 

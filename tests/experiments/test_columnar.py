@@ -63,7 +63,8 @@ def test_generated_events_give_identical_numbers(experiment_workspace, tmp_path)
                         GENERATED_METRICS, tmp_path / "cache")
     _assert_identical(sql, cached)
     assert cached.mixed_units == 2
-    assert len(list((tmp_path / "cache").glob("properties/*.npz"))) == 3  # sums used the cache
+    # the sums came from the cache: one saved set of values per (event, property)
+    assert len(list((tmp_path / "cache").glob("properties/*/meta.json"))) == 3
     empty = ("never", "back_late", "not_a_number", "missing")
     assert all(m.sum.sum() > 0 for m in cached.sums.metrics if m.name not in empty)
 
@@ -77,9 +78,9 @@ def test_custom_exposures_are_saved_and_give_identical_numbers(workspace, genera
     other = ExposureSpec(CUSTOM, CUSTOM_EXPOSURE.variant_property)
     for exposure in (CUSTOM_EXPOSURE, other):
         first = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
-        saved = list(tmp_path.glob("exposures/*.npz"))
+        saved = sorted(tmp_path.glob("exposures/*/meta.json"))
         again = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
-        assert list(tmp_path.glob("exposures/*.npz")) == saved
+        assert sorted(tmp_path.glob("exposures/*/meta.json")) == saved
         _assert_identical(first, again)
         _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), again)
     assert len(saved) == 2  # one per exposure definition
@@ -128,7 +129,7 @@ def test_flag_exposures_from_the_cache_match_the_sql_plan(workspace, tmp_path, c
             aggregate(files, exposure, metrics, None, cache_dir=tmp_path)
     else:
         _assert_identical(sql, aggregate(files, exposure, metrics, None, cache_dir=tmp_path))
-    assert from_cache != any(tmp_path.glob("exposures/*.npz"))  # the JSON path saves them
+    assert from_cache != any(tmp_path.glob("exposures/*/meta.json"))  # the JSON path saves them
 
 
 def test_demo_experiment_gives_identical_numbers(demo_workspace, tmp_path) -> None:
@@ -168,21 +169,20 @@ def test_exposures_are_extended_after_an_import(workspace, tmp_path, event) -> N
     files = workspace.lake.files()
     extended = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=cache)
     assert _lineage(cache) == lineage  # extended, not rebuilt
-    saved = list(cache.glob("exposures/*.npz"))
+    saved = list(cache.glob("exposures/*/meta.json"))
     if event == CUSTOM:
-        after = dict(np.load(saved[0]))
-        assert str(after["lineage"]) == lineage
-        assert set(after["files"].tolist()) == {str(f) for f in files}
+        after = json.loads(saved[0].read_text())
+        assert after["lineage"] == lineage and set(after["files"]) == {str(f) for f in files}
     else:
         assert not saved  # flag exposures are in the cache
         _assert_same_flag_exposures(open_columns(cache, files),
                                     open_columns(tmp_path / "fresh", files))
     _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), extended)
     purchases = len(open_columns(cache, files).keys("purchase"))
-    for path in cache.glob("properties/*.npz"):  # sums came from the cache, extended
-        saved = np.load(path)
-        assert set(saved["files"].tolist()) == {str(f) for f in files}
-        assert str(saved["lineage"]) == lineage and len(saved["value"]) == purchases
+    for path in cache.glob("properties/*/meta.json"):  # sums came from the cache, extended
+        meta = json.loads(path.read_text())
+        assert meta["lineage"] == lineage and set(meta["files"]) == {str(f) for f in files}
+        assert len(np.load(path.parent / "value.npy")) == purchases
     assert extended.mixed_units == 2 + 3 + sum(  # u0, u1, the new arm, and re-exposed in test
         1 for i in range(10, 20) if json.loads(next(
             e["properties"] for e in early if e["distinct_id"] == f"u{i}"
