@@ -59,7 +59,10 @@ def save(path: Path, arrays: dict[str, np.ndarray], columns: Columns) -> None:
     meta = {"lineage": columns.lineage, "files": sorted(columns.files), "arrays": list(arrays)}
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     shutil.rmtree(path, ignore_errors=True)
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except OSError:  # another process saved it in between: keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def read_rows(files: Sequence[Path], columns: Columns, select: tuple[str, list[Any]],
