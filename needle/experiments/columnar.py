@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow.compute as pc
 
 from needle.analytics.columnar import flags
 from needle.analytics.columnar.store import Columns
@@ -91,10 +90,8 @@ def _query_exposures(files: Sequence[Path], columns: Columns, event: str, varian
     if read is None:
         return None
     uid, table = read
-    encoded = pc.dictionary_encode(table["variant"]).combine_chunks()
-    code = encoded.indices.to_numpy() if len(encoded) else np.zeros(0, dtype=np.int32)
-    return _group(uid, table["us"].to_numpy(), code, encoded.dictionary.to_pylist(),
-                  columns.users, prior)
+    code, variants = flags.codes(table["variant"])
+    return _group(uid, table["us"].to_numpy(), code, variants, columns.users, prior)
 
 
 def _group(uid: np.ndarray, us: np.ndarray, code: np.ndarray, variants: list[str], users: int,

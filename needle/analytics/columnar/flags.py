@@ -57,8 +57,8 @@ def query(con: duckdb.DuckDBPyConnection, source: str, users: str,
                  json_extract_string(e.properties, '$."{RESPONSE}"') AS response
           FROM {source} e JOIN {users} u USING (distinct_id) WHERE e.event = '{EVENT}')
         WHERE response IS NOT NULL""", params=params).to_arrow_table()
-    flag, flags = _codes(table["flag"])
-    response, responses = _codes(table["response"])
+    flag, flags = codes(table["flag"])
+    response, responses = codes(table["response"])
     return _sorted(table["uid"].to_numpy(), table["us"].to_numpy(), flag, response, flags,
                    responses)
 
@@ -87,11 +87,11 @@ def load(root: Path) -> FlagExposures:
     return FlagExposures(uid, us, flag, response, names["flags"], names["responses"])
 
 
-def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+def codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
     """Strings as int32 codes into their distinct values (null: -1)."""
     encoded = pc.dictionary_encode(column).combine_chunks()
-    codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int32)
-    return codes, encoded.dictionary.to_pylist()
+    indices = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int32)
+    return indices, encoded.dictionary.to_pylist()
 
 
 def _union(old: list[str], new: list[str]) -> tuple[list[str], np.ndarray]:
