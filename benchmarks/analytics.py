@@ -113,15 +113,15 @@ def needle_child(lake: Path, cache: Path | None, repeat: int, build: bool) -> di
     out: dict[str, Any] = {}
     if build and cache is not None:
         shutil.rmtree(cache, ignore_errors=True)
-        out["build"], _ = best(lambda: DuckDBEngine(files, cache_dir=cache).columns, 1)
+        out["build"], _ = best(lambda: DuckDBEngine(files, index_dir=cache).columns, 1)
         # an import of the last day: the cache of the other days is extended, not rebuilt
         part = cache.with_name(cache.name + "-extend")
         shutil.rmtree(part, ignore_errors=True)
-        _ = DuckDBEngine(files[:-1], cache_dir=part).columns
-        out["extend"], _ = best(lambda: DuckDBEngine(files, cache_dir=part).columns, 1)
+        _ = DuckDBEngine(files[:-1], index_dir=part).columns
+        out["extend"], _ = best(lambda: DuckDBEngine(files, index_dir=part).columns, 1)
         shutil.rmtree(part)
     else:
-        engine = DuckDBEngine(files, cache_dir=cache, memory_limit=limit)
+        engine = DuckDBEngine(files, index_dir=cache, memory_limit=limit)
         for name, query in needle_queries().items():
             seconds, result = best(lambda q=query: run(engine, q), repeat)
             out[name] = [seconds, answer(name, result)]

@@ -29,8 +29,10 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from needle.analytics.duckdb import DuckDBEngine
+from needle.analytics.specs import Exposure
 from needle.experiments import AnalysisOptions, analyze
-from needle.experiments.aggregate import ExposureSpec, aggregate
+from needle.experiments.aggregate import aggregate
 from needle.experiments.metrics import parse_metric
 from needle.experiments.sums import ExperimentSums, MetricSums
 
@@ -119,37 +121,42 @@ SELECT count(*), count(*) FILTER (WHERE converted) FROM (
 
 
 def aggregation_rows(events: int, repeat: int) -> list[tuple[str, tuple[float, float]]]:
-    from needle.analytics.api import funnel_query
-    from needle.analytics.columnar import open_columns
-    from needle.analytics.duckdb import DuckDBEngine
+    from needle.analytics.builders import funnel_query
+    from needle.analytics.index import open_columns
 
     with tempfile.TemporaryDirectory() as tmp:
         path, cache = Path(tmp) / "events.parquet", Path(tmp) / "cache"
         write_events(path, events, users=max(events // 25, 10))
-        flag = ExposureSpec("$feature_flag_called", "$feature_flag_response",
+        flag = Exposure("$feature_flag_called", "$feature_flag_response",
                             (("$feature_flag", "bench"),))
-        custom = ExposureSpec("experiment_viewed", flag.variant_property, flag.filters)
+        custom = Exposure("experiment_viewed", flag.variant_property, flag.filters)
         metrics = [parse_metric("conversion:purchase:7")]
         revenue = [*metrics, parse_metric("sum:purchase:amount:7")]
         build = _best(lambda: open_columns(cache, [path]), 1)
 
         def cold() -> None:
             shutil.rmtree(cache / "exposures", ignore_errors=True)
-            aggregate([path], custom, metrics, "control", cache)
+            run_cached(custom, metrics)
 
         def cold_sum() -> None:
             shutil.rmtree(cache / "properties", ignore_errors=True)
-            aggregate([path], flag, revenue, "control", cache)
+            run_cached(flag, revenue)
+
+        def run_cached(exposure: Exposure, metrics: list[Any]) -> Any:
+            return aggregate(DuckDBEngine([path], index_dir=cache), exposure, metrics, "control")
+
+        def run_sql(exposure: Exposure, metrics: list[Any]) -> Any:
+            return aggregate(DuckDBEngine([path]), exposure, metrics, "control")
 
         query = funnel_query(["$feature_flag_called", "purchase"], window="7d")
-        funnels = [_funnel(DuckDBEngine([path], cache_dir=c), query, repeat) for c in (cache, None)]
-        flagged = _best(lambda: aggregate([path], flag, metrics, "control", cache), repeat)
+        funnels = [_funnel(DuckDBEngine([path], index_dir=c), query, repeat) for c in (cache, None)]
+        flagged = _best(lambda: run_cached(flag, metrics), repeat)
         first = _best(cold, repeat)
-        cached = _best(lambda: aggregate([path], custom, metrics, "control", cache), repeat)
-        ours = _best(lambda: aggregate([path], flag, metrics, "control"), repeat)
+        cached = _best(lambda: run_cached(custom, metrics), repeat)
+        ours = _best(lambda: run_sql(flag, metrics), repeat)
         sum_first = _best(cold_sum, repeat)
-        sum_again = _best(lambda: aggregate([path], flag, revenue, "control", cache), repeat)
-        sum_sql = _best(lambda: aggregate([path], flag, revenue, "control"), repeat)
+        sum_again = _best(lambda: run_cached(flag, revenue), repeat)
+        sum_sql = _best(lambda: run_sql(flag, revenue), repeat)
         con = duckdb.connect()
         con.execute("SET enable_progress_bar = false")
         plain = _best(lambda: con.execute(FUNNEL_SQL, [str(path)]).fetchall(), repeat)

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from needle.events.importer import import_events
 from needle.events.mapping import EventMapping
-from needle.events.readers import ReadOptions
+from needle.io.tables import ReadOptions
 from needle.workspace import Workspace
 
 DATA = Path(__file__).parent / ".data"

@@ -24,7 +24,6 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from needle.evidence.store import EvidenceRecord, add_evidence
-from needle.themes import refresh, update
 from needle.themes.cluster import UNTHEMED, cluster
 from needle.themes.embed import embed, load_model
 from needle.themes.label import label_themes
@@ -107,9 +106,9 @@ def scale(frame: pd.DataFrame, new: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         workspace = Workspace.init(Path(folder) / "ws")
         _, add_s = _timed(lambda: _add(workspace, records[:-new]))
-        result, build_s = _timed(lambda: refresh(workspace))
+        result, build_s = _timed(lambda: workspace.build_themes())
         _add(workspace, records[-new:])
-        _, update_s = _timed(lambda: update(workspace))
+        _, update_s = _timed(lambda: workspace.update_themes())
         workspace.close()
     print(f"{len(records) - new} pieces: store {add_s:.1f}s, themed (embed+cluster+label+save) "
           f"{build_s:.1f}s into {result.themes} themes (target < 120s); "  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ class Setting:
     name: str
     default: Any
     help: str
+    choices: tuple[str, ...] = ()
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -30,6 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(DuckDB's syntax); the process peaks a few hundred MB above it."),
     Setting("author", "", "Name recorded on artifacts and audit entries; empty means $USER."),
     Setting("timezone", "UTC", "Time zone used when a timestamp in an import has none."),
+    Setting("engine", "duckdb", "Analytics engine that runs queries: duckdb (embedded).",
+            choices=("duckdb",)),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -37,14 +40,19 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 def _coerce(setting: Setting, value: Any, source: str) -> Any:
     kind = type(setting.default)
-    if isinstance(value, kind):
-        return value
     try:
-        return kind(value)
+        value = value if isinstance(value, kind) else kind(value)
     except (TypeError, ValueError):
         raise UserError(
-            f"{source}: setting {setting.name!r} must be a {kind.__name__}, got {value!r}"
+            f"{source}: setting {setting.name!r} must be a {kind.__name__}, got {value!r}",
+            field=setting.name, value=value,
         ) from None
+    if setting.choices and value not in setting.choices:
+        raise UserError(
+            f"{source}: setting {setting.name!r} must be one of {', '.join(setting.choices)}, "
+            f"got {value!r}", field=setting.name, value=value,
+        )
+    return value
 
 
 def load_settings(
@@ -65,11 +73,12 @@ def load_settings(
     env = {s.name: environ[f"NEEDLE_{s.name.upper()}"] for s in SETTINGS
            if f"NEEDLE_{s.name.upper()}" in environ}
     layers.append(("environment", env))
-    layers.append(("--setting", overrides or {}))
+    layers.append(("override", overrides or {}))
     for source, layer in layers:
         for name, value in layer.items():
             if name not in _BY_NAME:
-                raise UserError(f"{source}: unknown setting {name!r}; see `needle settings`")
+                raise UserError(f"{source}: unknown setting {name!r}; known: {', '.join(_BY_NAME)}",
+                                field=name, hint="settings")
             values[name] = _coerce(_BY_NAME[name], value, source)
     return values
 

@@ -6,8 +6,12 @@
     │   └── NoWorkspace no workspace where one was looked for
     └── InternalError   a bug or a broken invariant inside Needle
 
-Library code raises these; only ``needle.cli`` and ``needle.web`` turn them into exit codes and
-HTTP statuses.
+Library code raises these, in domain words: a message never names a command-line flag or a
+command. A ``UserError`` may carry structured fields (``field``: the option or field at fault,
+``value``: what was given, ``hint``: a machine-readable suggestion such as ``"init"`` or
+``"import-events"``) that each face turns into its own words: the CLI names its flags and
+commands, the web app its form fields. Only ``needle.cli`` and ``needle.web`` turn errors into
+exit codes and HTTP statuses.
 """
 
 from __future__ import annotations
@@ -20,15 +24,23 @@ class NeedleError(Exception):
 class UserError(NeedleError):
     """Something the user can fix; the message says how."""
 
+    def __init__(self, message: str, *, field: str | None = None, value: object = None,
+                 hint: str | None = None) -> None:
+        self.field = field
+        self.value = value
+        self.hint = hint
+        super().__init__(message)
+
 
 class InputError(UserError):
     """A file the user gave holds a row Needle cannot read."""
 
-    def __init__(self, file: str, location: str, reason: str) -> None:
+    def __init__(self, file: str, location: str, reason: str, *, field: str | None = None,
+                 value: object = None, hint: str | None = None) -> None:
         self.file = file
         self.location = location
         self.reason = reason
-        super().__init__(f"{file}: {location}: {reason}")
+        super().__init__(f"{file}: {location}: {reason}", field=field, value=value, hint=hint)
 
 
 class NoWorkspace(UserError):

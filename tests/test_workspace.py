@@ -23,8 +23,31 @@ def test_find_walks_up_from_a_subfolder(tmp_path: Path) -> None:
 
 
 def test_find_without_workspace_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="needle init"):
+    with pytest.raises(UserError, match="no Needle workspace at or above") as raised:
         Workspace.find(tmp_path)
+    assert raised.value.hint == "init"
+
+
+def test_engine_setting_is_checked_when_settings_load(tmp_path: Path) -> None:
+    Workspace.init(tmp_path)
+    with Workspace.open(tmp_path, {"engine": "duckdb"}) as workspace:
+        assert workspace.engine.name == "duckdb"
+    (tmp_path / "needle.toml").write_text('[needle]\nengine = "nope"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="must be one of duckdb, got 'nope'") as raised:
+        Workspace.open(tmp_path)
+    assert raised.value.field == "engine"
+
+
+def test_a_closed_workspace_reopens_its_engine_when_the_lake_changes(tmp_path: Path) -> None:
+    with Workspace.init(tmp_path) as workspace:
+        empty = workspace.engine
+        assert workspace.engine is empty
+        events = tmp_path / "e.csv"
+        events.write_text("event,distinct_id,timestamp\nvisit,u1,2024-01-01T00:00:00Z\n",
+                          encoding="utf-8")
+        workspace.import_events([events])
+        assert workspace.engine is not empty
+        assert workspace.trend(["visit"]).series[0].total == 1
 
 
 def test_settings_layering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,45 +1,65 @@
-"""Product analytics: query specs, engines that run them, results, saved insights."""
+"""Product analytics: the one reader of the event lake. Query specs, the registry of query
+kinds, engines that run them over the event index and the lake, results, saved insights."""
 
-from needle.analytics.api import engine_for, people, run_query
-from needle.analytics.engine import Capability, Engine, UnsupportedQuery
-from needle.analytics.insights import Insight, get_insight, list_insights, run_insight, save_insight
+from needle.analytics.engine import Engine, UnsupportedQuery, funnel_people, run
+from needle.analytics.engines import ENGINES, EngineOptions, open_engine
+from needle.analytics.insights import Insight, get_insight, list_insights, save_insight
+from needle.analytics.kinds import KINDS, Kind, Option, register
 from needle.analytics.specs import (
+    CohortMetric,
     DateRange,
     Exclusion,
+    ExperimentQuery,
+    Exposure,
     FunnelQuery,
     LifecycleQuery,
+    MetricQuery,
     PathsQuery,
     PropertyFilter,
     RetentionQuery,
     Series,
+    SpanQuery,
     SqlQuery,
     Step,
     StickinessQuery,
     TrendQuery,
+    UnitMetric,
+    UserRetentionQuery,
 )
 
 __all__ = [
-    "Capability",
+    "ENGINES",
+    "KINDS",
+    "CohortMetric",
     "DateRange",
     "Engine",
+    "EngineOptions",
     "Exclusion",
+    "ExperimentQuery",
+    "Exposure",
     "FunnelQuery",
     "Insight",
+    "Kind",
     "LifecycleQuery",
+    "MetricQuery",
+    "Option",
     "PathsQuery",
     "PropertyFilter",
     "RetentionQuery",
     "Series",
+    "SpanQuery",
     "SqlQuery",
     "Step",
     "StickinessQuery",
     "TrendQuery",
+    "UnitMetric",
     "UnsupportedQuery",
-    "engine_for",
+    "UserRetentionQuery",
+    "funnel_people",
     "get_insight",
     "list_insights",
-    "people",
-    "run_insight",
-    "run_query",
+    "open_engine",
+    "register",
+    "run",
     "save_insight",
 ]

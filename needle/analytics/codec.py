@@ -7,31 +7,12 @@ import types
 from datetime import date
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from needle.analytics.specs import (
-    FunnelQuery,
-    LifecycleQuery,
-    PathsQuery,
-    Query,
-    RetentionQuery,
-    SqlQuery,
-    StickinessQuery,
-    TrendQuery,
-)
-from needle.errors import UserError
-
-KINDS: dict[str, type] = {
-    "funnel": FunnelQuery,
-    "retention": RetentionQuery,
-    "trend": TrendQuery,
-    "stickiness": StickinessQuery,
-    "lifecycle": LifecycleQuery,
-    "paths": PathsQuery,
-    "sql": SqlQuery,
-}
+from needle.analytics import kinds
+from needle.analytics.specs import Query
 
 
 def kind_of(query: Query) -> str:
-    return next(k for k, cls in KINDS.items() if isinstance(query, cls))
+    return kinds.of(query).name
 
 
 def encode(value: Any) -> Any:
@@ -46,9 +27,7 @@ def encode(value: Any) -> Any:
 
 
 def decode(kind: str, data: dict[str, Any]) -> Query:
-    if kind not in KINDS:
-        raise UserError(f"unknown insight kind {kind!r}; known: {', '.join(KINDS)}")
-    return _decode(KINDS[kind], data)  # type: ignore[no-any-return]
+    return _decode(kinds.get(kind).spec, data)  # type: ignore[no-any-return]
 
 
 def _decode(hint: Any, value: Any) -> Any:

@@ -4,21 +4,16 @@ goals, dashboards) can name a metric and re-run it later."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from needle.analytics.api import run_query
 from needle.analytics.codec import decode, encode, kind_of
-from needle.analytics.results import Result
+from needle.analytics.kinds import validate_query
 from needle.analytics.specs import Query
-from needle.analytics.validate import validate
 from needle.errors import UserError
-from needle.store import Base
-
-if TYPE_CHECKING:
-    from needle.workspace import Workspace
+from needle.store import Base, Store
 
 
 class Insight(Base):
@@ -50,39 +45,37 @@ class Insight(Base):
 
 
 def save_insight(
-    workspace: Workspace, name: str, query: Query, description: str = "", replace: bool = False
+    store: Store, name: str, query: Query, author: str, description: str = "",
+    replace: bool = False,
 ) -> Insight:
     """Store ``query`` under ``name``; an existing name needs ``replace=True``."""
     name = name.strip()
     if not name:
-        raise UserError("an insight needs a name")
-    validate(query)
+        raise UserError("an insight needs a name", field="name")
+    validate_query(query)
     now = datetime.now(UTC)
-    with workspace.store.session() as session:
+    with store.session() as session:
         insight = session.scalar(select(Insight).where(Insight.name == name))
         if insight is not None and not replace:
-            raise UserError(f"insight {name!r} exists; pass --replace to overwrite it")
+            raise UserError(f"insight {name!r} exists; replace it to overwrite it",
+                            field="replace", value=name)
         if insight is None:
-            insight = Insight(name=name, created_at=now, author=workspace.author)
+            insight = Insight(name=name, created_at=now, author=author)
             session.add(insight)
         insight.kind, insight.spec = kind_of(query), encode(query)
         insight.description, insight.updated_at = description, now
     return insight
 
 
-def list_insights(workspace: Workspace) -> list[Insight]:
-    with workspace.store.session() as session:
+def list_insights(store: Store) -> list[Insight]:
+    with store.session() as session:
         return list(session.scalars(select(Insight).order_by(Insight.name)))
 
 
-def get_insight(workspace: Workspace, name: str) -> Insight:
-    with workspace.store.session() as session:
+def get_insight(store: Store, name: str) -> Insight:
+    with store.session() as session:
         insight = session.scalar(select(Insight).where(Insight.name == name))
     if insight is None:
-        raise UserError(f"no insight named {name!r}; `needle insight list` shows the saved ones")
+        raise UserError(f"no insight named {name!r}", field="insight", value=name,
+                        hint="insight-list")
     return insight
-
-
-def run_insight(workspace: Workspace, name: str) -> Result:
-    """Run the saved insight ``name`` on the workspace's events; the result has ``to_json()``."""
-    return run_query(workspace, get_insight(workspace, name).query)

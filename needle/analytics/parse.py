@@ -38,8 +38,9 @@ def parse_date(text: str | None, what: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"{what} {text!r}: write a date as YYYY-MM-DD") from None
+        raise UserError(f"{what} {text!r}: write a date as YYYY-MM-DD", field=what,
+                        value=text) from None
 
 
 def parse_dates(start: str | None, end: str | None) -> DateRange:
-    return DateRange(parse_date(start, "--from"), parse_date(end, "--to"))
+    return DateRange(parse_date(start, "start"), parse_date(end, "end"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 
 def _iso(t: date | datetime) -> str:
@@ -16,6 +16,13 @@ def _iso(t: date | datetime) -> str:
 
 @dataclass(frozen=True)
 class FunnelStep:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "event": "str", "users": "int: people whose furthest step is this one or later",
+        "conversion_rate": "float: users / step 1's users (0 when nobody started)",
+        "dropped": "int: people whose furthest step is exactly this one",
+        "median_seconds_to_convert": "float|null", "average_seconds_to_convert": "float|null",
+    }
+
     event: str
     users: int
     conversion_rate: float
@@ -26,6 +33,9 @@ class FunnelStep:
 
 @dataclass(frozen=True)
 class HistogramBin:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "start_seconds": "float", "end_seconds": "float", "users": "int"}
+
     start_seconds: float
     end_seconds: float
     users: int
@@ -39,6 +49,13 @@ class FunnelBreakdown:
 
 @dataclass(frozen=True)
 class FunnelResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "steps": [FunnelStep.JSON_SHAPE],
+        "histogram": [HistogramBin.JSON_SHAPE],
+        "breakdown": [{"value": "str|null: null when the property is absent",
+                       "steps": [FunnelStep.JSON_SHAPE]}],
+    }
+
     steps: tuple[FunnelStep, ...]
     histogram: tuple[HistogramBin, ...] = ()
     breakdown: tuple[FunnelBreakdown, ...] = ()
@@ -55,6 +72,10 @@ class FunnelResult:
 
 @dataclass(frozen=True)
 class Cohort:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "start": "date: first day of the cohort's period", "users": "int",
+        "retained": ["int: people retained k periods later, from k = 0"]}
+
     start: date
     users: int
     retained: tuple[int, ...]
@@ -71,6 +92,10 @@ class RetentionBreakdown:
 
 @dataclass(frozen=True)
 class RetentionResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "period": "str: day, week or month", "cohorts": [Cohort.JSON_SHAPE],
+        "breakdown": [{"value": "str|null", "cohorts": [Cohort.JSON_SHAPE]}]}
+
     period: str
     cohorts: tuple[Cohort, ...]
     breakdown: tuple[RetentionBreakdown, ...] = ()
@@ -94,6 +119,13 @@ class Point:
 
 @dataclass(frozen=True)
 class TrendSeries:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "label": "str: the event name or the formula",
+        "breakdown": "str|null: the breakdown value; $other for the rest",
+        "compare": "str: current, or previous when comparing periods",
+        "points": [{"t": "date|datetime: the bucket start (date-time for hours)",
+                    "value": "float|null"}]}
+
     label: str
     points: tuple[Point, ...]
     breakdown: str | None = None
@@ -114,6 +146,9 @@ class TrendSeries:
 
 @dataclass(frozen=True)
 class TrendResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "interval": "str", "series": [TrendSeries.JSON_SHAPE]}
+
     interval: str
     series: tuple[TrendSeries, ...]
 
@@ -123,6 +158,11 @@ class TrendResult:
 
 @dataclass(frozen=True)
 class StickinessResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "interval": "str", "intervals": "int: buckets in the range",
+        "counts": [{"active": "int: intervals active, 1 to intervals",
+                    "users": "int: people active in exactly that many"}]}
+
     interval: str
     intervals: int
     counts: tuple[tuple[int, int], ...]  # (number of intervals active, users)
@@ -146,6 +186,11 @@ class LifecyclePeriod:
 
 @dataclass(frozen=True)
 class LifecycleResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "interval": "str",
+        "periods": [{"t": "date|datetime", "new": "int", "returning": "int",
+                     "resurrecting": "int", "dormant": "int"}]}
+
     interval: str
     periods: tuple[LifecyclePeriod, ...]
 
@@ -164,6 +209,11 @@ class PathStep:
 
 @dataclass(frozen=True)
 class PathsResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "event": "str", "direction": "str: after or before",
+        "users": "int: people who did the event",
+        "steps": [{"step": "int", "events": [{"event": "str", "users": "int"}]}]}
+
     event: str
     direction: str
     users: int
@@ -183,6 +233,10 @@ class PathsResult:
 
 @dataclass(frozen=True)
 class SqlResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "columns": ["str"], "rows": [["any: dates and times as ISO 8601 text"]],
+        "truncated": "bool: more rows than the limit"}
+
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     truncated: bool
@@ -198,6 +252,87 @@ class SqlResult:
         }
 
 
+@dataclass(frozen=True)
+class VariantSums:
+    """One variant's units (``None``: units seen in several variants), the epoch seconds of its
+    first and last exposure, and per metric the sum and the sum of squares of unit values."""
+
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "variant": "str|null: null for units seen in several variants", "units": "int",
+        "first_exposed": "float: epoch seconds", "last_exposed": "float: epoch seconds",
+        "sums": ["float: per metric"], "squares": ["float: per metric"]}
+
+    variant: str | None
+    units: int
+    first_exposed: float
+    last_exposed: float
+    sums: tuple[float, ...]
+    squares: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "variants": [VariantSums.JSON_SHAPE]}
+
+    variants: tuple[VariantSums, ...]  # sorted by name, mixed units last
+
+    def to_json(self) -> dict[str, Any]:
+        return {"variants": [asdict(v) for v in self.variants]}
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """A metric's value (``None`` without people) over ``n`` people; with ``per_user``, each
+    person and their value. ``sql`` (and ``users_sql`` for the people) is the statement the
+    engine ran over the ``events`` view, so any number shown can be re-run as it was."""
+
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "value": "float|null", "n": "int", "sql": "str", "users": ["str"],
+        "values": ["float"], "users_sql": "str"}
+
+    value: float | None
+    n: int
+    sql: str
+    users: tuple[str, ...] = ()
+    values: tuple[float, ...] = ()
+    users_sql: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SpanResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "first": "datetime|null", "last": "datetime|null"}
+
+    first: datetime | None
+    last: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"first": self.first and self.first.isoformat(),
+                "last": self.last and self.last.isoformat()}
+
+
+@dataclass(frozen=True)
+class UserRetentionResult:
+    JSON_SHAPE: ClassVar[dict[str, Any]] = {
+        "days": "int", "users": [{"distinct_id": "str", "retained": "bool"}]}
+
+    days: int
+    users: tuple[str, ...]
+    retained: tuple[bool, ...]
+
+    def by_user(self) -> dict[str, bool]:
+        return dict(zip(self.users, self.retained, strict=True))
+
+    def to_json(self) -> dict[str, Any]:
+        pairs = zip(self.users, self.retained, strict=True)
+        return {"days": self.days,
+                "users": [{"distinct_id": u, "retained": r} for u, r in pairs]}
+
+
 Result = (
     FunnelResult
     | RetentionResult
@@ -206,4 +341,8 @@ Result = (
     | LifecycleResult
     | PathsResult
     | SqlResult
+    | ExperimentResult
+    | MetricResult
+    | SpanResult
+    | UserRetentionResult
 )

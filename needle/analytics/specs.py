@@ -138,6 +138,82 @@ class SqlQuery:
     limit: int = 1000
 
 
+@dataclass(frozen=True)
+class Exposure:
+    """Which variant each unit saw: its first ``event`` (with ``filters``, each an event property
+    equal to a value) carrying ``variant_property``. Units seen in several variants are mixed."""
+
+    event: str
+    variant_property: str
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+UnitMetricKind = Literal["conversion", "count", "sum", "retention"]
+
+
+@dataclass(frozen=True)
+class UnitMetric:
+    """One value per exposed unit from its exposure on: 1 if ``event`` happens within ``days``
+    (conversion), how many (count), a numeric ``property_name`` added up (sum), or 1 if it
+    happens on day ``days`` after exposure (retention, the window [days, days + 1))."""
+
+    kind: UnitMetricKind
+    event: str
+    days: float | None = None
+    property_name: str | None = None
+
+    @property
+    def binary(self) -> bool:
+        return self.kind in ("conversion", "retention")
+
+
+@dataclass(frozen=True)
+class ExperimentQuery:
+    """Per-variant sufficient statistics (units, sums, sums of squares) of per-unit metrics."""
+
+    exposure: Exposure
+    metrics: tuple[UnitMetric, ...]
+
+
+CohortMetricKind = Literal["conversion", "median_days", "per_user"]
+
+
+@dataclass(frozen=True)
+class CohortMetric:
+    """A metric over the people of a range of days: ``conversion`` (share of those whose first
+    ``event`` falls in the range doing ``then`` within ``within_days``), ``median_days`` (from
+    that first ``event`` to the first ``then``, converters only), ``per_user`` (``event``s per
+    person active in the range)."""
+
+    kind: CohortMetricKind
+    event: str
+    then: str | None = None
+    within_days: int | None = None
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """A cohort metric over ``dates`` (both days inclusive): its value and population, and with
+    ``per_user`` each person's own value."""
+
+    metric: CohortMetric
+    dates: DateRange
+    per_user: bool = False
+
+
+@dataclass(frozen=True)
+class SpanQuery:
+    """The first and last moment holding an event."""
+
+
+@dataclass(frozen=True)
+class UserRetentionQuery:
+    """Whether each person had any event ``days`` days or more after their first. People first
+    seen less than ``days`` days before the last event cannot be judged yet and are left out."""
+
+    days: int = 30
+
+
 Query = (
     FunnelQuery
     | RetentionQuery
@@ -146,4 +222,8 @@ Query = (
     | LifecycleQuery
     | PathsQuery
     | SqlQuery
+    | ExperimentQuery
+    | MetricQuery
+    | SpanQuery
+    | UserRetentionQuery
 )

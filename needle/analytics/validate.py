@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 from typing import Any, get_args
 
 from needle.analytics.specs import (
     PROPERTY_MEASURES,
+    CohortMetricKind,
     DateRange,
+    ExperimentQuery,
     FilterOp,
     FunnelMode,
     FunnelQuery,
     Interval,
     LifecycleQuery,
     Measure,
+    MetricQuery,
     PathsQuery,
     Period,
     PropertyFilter,
-    Query,
     RetentionQuery,
+    SpanQuery,
     SqlQuery,
     Step,
     StickinessQuery,
     TrendQuery,
+    UnitMetricKind,
+    UserRetentionQuery,
 )
 from needle.errors import UserError
 
@@ -61,7 +65,7 @@ def _dates(dates: DateRange) -> None:
         _check(dates.start <= dates.end, f"date range {dates.start}..{dates.end} ends first")
 
 
-def _funnel(q: FunnelQuery) -> None:
+def funnel(q: FunnelQuery) -> None:
     _check(2 <= len(q.steps) <= 20, "a funnel needs 2 to 20 steps")
     _choice(q.mode, FunnelMode, "funnel mode")
     _check(q.window_seconds > 0, "the conversion window must be positive")
@@ -81,7 +85,7 @@ def _funnel(q: FunnelQuery) -> None:
     _dates(q.dates)
 
 
-def _retention(q: RetentionQuery) -> None:
+def retention(q: RetentionQuery) -> None:
     _choice(q.period, Period, "period")
     _check(1 <= q.periods <= MAX_PERIODS, f"periods: 1 to {MAX_PERIODS}")
     _step(q.start, "start event")
@@ -91,7 +95,7 @@ def _retention(q: RetentionQuery) -> None:
     _dates(q.dates)
 
 
-def _trend(q: TrendQuery) -> None:
+def trend(q: TrendQuery) -> None:
     _check(1 <= len(q.series) <= 26, "a trend needs 1 to 26 series")
     _choice(q.interval, Interval, "interval")
     for s in q.series:
@@ -139,14 +143,14 @@ def check_formula(formula: str, series: int) -> ast.Expression:
     return tree
 
 
-def _single_event(q: StickinessQuery | LifecycleQuery) -> None:
+def single_event(q: StickinessQuery | LifecycleQuery) -> None:
     _step(q.step, "event")
     _choice(q.interval, Interval, "interval")
     _filters(q.filters)
     _dates(q.dates)
 
 
-def _paths(q: PathsQuery) -> None:
+def paths(q: PathsQuery) -> None:
     _check(bool(q.event), "paths need an event")
     _check(q.direction in ("after", "before"), "direction: after or before")
     _check(1 <= q.steps <= 10 and 1 <= q.top <= 100, "paths: 1-10 steps, top 1-100")
@@ -154,26 +158,40 @@ def _paths(q: PathsQuery) -> None:
     _dates(q.dates)
 
 
-def _sql(q: SqlQuery) -> None:
+def sql(q: SqlQuery) -> None:
     _check(bool(q.sql.strip()), "write a SQL query")
     _check(q.limit >= 1, "limit must be at least 1")
 
 
-_VALIDATORS: dict[type, Callable[[Any], None]] = {
-    FunnelQuery: _funnel,
-    RetentionQuery: _retention,
-    TrendQuery: _trend,
-    StickinessQuery: _single_event,
-    LifecycleQuery: _single_event,
-    PathsQuery: _paths,
-    SqlQuery: _sql,
-}
+def experiment(q: ExperimentQuery) -> None:
+    _check(bool(q.exposure.event.strip()), "an experiment needs an exposure event")
+    _check(bool(q.exposure.variant_property.strip()), "an experiment needs a variant property")
+    _check(bool(q.metrics), "an experiment needs at least one metric")
+    for m in q.metrics:
+        _choice(m.kind, UnitMetricKind, "metric kind")
+        _check(bool(m.event.strip()), f"{m.kind} metric: name an event")
+        _check(m.days is None or m.days >= 0, f"{m.kind} metric {m.event}: days must not be "
+               "negative")
+        _check(m.kind == "sum" or m.property_name is None,
+               f"{m.kind} metric {m.event}: no property")
+        _check(m.kind != "sum" or bool(m.property_name), f"sum metric {m.event}: name a property")
+        _check(not m.binary or m.days is not None, f"{m.kind} metric {m.event}: give the days")
 
 
-def validate(query: Query) -> Query:
-    """Return ``query`` unchanged if it is well formed; raise :class:`UserError` otherwise."""
-    checker = _VALIDATORS.get(type(query))
-    if checker is None:
-        raise UserError(f"{type(query).__name__} is not a query spec")
-    checker(query)
-    return query
+def metric(q: MetricQuery) -> None:
+    m = q.metric
+    _choice(m.kind, CohortMetricKind, "metric kind")
+    _check(bool(m.event.strip()), f"{m.kind} metric: name an event")
+    _check((m.kind == "per_user") != bool(m.then),
+           f"{m.kind} metric: {'no' if m.kind == 'per_user' else 'a'} second event")
+    _check(m.within_days is None or m.within_days > 0, "metric window: a positive number of days")
+    _check(q.dates.start is not None and q.dates.end is not None, "a metric needs both dates")
+    _dates(q.dates)
+
+
+def span(q: SpanQuery) -> None:
+    """Every span query is well formed."""
+
+
+def user_retention(q: UserRetentionQuery) -> None:
+    _check(q.days >= 0, "retention days must not be negative")

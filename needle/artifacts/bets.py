@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from needle.analytics.engine import Engine
 from needle.artifacts import problems, scoring, store
 from needle.artifacts.links import Link
 from needle.artifacts.models import Artifact
@@ -20,7 +20,7 @@ def create(session: Session, title: str, who: str, fields: Mapping[str, Any]) ->
     return store.create(session, "bet", title, who, values, [Link("problem", str(problem.id))])
 
 
-def ranking(session: Session, files: list[Path], problem_id: int | None = None,
+def ranking(session: Session, engine: Engine, problem_id: int | None = None,
             include_dropped: bool = False) -> list[scoring.Score]:
     """Every bet (or one problem's), scored from current data and ranked."""
     found = [b for b in store.list_all(session, "bet")
@@ -32,7 +32,7 @@ def ranking(session: Session, files: list[Path], problem_id: int | None = None,
         pid = int(bet.fields["problem"])
         if pid not in cache:
             problem = store.get(session, "problem", pid)
-            cache[pid] = (problems.reach(session, files, problem),
+            cache[pid] = (problems.reach(session, engine, problem),
                           problems.strength(session, problem))
         scores.append(scoring.score(bet, *cache[pid]))
     return scoring.rank(scores)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import stats
-from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
+from needle.analytics.engine import Engine
 from needle.artifacts.metrics import (
     Measurement,
     Metric,
@@ -26,6 +24,12 @@ from needle.artifacts.metrics import (
     user_values,
 )
 from needle.errors import UserError
+from needle.stats.twosample import (
+    Interval,
+    mean_difference,
+    median_difference,
+    proportion_difference,
+)
 
 CONFIDENCE = 0.95
 
@@ -73,11 +77,11 @@ class Comparison:
         }
 
 
-def aligned_windows(files: list[Path], metric: Metric, shipped_on: date,
+def aligned_windows(engine: Engine, metric: Metric, shipped_on: date,
                     weeks: int) -> tuple[Window, Window]:
     """Equal whole-week windows either side of ``shipped_on``, shortened to the data there is
     (after cohorts need their full conversion window before the last event)."""
-    span = data_span(files)
+    span = data_span(engine)
     last_usable = span.end - timedelta(days=metric.within_days or 0)
     available = min((last_usable - shipped_on).days, (shipped_on - span.start).days) // 7
     weeks = min(weeks, available)
@@ -90,15 +94,15 @@ def aligned_windows(files: list[Path], metric: Metric, shipped_on: date,
     return Window(shipped_on - length, shipped_on), Window(shipped_on, shipped_on + length)
 
 
-def compare(files: list[Path], metric: Metric, shipped_on: date, weeks: int = 4) -> Comparison:
-    before_w, after_w = aligned_windows(files, metric, shipped_on, weeks)
-    before, after = measure(files, metric, before_w), measure(files, metric, after_w)
+def compare(engine: Engine, metric: Metric, shipped_on: date, weeks: int = 4) -> Comparison:
+    before_w, after_w = aligned_windows(engine, metric, shipped_on, weeks)
+    before, after = measure(engine, metric, before_w), measure(engine, metric, after_w)
     if not before.n or not after.n or before.value is None or after.value is None:
         raise UserError(f"{metric.spec}: no users in the window {before_w} or {after_w}")
     if metric.kind == "conversion":
         low, high, p, method = _proportions(before, after)
     else:
-        a, b = user_values(files, metric, after_w), user_values(files, metric, before_w)
+        a, b = user_values(engine, metric, after_w), user_values(engine, metric, before_w)
         low, high, p, method = (_medians(a, b) if metric.kind == "median_days"
                                 else _means(a, b))
     return Comparison(metric, before, after, after.value - before.value, low, high, p, method)
@@ -107,25 +111,16 @@ def compare(files: list[Path], metric: Metric, shipped_on: date, weeks: int = 4)
 def _proportions(before: Measurement, after: Measurement) -> tuple[float, float, float, str]:
     assert before.value is not None and after.value is not None
     hits_a, hits_b = round(after.value * after.n), round(before.value * before.n)
-    low, high = confint_proportions_2indep(hits_a, after.n, hits_b, before.n,
-                                           method="newcomb", compare="diff",
-                                           alpha=1 - CONFIDENCE)
-    p = test_proportions_2indep(hits_a, after.n, hits_b, before.n, method="wald").pvalue
-    return float(low), float(high), float(p), "Newcombe interval, Wald test (statsmodels)"
+    return _fields(proportion_difference(hits_a, after.n, hits_b, before.n, CONFIDENCE))
 
 
 def _means(after: np.ndarray, before: np.ndarray) -> tuple[float, float, float, str]:
-    result = stats.ttest_ind(after, before, equal_var=False)
-    ci = result.confidence_interval(CONFIDENCE)
-    return float(ci.low), float(ci.high), float(result.pvalue), "Welch t interval (scipy)"
+    return _fields(mean_difference(after, before, CONFIDENCE))
 
 
 def _medians(after: np.ndarray, before: np.ndarray) -> tuple[float, float, float, str]:
-    def diff(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
-        return np.median(a, axis=axis) - np.median(b, axis=axis)
+    return _fields(median_difference(after, before, CONFIDENCE))
 
-    boot = stats.bootstrap((after, before), diff, confidence_level=CONFIDENCE,
-                           n_resamples=2000, method="percentile", rng=np.random.default_rng(0))
-    p = stats.mannwhitneyu(after, before).pvalue
-    return (float(boot.confidence_interval.low), float(boot.confidence_interval.high), float(p),
-            "bootstrap percentile interval, Mann-Whitney test (scipy)")
+
+def _fields(interval: Interval) -> tuple[float, float, float, str]:
+    return interval.low, interval.high, interval.p_value, interval.method

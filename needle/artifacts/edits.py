@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from needle.analytics.engine import Engine
 from needle.artifacts import goals, insights, problems, proposals, scoring, store
 from needle.artifacts.kinds import KINDS
 from needle.artifacts.models import Artifact
@@ -17,42 +18,43 @@ from needle.errors import UserError
 Rule = Callable[[Session, list[Path], Artifact, dict[str, Any]], None]
 
 
-def _problem(session: Session, files: list[Path], problem: Artifact,
+def _problem(session: Session, engine: Engine, problem: Artifact,
              changes: dict[str, Any]) -> None:
     if "status" in changes:
         problems.check_status(session, problem, changes["status"])
 
 
-def _bet(session: Session, files: list[Path], bet: Artifact, changes: dict[str, Any]) -> None:
+def _bet(session: Session, engine: Engine, bet: Artifact, changes: dict[str, Any]) -> None:
     scoring.check_overrides({**bet.fields, **changes})
 
 
-def _goal(session: Session, files: list[Path], goal: Artifact, changes: dict[str, Any]) -> None:
+def _goal(session: Session, engine: Engine, goal: Artifact, changes: dict[str, Any]) -> None:
     if changes.get("metric"):
         changes["metric"] = insights.metric_spec(session, changes["metric"])[0]
     goals.check_smart({**goal.fields, **changes})
     if changes.get("metric") not in (None, goal.fields.get("metric")):
-        changes["baseline"] = proposals.baseline(files, changes["metric"])
+        changes["baseline"] = proposals.baseline(engine, changes["metric"])
 
 
-def _proposal(session: Session, files: list[Path], proposal: Artifact,
+def _proposal(session: Session, engine: Engine, proposal: Artifact,
               changes: dict[str, Any]) -> None:
     if changes.get("status") not in (None, proposal.status):
-        raise UserError(f"proposal {proposal.id}: its status follows its response; use "
-                        f"`needle proposal respond {proposal.id}`")
+        raise UserError(f"proposal {proposal.id}: its status follows its response; record a "
+                        "response instead", field="status", value=changes["status"],
+                        hint="proposal-respond")
     if changes.get("metric"):
         changes["metric"] = insights.metric_spec(session, changes["metric"])[0]
     if changes.get("metric") not in (None, proposal.fields.get("metric")) and (
             proposal.locked_at is None):
         as_of = (proposal.fields.get("baseline") or {}).get("as_of")
-        changes["baseline"] = proposals.baseline(files, changes["metric"], as_of)
+        changes["baseline"] = proposals.baseline(engine, changes["metric"], as_of)
 
 
 _RULES: dict[str, Rule] = {"problem": _problem, "bet": _bet, "goal": _goal,
                            "proposal": _proposal}
 
 
-def apply(session: Session, files: list[Path], artifact: Artifact,
+def apply(session: Session, engine: Engine, artifact: Artifact,
           changes: Mapping[str, Any], who: str) -> dict[str, Any]:
     """Check and apply ``changes``; a refused change raises before anything is written."""
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -63,7 +65,7 @@ def apply(session: Session, files: list[Path], artifact: Artifact,
                         "it cannot be edited by hand")
     rule = _RULES.get(artifact.kind)
     if rule:
-        rule(session, files, artifact, changes)
+        rule(session, engine, artifact, changes)
     return store.update(session, artifact, changes, who)
 
 

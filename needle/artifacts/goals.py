@@ -5,40 +5,41 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from needle.analytics.engine import Engine
 from needle.artifacts import insights, store
 from needle.artifacts.metrics import measure, parse_metric, trailing_window
 from needle.artifacts.models import Artifact
 from needle.artifacts.proposals import baseline
 from needle.errors import UserError
 
-_PARTS = (("metric", "a metric (--metric SPEC)"), ("target", "a target (--target NUMBER)"),
-          ("due", "a date (--by YYYY-MM-DD)"))
+_PARTS = (("metric", "a metric"), ("target", "a target (a number)"), ("due", "a date (YYYY-MM-DD)"))
 
 
 def check_smart(fields: Mapping[str, Any]) -> None:
     """Refuse a goal that does not name a metric, a target and a date, saying which is missing."""
-    missing = [text for name, text in _PARTS if fields.get(name) in (None, "")]
+    missing = [(name, text) for name, text in _PARTS if fields.get(name) in (None, "")]
     if missing:
-        raise UserError(f"a goal needs {', '.join(missing)}; it is not measurable without it")
+        raise UserError(f"a goal needs {', '.join(text for _, text in missing)}; it is not "
+                        "measurable without it", field=missing[0][0])
     parse_metric(fields["metric"])
     try:
         date.fromisoformat(str(fields["due"]))
     except ValueError:
-        raise UserError(f"goal date {fields['due']!r}: write it as YYYY-MM-DD") from None
+        raise UserError(f"goal date {fields['due']!r}: write it as YYYY-MM-DD", field="due",
+                        value=fields["due"]) from None
 
 
-def create(session: Session, files: list[Path], title: str, who: str,
+def create(session: Session, engine: Engine, title: str, who: str,
            fields: Mapping[str, Any]) -> Artifact:
     fields = {**fields, "metric": insights.metric_spec(session, fields.get("metric") or "")[0]
               or None}
     check_smart(fields)
     values = {**fields, "target": float(fields["target"]),
-              "baseline": baseline(files, fields["metric"])}
+              "baseline": baseline(engine, fields["metric"])}
     return store.create(session, "goal", title, who, values)
 
 
@@ -59,10 +60,10 @@ class GoalStatus:
         return dict(self.__dict__)
 
 
-def status(files: list[Path], goal: Artifact, today: date) -> GoalStatus:
+def status(engine: Engine, goal: Artifact, today: date) -> GoalStatus:
     f = goal.fields
     metric = parse_metric(f["metric"])
-    now = measure(files, metric, trailing_window(files, metric))
+    now = measure(engine, metric, trailing_window(engine, metric))
     start = f["baseline"]["value"]
     progress = None
     if now.value is not None and start is not None and f["target"] != start:

@@ -3,18 +3,15 @@
 A funnel insight counts as usage data: the people who entered it and did not finish are the
 people a problem reaches. A two-step funnel without filters becomes a success metric
 (``conversion:A>B@Nd``) evaluated by :mod:`needle.artifacts.metrics`, so its before/after and
-baseline numbers come from the same re-runnable SQL as every other metric.
+baseline numbers come from the same re-runnable statements as every other metric.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from needle.analytics.duckdb import DuckDBEngine
-from needle.analytics.engine import funnel_people
+from needle.analytics.engine import Engine, funnel_people
 from needle.analytics.insights import Insight
 from needle.analytics.specs import FunnelQuery
 from needle.errors import UserError
@@ -25,22 +22,19 @@ PREFIX = "insight:"
 def get(session: Session, name: str) -> Insight:
     insight = session.scalar(select(Insight).where(Insight.name == name))
     if insight is None:
-        raise UserError(f"unknown insight {name!r}; `needle insight list` shows the saved ones")
+        raise UserError(f"unknown insight {name!r}", field="insight", value=name,
+                        hint="insight-list")
     return insight
 
 
-def users(session: Session, files: list[Path], name: str) -> list[str] | None:
+def users(session: Session, engine: Engine, name: str) -> list[str] | None:
     """People who entered a funnel insight and did not reach its last step; None otherwise."""
     query = get(session, name).query
-    if not isinstance(query, FunnelQuery) or not files:
+    if not isinstance(query, FunnelQuery):
         return None
-    engine = DuckDBEngine(files)
-    try:
-        found: set[str] = set()
-        for step in range(1, len(query.steps)):
-            found.update(funnel_people(engine, query, step, dropped=True))
-    finally:
-        engine.close()
+    found: set[str] = set()
+    for step in range(1, len(query.steps)):
+        found.update(funnel_people(engine, query, step, dropped=True))
     return sorted(found)
 
 

@@ -65,11 +65,12 @@ def check_link(session: Session, link: Link) -> None:
         insights.get(session, link.reference)
     elif link.kind == "theme":
         if session.get(Theme, _int_reference(link)) is None:
-            raise UserError(f"unknown theme id {link.reference}; `needle themes list` shows them")
+            raise UserError(f"unknown theme id {link.reference}", field="theme",
+                            value=link.reference, hint="themes")
     elif link.kind == "experiment" and session.scalar(
             select(Experiment.id).where(Experiment.name == link.reference)) is None:
-        raise UserError(f"unknown experiment {link.reference!r}; `needle experiment list` "
-                        "shows them")
+        raise UserError(f"unknown experiment {link.reference!r}", field="experiment",
+                        value=link.reference, hint="experiment-list")
 
 
 def evidence_for(session: Session, links: list[Link]) -> list[Evidence]:

@@ -1,4 +1,4 @@
-"""The metrics artifacts cite: small definitions evaluated by plain DuckDB SQL over the event lake.
+"""The metrics artifacts cite: small definitions the analytics engine measures over events.
 
 A metric is written as text so it can sit in a proposal, a goal or a link:
 
@@ -8,9 +8,8 @@ A metric is written as text so it can sit in a proposal, a goal or a link:
                                            `project_created` after it (converters only)
     per_user:invite_sent                   `invite_sent` events per user active in the window
 
-Every measurement keeps the SQL that produced it (with ``{events}`` standing for the lake's
-files), so any number shown anywhere can be re-run. These definitions stay in this one module so
-they can later be answered by saved insights of the analytics engine.
+Every measurement keeps the statement that produced it (over the ``events`` view that
+``needle query sql`` also reads), so any number shown anywhere can be re-run.
 """
 
 from __future__ import annotations
@@ -18,13 +17,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import date, timedelta
 from typing import Any
 
-import duckdb
 import numpy as np
 
+from needle.analytics.engine import Engine, run
+from needle.analytics.results import MetricResult, SpanResult
+from needle.analytics.specs import CohortMetric, DateRange, MetricQuery, SpanQuery
 from needle.errors import UserError
 
 _SPEC = re.compile(
@@ -50,6 +50,11 @@ class Metric:
     @property
     def unit(self) -> str:
         return UNITS[self.kind]
+
+    @property
+    def cohort(self) -> CohortMetric:
+        """What the engine measures."""
+        return CohortMetric(self.kind, self.event, self.then, self.within_days)  # type: ignore[arg-type]
 
     @property
     def label(self) -> str:
@@ -127,106 +132,59 @@ def parse_query(text: str) -> tuple[Metric, Window | None]:
     return metric, None
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _query(metric: Metric, window: Window, per_user: bool = False) -> MetricQuery:
+    dates = DateRange(window.start, window.end - timedelta(days=1))
+    return MetricQuery(metric.cohort, dates, per_user)
 
 
-def _ts(day: date) -> str:
-    return f"TIMESTAMPTZ '{day.isoformat()} 00:00:00+00:00'"
+def _run(engine: Engine, metric: Metric, window: Window, per_user: bool) -> MetricResult:
+    result = run(engine, _query(metric, window, per_user))
+    assert isinstance(result, MetricResult)
+    return result
 
 
-def _cohort_sql(metric: Metric, window: Window) -> str:
-    """Users whose first ``event`` falls in the window, with their first ``then`` after it."""
-    bound = (f" AND b.timestamp < c.t0 + INTERVAL {metric.within_days} DAY"
-             if metric.within_days else "")
-    return (
-        "WITH ev AS (SELECT distinct_id, event, timestamp FROM {events}), "
-        f"c AS (SELECT distinct_id, min(timestamp) AS t0 FROM ev WHERE event = "
-        f"{_quote(metric.event)} GROUP BY distinct_id "
-        f"HAVING min(timestamp) >= {_ts(window.start)} AND min(timestamp) < {_ts(window.end)}), "
-        "f AS (SELECT c.distinct_id, c.t0, min(b.timestamp) AS t1 FROM c LEFT JOIN ev b "
-        f"ON b.distinct_id = c.distinct_id AND b.event = {_quote(metric.then or '')} "
-        f"AND b.timestamp >= c.t0{bound} GROUP BY c.distinct_id, c.t0) "
-    )
+def measure(engine: Engine, metric: Metric, window: Window) -> Measurement:
+    result = _run(engine, metric, window, False)
+    return Measurement(metric.spec, window, result.value, result.n, result.sql)
 
 
-def user_sql(metric: Metric, window: Window) -> str:
-    """One row per user in the metric's population: ``distinct_id`` and its value ``x``."""
-    if metric.kind == "conversion":
-        return (_cohort_sql(metric, window)
-                + "SELECT distinct_id, CASE WHEN t1 IS NULL THEN 0 ELSE 1 END AS x FROM f")
-    if metric.kind == "median_days":
-        return (_cohort_sql(metric, window) + "SELECT distinct_id, "
-                "date_diff('second', t0, t1) / 86400.0 AS x FROM f WHERE t1 IS NOT NULL")
-    return (
-        "SELECT distinct_id, count(*) FILTER (WHERE event = "
-        f"{_quote(metric.event)}) AS x FROM {{events}} WHERE timestamp >= {_ts(window.start)} "
-        f"AND timestamp < {_ts(window.end)} GROUP BY distinct_id"
-    )
+def user_values(engine: Engine, metric: Metric, window: Window) -> np.ndarray:
+    return np.array(_run(engine, metric, window, True).values, dtype=float)
 
 
-def value_sql(metric: Metric, window: Window) -> str:
-    """The metric's value and population size as one row (``value``, ``n``)."""
-    agg = "median(x)" if metric.kind == "median_days" else "avg(x)"
-    return f"SELECT {agg} AS value, count(*) AS n FROM ({user_sql(metric, window)}) AS u"
+def affected(engine: Engine, metric: Metric, window: Window) -> tuple[list[str], str]:
+    """Who a problem measured by ``metric`` touches (those who did not convert, for a
+    conversion; everyone in the population otherwise), and one statement listing them."""
+    result = _run(engine, metric, window, True)
+    convert = metric.kind == "conversion"
+    users = sorted({u for u, x in zip(result.users, result.values, strict=True)
+                    if not convert or x == 0})
+    where = " WHERE x = 0" if convert else ""
+    sql = (f"SELECT coalesce(list(DISTINCT distinct_id), []::VARCHAR[]) AS users "
+           f"FROM ({result.users_sql}) AS u{where}")
+    return users, sql
 
 
-def run_sql(files: list[Path], sql: str) -> list[dict[str, Any]]:
-    """Run SQL written against ``{events}`` on the lake's files; rows as dicts."""
-    if not files and "{events}" in sql:
-        raise UserError("the event lake is empty; import events first (`needle events --help`)")
-    source = "read_parquet([" + ", ".join(_quote(str(f)) for f in files) + "])"
-    con = duckdb.connect()
-    try:
-        relation = con.sql(sql.replace("{events}", source))
-        names = relation.columns
-        return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
-    finally:
-        con.close()
-
-
-def measure(files: list[Path], metric: Metric, window: Window) -> Measurement:
-    sql = value_sql(metric, window)
-    row = run_sql(files, sql)[0]
-    value = None if row["value"] is None else float(row["value"])
-    return Measurement(metric.spec, window, value, int(row["n"]), sql)
-
-
-def user_values(files: list[Path], metric: Metric, window: Window) -> np.ndarray:
-    rows = run_sql(files, user_sql(metric, window))
-    return np.array([float(r["x"]) for r in rows], dtype=float)
-
-
-def affected_sql(metric: Metric, window: Window) -> str:
-    """One row, ``users``: who a problem measured by ``metric`` touches: those who did not
-    convert, for a conversion; everyone in the population otherwise."""
-    where = " WHERE x = 0" if metric.kind == "conversion" else ""
-    return (f"SELECT coalesce(list(DISTINCT distinct_id), []::VARCHAR[]) AS users "
-            f"FROM ({user_sql(metric, window)}) AS u{where}")
-
-
-def data_span(files: list[Path]) -> Window:
+def data_span(engine: Engine) -> Window:
     """The days the lake covers: first event day to the day after the last."""
-    row = run_sql(files, "SELECT epoch(min(timestamp)) AS lo, epoch(max(timestamp)) AS hi "
-                         "FROM {events}")[0]
-    if row["lo"] is None:
-        raise UserError("the event lake is empty; import events first (`needle events --help`)")
-    first = datetime.fromtimestamp(row["lo"], UTC).date()
-    last = datetime.fromtimestamp(row["hi"], UTC).date()
-    return Window(first, last + timedelta(days=1))
+    span = run(engine, SpanQuery())
+    assert isinstance(span, SpanResult)
+    if span.first is None or span.last is None:
+        raise UserError("the event lake is empty; import events first", hint="import-events")
+    return Window(span.first.date(), span.last.date() + timedelta(days=1))
 
 
-def complete_span(files: list[Path], metric: Metric) -> Window:
+def complete_span(engine: Engine, metric: Metric) -> Window:
     """All days whose cohorts have had their full conversion window."""
-    span = data_span(files)
+    span = data_span(engine)
     return Window(span.start, span.end - timedelta(days=metric.within_days or 0))
 
 
-def trailing_window(files: list[Path], metric: Metric, days: int = 28,
+def trailing_window(engine: Engine, metric: Metric, days: int = 28,
                     as_of: date | None = None) -> Window:
     """The latest ``days`` (before ``as_of``, if given) whose cohorts have had their full
     conversion window."""
-    span = data_span(files)
+    span = data_span(engine)
     end = min(span.end, as_of or span.end) - timedelta(days=metric.within_days or 0)
     if end <= span.start:
         raise UserError(f"the events span {span}: too short to measure {metric.spec}")

@@ -39,7 +39,7 @@ class Stage:
     name: str
     activities: str
     deliverable: str
-    command: str
+    hint: str  # the next action, as a code each face words as its own command or form
     done: Callable[[Progress], bool]
 
 
@@ -47,31 +47,31 @@ STAGES = (
     Stage(1, "Observe and reframe",
           "Read a month of tickets and usage; import the evidence; restate one request as a "
           "problem.", "a problem statement drafted from imported evidence",
-          'needle problem new "TITLE" --statement "..." --evidence ID',
+          "problem-new",
           lambda p: p.evidence > 0 and p.problems > 0),
     Stage(2, "First customer contact",
           "Talk to five customers; record their words as evidence; link it to the problem.",
           f"a problem statement with at least {MIN_EVIDENCE} pieces of evidence",
-          "needle problem link ID evidence:ID", lambda p: p.evidenced_problems > 0),
+          "problem-link", lambda p: p.evidenced_problems > 0),
     Stage(3, "First product bet",
           "Score candidate solutions; write a one-page proposal with a success metric.",
           "two scored bets and an approved proposal",
-          'needle bet new --problem ID "SOLUTION" ; needle proposal new --problem ID ...',
+          "bet-proposal-new",
           lambda p: p.bets >= 2 and p.approved_proposals > 0),
     Stage(4, "Ship and measure",
           "Ship the smallest version; read the metric before and after; publish the result.",
           "a ship post with before/after numbers",
-          "needle ship new --proposal ID --shipped-on YYYY-MM-DD \"WHAT SHIPPED\"",
+          "ship-new",
           lambda p: p.ships > 0),
     Stage(5, "Expand scope",
           "Own an outcome over several bets; log the decisions you make along the way.",
           "a SMART goal and three logged decisions",
-          'needle goal new "GOAL" --metric SPEC --target N --by YYYY-MM-DD ; needle journal log',
+          "goal-journal-new",
           lambda p: p.goals > 0 and p.decisions >= 3),
     Stage(6, "Consolidate and position",
           "Study a competitor; assemble the evidence of your outcomes.",
           "a competitive teardown and a built portfolio",
-          'needle teardown new "WHAT THEY SHIPPED" --competitor NAME ; needle portfolio build',
+          "teardown-portfolio-new",
           lambda p: p.teardowns > 0 and p.portfolios > 0),
 )
 
@@ -105,7 +105,7 @@ def rows(session: Session, today: date) -> list[dict[str, Any]]:
         "weeks": f"{2 * s.number - 1}-{2 * s.number}",
         "starts": (start + timedelta(weeks=2 * (s.number - 1))).isoformat(),
         "activities": s.activities, "deliverable": s.deliverable,
-        "done": s.done(state), "command": s.command,
+        "done": s.done(state), "hint": s.hint,
     } for s in STAGES]
 
 

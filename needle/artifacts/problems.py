@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from needle.analytics.engine import Engine
 from needle.artifacts import insights, store
 from needle.artifacts.links import Link, evidence_for
-from needle.artifacts.metrics import affected_sql, complete_span, parse_query, run_sql
+from needle.artifacts.metrics import affected, complete_span, parse_query
 from needle.artifacts.models import Artifact
 from needle.errors import UserError
 
@@ -90,19 +90,19 @@ def strength(session: Session, problem: Artifact) -> Strength:
     return Strength(count, kinds, customers, round(score, 3))
 
 
-def reach(session: Session, files: list[Path], problem: Artifact) -> Reach:
+def reach(session: Session, engine: Engine, problem: Artifact) -> Reach:
     pieces = evidence_for(session, store.links_of(problem))
     customers = sorted({e.customer for e in pieces if e.customer})
     parts = [_literal_users(customers)]
     sources = [f"{len(customers)} customers in {len(pieces)} pieces of evidence"]
     users: set[str] = set()
     for link in store.links_of(problem):
-        found = _usage_users(session, files, link)
+        found = _usage_users(session, engine, link)
         if found is not None:
-            ids = set(run_sql(files, found)[0]["users"])
-            users |= ids
-            parts.append(found)
-            sources.append(f"{len(ids)} users in {link}")
+            ids, part = found
+            users |= set(ids)
+            parts.append(part)
+            sources.append(f"{len(set(ids))} users in {link}")
     sql = "SELECT count(*) AS value FROM (" + " UNION ".join(
         f"SELECT unnest(users) AS id FROM ({part}) AS p" for part in parts) + ") AS r"
     total = len(set(customers) | users)
@@ -114,14 +114,15 @@ def _literal_users(ids: list[str]) -> str:
     return f"SELECT [{values}]::VARCHAR[] AS users"
 
 
-def _usage_users(session: Session, files: list[Path], link: Link) -> str | None:
-    """SQL giving one row with the list of users a usage link counts, or None."""
+def _usage_users(session: Session, engine: Engine, link: Link
+                 ) -> tuple[list[str], str] | None:
+    """The users a usage link counts and a statement giving them as one row, or None."""
     if link.kind == "query":
         metric, window = parse_query(link.reference)
-        return affected_sql(metric, window or complete_span(files, metric))
+        return affected(engine, metric, window or complete_span(engine, metric))
     if link.kind == "insight":
-        found = insights.users(session, files, link.reference)
-        return None if found is None else _literal_users(found)
+        found = insights.users(session, engine, link.reference)
+        return None if found is None else (found, _literal_users(found))
     return None
 
 
@@ -131,6 +132,6 @@ def check_status(session: Session, problem: Artifact, status: str) -> None:
     if problem.status == "draft" and status != "draft" and count < MIN_EVIDENCE:
         raise UserError(
             f"problem {problem.id} has {count} pieces of evidence; link at least "
-            f"{MIN_EVIDENCE} before moving it out of draft "
-            f"(`needle problem link {problem.id} evidence:ID`)"
+            f"{MIN_EVIDENCE} before moving it out of draft", field="status", value=status,
+            hint="problem-link",
         )

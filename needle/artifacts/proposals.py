@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from needle.analytics.engine import Engine
 from needle.artifacts import insights, store
 from needle.artifacts.links import Link
 from needle.artifacts.metrics import measure, parse_metric, trailing_window
@@ -22,16 +22,16 @@ from needle.errors import UserError
 RESPONSES = ("approved", "rejected", "not_now")
 
 
-def baseline(files: list[Path], spec: str, as_of: str | None = None) -> dict[str, Any]:
+def baseline(engine: Engine, spec: str, as_of: str | None = None) -> dict[str, Any]:
     """The metric over the latest four complete weeks, measured now; ``as_of`` (YYYY-MM-DD)
     measures it as it stood on that day, for a proposal written then."""
     metric = parse_metric(spec)
     day = _day(as_of) if as_of else None
-    window = trailing_window(files, metric, as_of=day)
-    return measure(files, metric, window).to_json() | {"as_of": as_of}
+    window = trailing_window(engine, metric, as_of=day)
+    return measure(engine, metric, window).to_json() | {"as_of": as_of}
 
 
-def create(session: Session, files: list[Path], title: str, who: str,
+def create(session: Session, engine: Engine, title: str, who: str,
            fields: Mapping[str, Any], as_of: str | None = None) -> Artifact:
     problem = store.get(session, "problem", int(fields["problem"]))
     values = dict(fields)
@@ -39,7 +39,7 @@ def create(session: Session, files: list[Path], title: str, who: str,
     if values.get("metric"):
         values["metric"], insight = insights.metric_spec(session, values["metric"])
         links += [Link("insight", insight)] if insight else []
-        values["baseline"] = baseline(files, values["metric"], as_of)
+        values["baseline"] = baseline(engine, values["metric"], as_of)
     if values.get("bet"):
         links.append(Link("bet", str(store.get(session, "bet", int(values["bet"])).id)))
     return store.create(session, "proposal", title, who, values, links)
@@ -55,7 +55,8 @@ def respond(session: Session, proposal: Artifact, response: str, by: str, why: s
         missing = [n for n in ("metric", "target", "decision_rule") if not proposal.fields.get(n)]
         if missing:
             raise UserError(f"proposal {proposal.id} cannot be approved without "
-                            f"{', '.join(missing)}; set it with `needle proposal edit`")
+                            f"{', '.join(missing)}; set it first", field=missing[0],
+                            hint="proposal-edit")
     record = {"response": response, "by": by, "why": why, "at": store.now().isoformat()}
     store.update(session, proposal, {"response": record, "status": response}, who,
                  action="respond")
@@ -63,7 +64,7 @@ def respond(session: Session, proposal: Artifact, response: str, by: str, why: s
         proposal.locked_at = store.now()
 
 
-def amend(session: Session, files: list[Path], proposal: Artifact, name: str, value: Any,
+def amend(session: Session, engine: Engine, proposal: Artifact, name: str, value: Any,
           reason: str, who: str) -> None:
     """Change a locked field in the open: the amendment is kept beside the proposal."""
     if proposal.locked_at is None:
@@ -71,7 +72,7 @@ def amend(session: Session, files: list[Path], proposal: Artifact, name: str, va
     if name not in ("metric", "target", "decision_rule"):
         raise UserError(f"amend one of metric, target, decision_rule (not {name!r})")
     if not reason.strip():
-        raise UserError("an amendment needs a reason (--reason TEXT)")
+        raise UserError("an amendment needs a reason", field="reason")
     if name == "target":
         value = _number(value, "target")
     if name == "metric":
@@ -80,7 +81,7 @@ def amend(session: Session, files: list[Path], proposal: Artifact, name: str, va
              "by": who, "at": store.now().isoformat()}
     changes: dict[str, Any] = {name: value}
     if name == "metric":
-        changes["baseline"] = baseline(files, value, proposal.fields["baseline"].get("as_of"))
+        changes["baseline"] = baseline(engine, value, proposal.fields["baseline"].get("as_of"))
     changes["amendments"] = [*(proposal.fields.get("amendments") or []), entry]
     store.update(session, proposal, changes, who, action="amend", amending=True)
 

@@ -84,7 +84,7 @@ def _weighted(f: dict[str, Any], reach: Reach, strength: Strength) -> tuple[floa
     criteria: dict[str, dict[str, float]] = f.get("criteria") or {}
     total = sum(c["weight"] for c in criteria.values())
     if not criteria or total <= 0:
-        raise UserError("a weighted bet needs criteria: --criterion NAME=WEIGHT:SCORE")
+        raise UserError("a weighted bet needs criteria, each NAME=WEIGHT:SCORE", field="criteria")
     value = sum(c["weight"] * c["score"] for c in criteria.values()) / total
     parts = ", ".join(f"{n} {c['score']:g} (weight {c['weight']:g})" for n, c in criteria.items())
     return value, f"weighted = {value:.2f} from {parts}", {"criteria": criteria}

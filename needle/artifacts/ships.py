@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from needle.analytics.engine import Engine
 from needle.artifacts import store
 from needle.artifacts.compare import compare
 from needle.artifacts.links import Link, evidence_for
@@ -30,16 +30,17 @@ def outcome(result: Mapping[str, Any], baseline: float | None, target: float | N
     return "success" if result["difference"] * wanted > 0 else "failed"
 
 
-def create(session: Session, files: list[Path], title: str, who: str,
+def create(session: Session, engine: Engine, title: str, who: str,
            fields: Mapping[str, Any], links: list[Link],
            experiment: Mapping[str, Any] | None = None) -> Artifact:
     proposal = store.get(session, "proposal", int(fields["proposal"]))
     if proposal.status != "approved":
         raise UserError(f"proposal {proposal.id} is {proposal.status}; only an approved "
-                        "proposal ships (`needle proposal respond`)")
+                        "proposal ships", field="proposal", value=proposal.id,
+                        hint="proposal-respond")
     shipped_on = date.fromisoformat(str(fields["shipped_on"]))
     metric = parse_metric(proposal.fields["metric"])
-    comparison = compare(files, metric, shipped_on, int(fields.get("weeks") or 4))
+    comparison = compare(engine, metric, shipped_on, int(fields.get("weeks") or 4))
     result = comparison.to_json()
     result["outcome"] = outcome(result, proposal.fields["baseline"]["value"],
                                 proposal.fields.get("target"))

@@ -57,7 +57,8 @@ def create(session: Session, kind: str, title: str, who: str,
 def get(session: Session, kind: str, artifact_id: int) -> Artifact:
     artifact = session.get(Artifact, artifact_id)
     if artifact is None or artifact.kind != kind:
-        raise UserError(f"no {kind} with id {artifact_id}; `needle {kind} list` shows them")
+        raise UserError(f"no {kind} with id {artifact_id}", field=kind, value=artifact_id,
+                        hint=f"{kind}-list")
     return artifact
 
 
@@ -85,7 +86,7 @@ def update(session: Session, artifact: Artifact, changes: Mapping[str, Any], who
         raise UserError(
             f"{artifact.kind} {artifact.id} is locked since "
             f"{as_utc(artifact.locked_at).date()}: {', '.join(locked)} cannot change; "
-            f"record it with `needle {artifact.kind} amend {artifact.id}`"
+            "record the change as an amendment", field=locked[0], hint=f"{artifact.kind}-amend",
         )
     if not diff:
         return {}

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from needle.analytics.engine import Engine
 from needle.artifacts import goals, journal, problems, scoring, ships, store
 from needle.artifacts.links import evidence_for
 from needle.artifacts.metrics import parse_metric
@@ -35,7 +36,7 @@ def evidence_json(piece: Evidence) -> dict[str, Any]:
             if piece.created_at else None, "text": piece.text, "source": piece.source}
 
 
-def detail(session: Session, files: list[Path], artifact: Artifact) -> dict[str, Any]:
+def detail(session: Session, engine: Engine, artifact: Artifact) -> dict[str, Any]:
     data = summary(artifact) | {
         "fields": dict(artifact.fields),
         "links": [str(link) for link in store.links_of(artifact)],
@@ -43,34 +44,34 @@ def detail(session: Session, files: list[Path], artifact: Artifact) -> dict[str,
                      "changes": e.changes} for e in store.history(session, artifact)],
     }
     extra = _EXTRAS.get(artifact.kind)
-    return data | (extra(session, files, artifact) if extra else {})
+    return data | (extra(session, engine, artifact) if extra else {})
 
 
-def _problem(session: Session, files: list[Path], problem: Artifact) -> dict[str, Any]:
+def _problem(session: Session, engine: Engine, problem: Artifact) -> dict[str, Any]:
     pieces = [evidence_json(e) for e in
               evidence_for(session, store.links_of(problem))]
-    return {"reach": problems.reach(session, files, problem).to_json(),
+    return {"reach": problems.reach(session, engine, problem).to_json(),
             "strength": problems.strength(session, problem).to_json(),
             "evidence": pieces, "evidence_count": problems.evidence_count(session, problem),
             "usage": [str(link) for link in problem.links if link.kind in problems.USAGE_KINDS]}
 
 
-def bet_score(session: Session, files: list[Path], bet: Artifact) -> scoring.Score:
+def bet_score(session: Session, engine: Engine, bet: Artifact) -> scoring.Score:
     problem = store.get(session, "problem", int(bet.fields["problem"]))
-    return scoring.score(bet, problems.reach(session, files, problem),
+    return scoring.score(bet, problems.reach(session, engine, problem),
                          problems.strength(session, problem))
 
 
-def _bet(session: Session, files: list[Path], bet: Artifact) -> dict[str, Any]:
+def _bet(session: Session, engine: Engine, bet: Artifact) -> dict[str, Any]:
     problem = store.get(session, "problem", int(bet.fields["problem"]))
-    return {"score": bet_score(session, files, bet).to_json(), "problem": summary(problem)}
+    return {"score": bet_score(session, engine, bet).to_json(), "problem": summary(problem)}
 
 
-def _proposal(session: Session, files: list[Path], proposal: Artifact) -> dict[str, Any]:
+def _proposal(session: Session, engine: Engine, proposal: Artifact) -> dict[str, Any]:
     problem = store.get(session, "problem", int(proposal.fields["problem"]))
     f = proposal.fields
     metric = parse_metric(f["metric"]) if f.get("metric") else None
-    return {"problem": summary(problem) | _problem(session, files, problem)
+    return {"problem": summary(problem) | _problem(session, engine, problem)
             | {"statement": problem.fields.get("statement")},
             "metric_label": metric.label if metric else None,
             "baseline_text": metric.format((f.get("baseline") or {}).get("value"))
@@ -79,22 +80,22 @@ def _proposal(session: Session, files: list[Path], proposal: Artifact) -> dict[s
             is not None else None}
 
 
-def _ship(session: Session, files: list[Path], ship: Artifact) -> dict[str, Any]:
+def _ship(session: Session, engine: Engine, ship: Artifact) -> dict[str, Any]:
     proposal = store.get(session, "proposal", int(ship.fields["proposal"]))
     metric = parse_metric(proposal.fields["metric"])
     result = ship.fields["result"]
     return {"proposal": summary(proposal) | {"fields": proposal.fields},
-            "problem": _proposal(session, files, proposal)["problem"],
+            "problem": _proposal(session, engine, proposal)["problem"],
             "metric_label": metric.label, "outcome": result["outcome"],
             "before_text": metric.format(result["before"]["value"]),
             "after_text": metric.format(result["after"]["value"]),
             "feedback": [evidence_json(e) for e in ships.feedback(session, ship)]}
 
 
-def _goal(session: Session, files: list[Path], goal: Artifact) -> dict[str, Any]:
+def _goal(session: Session, engine: Engine, goal: Artifact) -> dict[str, Any]:
     metric = parse_metric(goal.fields["metric"])
     try:
-        live: dict[str, Any] | None = goals.status(files, goal, date.today()).to_json()
+        live: dict[str, Any] | None = goals.status(engine, goal, date.today()).to_json()
     except UserError:
         live = None
     return {"metric_label": metric.label, "status_now": live,
@@ -103,7 +104,7 @@ def _goal(session: Session, files: list[Path], goal: Artifact) -> dict[str, Any]
             "current_text": metric.format(live["current"]) if live else "n/a"}
 
 
-def _decision(session: Session, files: list[Path], decision: Artifact) -> dict[str, Any]:
+def _decision(session: Session, engine: Engine, decision: Artifact) -> dict[str, Any]:
     return {"informed_by": journal.informed_by(decision),
             "decided_on": journal.decided_on(decision).isoformat()}
 

@@ -13,10 +13,12 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.orm import Session
 
+from needle.analytics.engine import Engine
 from needle.artifacts import edits, store, views
 from needle.artifacts.models import Artifact
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.shapes import Fields, json_shape
 from needle.documents.artifacts import export as export_document
 from needle.documents.artifacts import markdown_for
 from needle.errors import UserError
@@ -26,14 +28,65 @@ Id = Annotated[int, typer.Argument(help="Artifact id (see the list command).")]
 Links = Annotated[list[str] | None, typer.Option(
     "--link", help="Data behind it, KIND:REF, e.g. evidence:12 or insight:NAME (repeatable).")]
 
+# The JSON of artifacts (views.detail and friends); docs/decision-loop.md says what fields hold.
+SUMMARY: dict[str, Fields] = {
+    "id": "int", "kind": "str", "title": "str", "status": "str", "author": "str",
+    "created_at": "datetime", "updated_at": "datetime", "locked_at": "datetime|null"}
+FIELDS = "object: the kind's own fields (docs/decision-loop.md)"
+HISTORY: dict[str, Fields] = {
+    "at": "datetime", "who": "str", "action": "str: create, link, edit, respond, amend or ship",
+    "changes": "object: for an edit, FIELD: {from, to}"}
+REACH: dict[str, Fields] = {
+    "total": "int: distinct people", "customers": "int: customers in the evidence",
+    "data_users": "int: users the linked usage data counts", "sources": ["str"],
+    "sql": "str: counts them again from the lake"}
+STRENGTH: dict[str, Fields] = {
+    "pieces": "int", "kinds": "int", "customers": "int", "score": "float: 0 to 1",
+    "rice_confidence": "float", "ice_confidence": "int"}
+SCORE: dict[str, Fields] = {
+    "bet": "int", "title": "str", "problem": "int|null", "method": "str: rice, ice or weighted",
+    "value": "float", "why": "str", "inputs": "object: the numbers used"}
+GOAL_STATUS: dict[str, Fields] = {
+    "goal": "int", "title": "str", "metric": "str", "baseline": "float|null",
+    "current": "float|null", "target": "float", "due": "date",
+    "progress": "float|null: share of the way from baseline to target",
+    "verdict": "str: met, missed, in progress or no data", "sql": "str"}
+_EVIDENCE: dict[str, Fields] = {
+    "id": "int", "kind": "str", "customer": "str|null", "created_at": "date|null", "text": "str",
+    "source": "str"}
+_PROBLEM: dict[str, Fields] = {
+    "reach": REACH, "strength": STRENGTH, "evidence": [_EVIDENCE], "evidence_count": "int",
+    "usage": ["str: KIND:REF of linked usage data"]}
+_PROPOSAL: dict[str, Fields] = {
+    "problem": SUMMARY | _PROBLEM | {"statement": "str|null"}, "metric_label": "str|null",
+    "baseline_text": "str|null", "target_text": "str|null"}
+DETAIL_EXTRAS: dict[str, dict[str, Fields]] = {
+    "problem": _PROBLEM,
+    "bet": {"score": SCORE, "problem": SUMMARY},
+    "proposal": _PROPOSAL,
+    "ship": {"proposal": SUMMARY | {"fields": FIELDS}, "problem": _PROPOSAL["problem"],
+             "metric_label": "str", "outcome": "str", "before_text": "str", "after_text": "str",
+             "feedback": [_EVIDENCE]},
+    "goal": {"metric_label": "str", "status_now": (GOAL_STATUS, "null"), "baseline_text": "str",
+             "target_text": "str", "current_text": "str"},
+    "decision": {"informed_by": "str", "decided_on": "date"},
+}
+
+
+def detail(kind: str) -> dict[str, Fields]:
+    """The shape of ``KIND show --json``."""
+    return SUMMARY | {"fields": FIELDS, "links": ["str: KIND:REF"],
+                      "history": [HISTORY]} | DETAIL_EXTRAS.get(kind, {})
+
+
 
 @contextmanager
-def opened(ctx: typer.Context) -> Iterator[tuple[Workspace, Session, list[Path]]]:
-    """The workspace, a session that commits on success, and the event lake's files."""
+def opened(ctx: typer.Context) -> Iterator[tuple[Workspace, Session, Engine]]:
+    """The workspace, a session that commits on success, and the engine over its events."""
     workspace = open_workspace(ctx)
     try:
         with workspace.store.session() as session:
-            yield workspace, session, workspace.lake.files()
+            yield workspace, session, workspace.engine
     finally:
         workspace.close()
 
@@ -49,16 +102,20 @@ def add_common(app: typer.Typer, kind: str,
     """Register show, list, export, history and edit-in-$EDITOR for ``kind``."""
 
     @app.command("show")
+    @json_shape(f"The {kind} with its fields, links, history and what is derived from them.",
+                detail(kind))
     def show(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
         """Print the artifact as Markdown (or its full JSON, with the data behind it)."""
-        with opened(ctx) as (_, session, files):
+        with opened(ctx) as (_, session, engine):
             artifact = store.get(session, kind, artifact_id)
             if json_:
-                print_json(views.detail(session, files, artifact))
+                print_json(views.detail(session, engine, artifact))
             else:
-                typer.echo(markdown_for(session, files, artifact))
+                typer.echo(markdown_for(session, engine, artifact))
 
     @app.command("list")
+    @json_shape(f"Every {kind} (of the status asked for), oldest first.",
+                [SUMMARY | {"fields": FIELDS}])
     def list_(ctx: typer.Context,
               status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
               json_: JsonFlag = False) -> None:
@@ -77,13 +134,14 @@ def add_common(app: typer.Typer, kind: str,
                    "--out", "-o", help="File to write (default: KIND-ID.FORMAT).")] = None,
                ) -> None:
         """Write the artifact as Markdown, HTML or PDF (renders of the same Markdown)."""
-        with opened(ctx) as (_, session, files):
-            data = export_document(session, files, store.get(session, kind, artifact_id), fmt)
+        with opened(ctx) as (_, session, engine):
+            data = export_document(session, engine, store.get(session, kind, artifact_id), fmt)
         target = out or Path(f"{kind}-{artifact_id}.{fmt}")
         target.write_bytes(data)
         typer.echo(f"wrote {target}")
 
     @app.command("history")
+    @json_shape(f"The {kind}'s audit trail, oldest first.", [HISTORY])
     def history(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
         """The audit trail: who changed what, when."""
         with opened(ctx) as (_, session, _files):
@@ -100,7 +158,7 @@ def add_common(app: typer.Typer, kind: str,
 
 def edit(ctx: typer.Context, kind: str, artifact_id: int, changes: dict[str, Any]) -> None:
     """Apply flag changes, or open the artifact's Markdown in $EDITOR when no flag is given."""
-    with opened(ctx) as (workspace, session, files):
+    with opened(ctx) as (workspace, session, engine):
         artifact = store.get(session, kind, artifact_id)
         if not any(v is not None for v in changes.values()):
             text = run_editor(edits.editor_text(artifact))
@@ -108,7 +166,7 @@ def edit(ctx: typer.Context, kind: str, artifact_id: int, changes: dict[str, Any
                 typer.echo("no changes")
                 return
             changes = edits.parse_editor_text(artifact, text)
-        changed = edits.apply(session, files, artifact, changes, workspace.author)
+        changed = edits.apply(session, engine, artifact, changes, workspace.author)
     typer.echo(f"{kind} {artifact_id}: " + (f"changed {', '.join(changed)}" if changed
                                              else "no changes"))
 

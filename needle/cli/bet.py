@@ -71,8 +71,8 @@ def rank(ctx: typer.Context,
          problem: Annotated[int | None, typer.Option(help="Only this problem's bets.")] = None,
          json_: JsonFlag = False) -> None:
     """Rank bets by score, highest first, with why each scored as it did."""
-    with opened(ctx) as (_, session, files):
-        scores = bets.ranking(session, files, problem)
+    with opened(ctx) as (_, session, engine):
+        scores = bets.ranking(session, engine, problem)
     if json_:
         print_json([s.to_json() | {"rank": i} for i, s in enumerate(scores, 1)])
         return

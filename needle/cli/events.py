@@ -12,11 +12,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, err_console, print_json, print_table
-from needle.events.files import ImportResult, rejects_path
 from needle.events.importer import STEPS_PER_FILE, import_events
 from needle.events.mapping import EventMapping
-from needle.events.readers import FORMATS, ReadOptions
 from needle.events.stats import lake_stats
+from needle.io.files import ImportResult, rejects_path
+from needle.io.tables import FORMATS, ReadOptions
 
 app = typer.Typer(help="Product events: import them, look at them.", no_args_is_help=True)
 

@@ -17,13 +17,13 @@ from needle.cli.events import (
     steps,
 )
 from needle.cli.output import JsonFlag, print_json, print_table
-from needle.events.files import rejects_path
-from needle.events.readers import ReadOptions
 from needle.evidence.importer import import_evidence
 from needle.evidence.models import KINDS, Evidence
 from needle.evidence.queries import evidence_json, get_evidence, list_evidence
 from needle.evidence.search import search_evidence
 from needle.evidence.tabular import EvidenceMapping
+from needle.io.files import rejects_path
+from needle.io.tables import ReadOptions
 
 app = typer.Typer(help="Customer evidence: import it, list it, search it.", no_args_is_help=True)
 

@@ -15,14 +15,9 @@ from needle.experiments import (
     AnalysisOptions,
     ExperimentSpec,
     TableSpec,
-    analyze_experiment,
     analyze_table,
-    create_experiment,
-    get_experiment,
-    list_experiments,
 )
 from needle.experiments.definitions import mark_lower_is_better, parse_split
-from needle.experiments.insight_metrics import resolve_metric
 from needle.experiments.table import parse_columns
 
 app = typer.Typer(help="A/B experiments: define, analyse, decide.", no_args_is_help=True)
@@ -76,20 +71,20 @@ def create(
     workspace = open_workspace(ctx)
     spec = ExperimentSpec(
         name=name, exposure_event=exposure_event, variant_property=variant_prop,
-        metrics=mark_lower_is_better([resolve_metric(workspace, m) for m in metric],
+        metrics=mark_lower_is_better([workspace.experiment_metric(m) for m in metric],
                                      lower_is_better or []), hypothesis=hypothesis,
         decision_rule=decision_rule, control=control,
         exposure_filters=_pairs(exposure_filter or [], "--filter"), alpha=alpha,
         correction=correction, sequential_tuning=sequential, mde=mde,  # type: ignore[arg-type]
         split=parse_split(split or []))
-    create_experiment(workspace, spec, replace=replace)
+    workspace.create_experiment(spec, replace=replace)
     typer.echo(f"Created experiment {name!r}")
 
 
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Every experiment with its exposure and whether results were read."""
-    rows = [e.to_json() for e in list_experiments(open_workspace(ctx))]
+    rows = [e.to_json() for e in open_workspace(ctx).experiments()]
     if json_:
         print_json(rows)
         return
@@ -101,7 +96,7 @@ def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
 @app.command()
 def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
     """The definition: exposure, metrics, hypothesis and decision rule."""
-    data = get_experiment(open_workspace(ctx), name).to_json()
+    data = open_workspace(ctx).experiment(name).to_json()
     if json_:
         print_json(data)
         return
@@ -115,7 +110,7 @@ def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
 def analyze(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
     """Analyse from the workspace's events; the first read locks the definition."""
     with err_console.status("Measuring the metrics from the event lake..."):
-        experiment, result = analyze_experiment(open_workspace(ctx), name)
+        experiment, result = open_workspace(ctx).analyze_experiment(name)
     if json_:
         print_json({"experiment": experiment.to_json(), **result.to_json()})
         return

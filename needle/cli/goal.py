@@ -25,8 +25,8 @@ def new(ctx: typer.Context, title: str, metric: Metric = None, target: Target = 
         by: By = None, notes: Text = None) -> None:
     """Set a goal; it must name a metric, a target and a date (the baseline is measured)."""
     fields = {"metric": metric, "target": target, "due": by, "notes": notes}
-    with opened(ctx) as (workspace, session, files):
-        goal = goals.create(session, files, title, workspace.author, fields)
+    with opened(ctx) as (workspace, session, engine):
+        goal = goals.create(session, engine, title, workspace.author, fields)
         baseline = goal.fields["baseline"]["value"]
     typer.echo(f"goal {goal.id} set; baseline {baseline:.4g}" if baseline is not None
                else f"goal {goal.id} set; no baseline data yet")
@@ -46,10 +46,10 @@ def status(ctx: typer.Context,
            artifact_id: Annotated[int | None, typer.Argument(help="One goal; default all.")]
            = None, json_: JsonFlag = False) -> None:
     """Progress of each goal, measured now from the event lake."""
-    with opened(ctx) as (_, session, files):
+    with opened(ctx) as (_, session, engine):
         chosen = ([store.get(session, "goal", artifact_id)] if artifact_id is not None
                   else store.list_all(session, "goal"))
-        found = [goals.status(files, g, date.today()) for g in chosen]
+        found = [goals.status(engine, g, date.today()) for g in chosen]
     if json_:
         print_json([s.to_json() for s in found])
         return

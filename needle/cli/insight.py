@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from needle.analytics import get_insight, list_insights, run_insight, save_insight
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.query import show, spec_from_args
@@ -33,14 +32,14 @@ def save(
     """Save `needle query KIND ARGS...` as NAME, e.g. `needle insight save signup-funnel funnel
     visit signup --window 7d` (options of the query go after KIND)."""
     query = spec_from_args(ctx, kind, ctx.args)
-    insight = save_insight(open_workspace(ctx), name, query, description, replace)
+    insight = open_workspace(ctx).save_insight(name, query, description, replace)
     typer.echo(f"Saved {insight.kind} insight {insight.name!r}")
 
 
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Every saved insight."""
-    insights = list_insights(open_workspace(ctx))
+    insights = open_workspace(ctx).insights()
     if json_:
         print_json([i.to_json() for i in insights])
         return
@@ -57,7 +56,7 @@ def show_(
     json_: JsonFlag = False,
 ) -> None:
     """The stored query of one insight."""
-    insight = get_insight(open_workspace(ctx), name)
+    insight = open_workspace(ctx).insight(name)
     if json_:
         print_json(insight.to_json())
         return
@@ -71,4 +70,4 @@ def run(
     json_: JsonFlag = False,
 ) -> None:
     """Run a saved insight on the events as they are now."""
-    show(run_insight(open_workspace(ctx), name), json_)
+    show(open_workspace(ctx).run_insight(name), json_)

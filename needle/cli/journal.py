@@ -25,10 +25,10 @@ def _day(text: str | None) -> date:
 
 
 def _entries(ctx: typer.Context, period: journal.Period, count: int | None) -> list[dict]:
-    with opened(ctx) as (_, session, files):
+    with opened(ctx) as (_, session, engine):
         found = (journal.top(session, period, count) if count is not None
                  else journal.in_period(session, period))
-        return [views.detail(session, files, d) for d in found]
+        return [views.detail(session, engine, d) for d in found]
 
 
 @app.callback(invoke_without_command=True)

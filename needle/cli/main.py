@@ -21,13 +21,15 @@ from needle.workspace import Workspace
 
 # Command groups and top-level commands, loaded only when used so that each command imports just
 # the libraries it needs: (name, module under needle.cli, attribute, short help). The attribute is
-# a Typer app (a group) or a function (a command); a test checks the help matches the module's.
+# a Typer app (a group), a function (a command) or, when its name ends in ``_group``, a function
+# that makes the group as it is now (``needle query`` has a command per registered query kind); a
+# test checks the help matches the module's.
 LAZY_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("demo", "demo", "demo", "Build a demo workspace (a fictional team task tracker) and print a "
      "first look at it."),
     ("events", "events", "app", "Product events: import them, look at them."),
     ("evidence", "evidence", "app", "Customer evidence: import it, list it, search it."),
-    ("query", "query", "app", "Ask questions of product events."),
+    ("query", "query", "command_group", "Ask questions of product events."),
     ("insight", "insight", "app", "Saved insights: named queries other artifacts can cite."),
     ("experiment", "experiment", "app", "A/B experiments: define, analyse, decide."),
     ("themes", "themes", "app", "Themes: evidence synthesised into themes people can read."),
@@ -49,6 +51,8 @@ def load_command(name: str) -> Any:
     """Import the module behind a lazy command and return its click command."""
     module, attribute, _ = _LAZY[name]
     target = getattr(importlib.import_module(f"needle.cli.{module}"), attribute)
+    if attribute.endswith("_group"):
+        target = target()
     wrapper = typer.Typer()
     wrapper.callback()(_no_options)  # a callback keeps the wrapper a group, its member as written
     if isinstance(target, typer.Typer):

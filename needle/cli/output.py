@@ -17,7 +17,8 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """What ``--json`` makes of values JSON has no type for."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if hasattr(value, "to_json"):
@@ -27,7 +28,7 @@ def _default(value: Any) -> Any:
 
 def print_json(data: Any) -> None:
     """Print ``data`` as JSON on stdout, unstyled so that pipes get exactly the document."""
-    print(json.dumps(data, default=_default, indent=2, ensure_ascii=False))
+    print(json.dumps(data, default=json_default, indent=2, ensure_ascii=False))
 
 
 def print_table(

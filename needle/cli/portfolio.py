@@ -22,8 +22,8 @@ def build(ctx: typer.Context,
           json_: JsonFlag = False) -> None:
     """Build the site (index.html, a page per artifact, portfolio.pdf, claims.json)."""
     with err_console.status("Building the portfolio..."), opened(ctx) as (
-            workspace, session, files):
-        book = portfolio.build(session, files, out or workspace.root / "portfolio",
+            workspace, session, engine):
+        book = portfolio.build(session, engine, out or workspace.root / "portfolio",
                                workspace.author)
     if json_:
         print_json(book.to_json())

@@ -62,8 +62,8 @@ def link(ctx: typer.Context, artifact_id: Id,
 @app.command()
 def reach(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
     """How many distinct people the problem reaches, and from which sources."""
-    with opened(ctx) as (_, session, files):
-        view = views.detail(session, files, store.get(session, "problem", artifact_id))
+    with opened(ctx) as (_, session, engine):
+        view = views.detail(session, engine, store.get(session, "problem", artifact_id))
     if json_:
         print_json(view["reach"] | {"strength": view["strength"]})
     else:

@@ -32,8 +32,8 @@ def new(ctx: typer.Context, title: str,
     fields = {"problem": problem, "bet": bet, "solution": solution, "scope": scope,
               "metric": metric, "target": target, "decision_rule": rule,
               "timeline": list(milestone or [])}
-    with opened(ctx) as (workspace, session, files):
-        proposal = proposals.create(session, files, title, workspace.author, fields, as_of)
+    with opened(ctx) as (workspace, session, engine):
+        proposal = proposals.create(session, engine, title, workspace.author, fields, as_of)
         baseline = proposal.fields.get("baseline")
     typer.echo(f"proposal {proposal.id} created"
                + (f"; baseline {baseline['value']:.4g} (n = {baseline['n']})" if baseline
@@ -72,9 +72,9 @@ def amend(ctx: typer.Context, artifact_id: Id,
           value: Annotated[str, typer.Option(help="The new value.")],
           reason: Annotated[str, typer.Option(help="Why it changes after approval.")]) -> None:
     """Change a locked field in the open: the amendment is kept on the proposal."""
-    with opened(ctx) as (workspace, session, files):
+    with opened(ctx) as (workspace, session, engine):
         proposal = store.get(session, "proposal", artifact_id)
-        proposals.amend(session, files, proposal, field, value, reason, workspace.author)
+        proposals.amend(session, engine, proposal, field, value, reason, workspace.author)
     typer.echo(f"proposal {artifact_id}: {field} amended")
 
 

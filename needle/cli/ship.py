@@ -37,10 +37,10 @@ def new(ctx: typer.Context, title: str,
               "next_steps": next_steps}
     with err_console.status("Measuring before and after the launch..."):
         found = _experiment(ctx, experiment) if experiment else None
-        with opened(ctx) as (workspace, session, files):
+        with opened(ctx) as (workspace, session, engine):
             links = [Link("evidence", str(i)) for i in evidence or []]
             links += [Link("experiment", experiment)] if experiment else []
-            post = ships.create(session, files, title, workspace.author, fields, links, found)
+            post = ships.create(session, engine, title, workspace.author, fields, links, found)
             result = post.fields["result"]
     typer.echo(f"ship post {post.id} published ({result['outcome']}): {result['statement']}")
 
@@ -48,7 +48,7 @@ def new(ctx: typer.Context, title: str,
 def _experiment(ctx: typer.Context, name: str) -> dict[str, Any]:
     workspace = open_workspace(ctx)
     try:
-        return experiment_result(workspace, name)
+        return experiment_result(workspace.store, workspace.engine, name)
     finally:
         workspace.close()
 

@@ -16,7 +16,6 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from needle import themes
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, console, err_console, print_json, print_table
 from needle.themes.view import ThemeList, ThemeSummary
@@ -48,14 +47,14 @@ def build(ctx: typer.Context, json_: JsonFlag = False) -> None:
         return
     workspace = open_workspace(ctx)
     with _progress(json_) as report:
-        themes.refresh(workspace, progress=report)
-    _print_list(themes.list_themes(workspace), json_)
+        workspace.build_themes(progress=report)
+    _print_list(workspace.themes(), json_)
 
 
 @app.command()
 def show(ctx: typer.Context, theme_id: ThemeId, json_: JsonFlag = False) -> None:
     """One theme: label, keywords, quotes, size, customers, trend, evidence ids, edits."""
-    theme = themes.get_theme(open_workspace(ctx), theme_id)
+    theme = open_workspace(ctx).theme(theme_id)
     if json_:
         print_json({**theme.to_json(), "edits": theme.edits})
         return
@@ -67,7 +66,7 @@ def update(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Assign evidence added since the last build to the existing themes."""
     workspace = open_workspace(ctx)
     with _progress(json_) as report:
-        result = themes.update(workspace, progress=lambda d, t: report("embedding", d, t))
+        result = workspace.update_themes(progress=lambda d, t: report("embedding", d, t))
     if json_:
         print_json({"new": result.new, "themed": result.themed, "unthemed": result.unthemed,
                     "rebuilt": result.rebuilt})
@@ -79,7 +78,7 @@ def update(ctx: typer.Context, json_: JsonFlag = False) -> None:
 @app.command()
 def merge(ctx: typer.Context, keep: ThemeId, other: ThemeId) -> None:
     """Merge theme OTHER into theme KEEP."""
-    themes.merge(open_workspace(ctx), keep, other)
+    open_workspace(ctx).merge_themes(keep, other)
     typer.echo(f"merged theme {other} into {keep}")
 
 
@@ -89,7 +88,7 @@ def split(
     parts: Annotated[int, typer.Option("--parts", min=2, help="How many themes to make.")] = 2,
 ) -> None:
     """Split a theme in PARTS by the similarity of its pieces."""
-    children = themes.split(open_workspace(ctx), theme_id, parts)
+    children = open_workspace(ctx).split_theme(theme_id, parts)
     typer.echo(f"split theme {theme_id} into {', '.join(map(str, children))}")
 
 
@@ -99,7 +98,7 @@ def rename(
     label: Annotated[str, typer.Argument(help="The new name.")],
 ) -> None:
     """Name a theme; refreshes keep the name."""
-    themes.rename(open_workspace(ctx), theme_id, label)
+    open_workspace(ctx).rename_theme(theme_id, label)
     typer.echo(f"theme {theme_id} is now {label!r}")
 
 
@@ -113,7 +112,7 @@ def behaviour(
     json_: JsonFlag = False,
 ) -> None:
     """How each theme's reporters differ from everyone else on N-day retention."""
-    rows = themes.theme_behaviour(open_workspace(ctx), days, against)
+    rows = open_workspace(ctx).theme_behaviour(days, against)
     if json_:
         print_json([row.to_json() for row in rows])
         return
@@ -128,7 +127,7 @@ def behaviour(
 @app.command()
 def groups(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Related themes in a few groups (topics), largest first."""
-    found = themes.group_themes(open_workspace(ctx))
+    found = open_workspace(ctx).theme_groups()
     if json_:
         print_json({"groups": [g.to_json() for g in found]})
         return

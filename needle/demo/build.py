@@ -58,7 +58,8 @@ class DemoExists(UserError):
     """The folder already holds a demo workspace, built as ``info`` says."""
 
     def __init__(self, root: Path, info: DemoInfo) -> None:
-        super().__init__(f"{root} already holds a demo workspace; use --force to rebuild it")
+        super().__init__(f"{root} already holds a demo workspace; force a rebuild to replace it",
+                         field="force", value=str(root))
         self.info = info
 
 
@@ -124,9 +125,10 @@ def build(path: Path | str, *, seed: int = DEFAULT_SEED, users: int = DEFAULT_US
 
 def _check(users: int, days: int) -> None:
     if users < MIN_USERS:
-        raise UserError(f"--users {users}: use at least {MIN_USERS}")
+        raise UserError(f"users {users}: use at least {MIN_USERS}", field="users", value=users)
     if days < MIN_DAYS:
-        raise UserError(f"--days {days}: use at least {MIN_DAYS} (the planted effects need them)")
+        raise UserError(f"days {days}: use at least {MIN_DAYS} (the planted effects need them)",
+                        field="days", value=days)
 
 
 def _prepare(root: Path, force: bool) -> None:

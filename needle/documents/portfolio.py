@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from needle.analytics.engine import Engine
 from needle.artifacts import store, views
 from needle.artifacts.compare import CONFIDENCE
 from needle.artifacts.links import Link, describe
@@ -89,9 +90,9 @@ def _ship_claims(ship: Artifact, view: dict[str, Any], book: Portfolio) -> None:
                                        f"{key}-after-n"), method=result["method"]))
 
 
-def _ship_entry(session: Session, files: list[Path], ship: Artifact,
+def _ship_entry(session: Session, engine: Engine, ship: Artifact,
                 book: Portfolio) -> dict[str, Any]:
-    view = views.detail(session, files, ship)
+    view = views.detail(session, engine, ship)
     result = ship.fields["result"]
     _ship_claims(ship, view, book)
     problem = view["problem"]
@@ -121,11 +122,11 @@ def _insights(session: Session) -> list[dict[str, Any]]:
             for link, by in sorted(cited.items(), key=lambda item: str(item[0]))]
 
 
-def build(session: Session, files: list[Path], out: Path, who: str) -> Portfolio:
+def build(session: Session, engine: Engine, out: Path, who: str) -> Portfolio:
     """Write ``index.html``, one page per artifact shown, ``portfolio.pdf`` and ``claims.json``."""
     out.mkdir(parents=True, exist_ok=True)
     book = Portfolio(out)
-    ships = [_ship_entry(session, files, s, book) for s in store.list_all(session, "ship")]
+    ships = [_ship_entry(session, engine, s, book) for s in store.list_all(session, "ship")]
     problems = [p for p in store.list_all(session, "problem") if p.status != "draft"]
     teardowns = store.list_all(session, "teardown")
     shown = [*store.list_all(session, "ship"), *problems, *teardowns]
@@ -133,14 +134,14 @@ def build(session: Session, files: list[Path], out: Path, who: str) -> Portfolio
         "author": who, "bullets": book.bullets,
         "outcomes": [s for s in ships if s["outcome"] == "success"],
         "failures": [s for s in ships if s["outcome"] != "success"],
-        "problems": [_problem_entry(session, files, p, book) for p in problems],
+        "problems": [_problem_entry(session, engine, p, book) for p in problems],
         "insights": _insights(session),
         "teardowns": [{"title": t.title, "page": page_name(t),
                        "competitor": t.fields.get("competitor")} for t in teardowns],
     })
     documents = [index]
     for artifact in shown:
-        text = markdown_for(session, files, artifact)
+        text = markdown_for(session, engine, artifact)
         documents.append(text)
         _write(out / page_name(artifact), render.html_page(
             text, artifact.title, nav='<a href="index.html">Portfolio</a>'))
@@ -160,9 +161,9 @@ def _problem_claims(view: dict[str, Any], book: Portfolio) -> None:
                      str(view["evidence_count"]), "store", evidence_count_sql(view["id"])))
 
 
-def _problem_entry(session: Session, files: list[Path], problem: Artifact,
+def _problem_entry(session: Session, engine: Engine, problem: Artifact,
                    book: Portfolio) -> dict[str, Any]:
-    view = views.detail(session, files, problem)
+    view = views.detail(session, engine, problem)
     _problem_claims(view, book)
     return {"title": problem.title, "page": page_name(problem), "reach": view["reach"]["total"],
             "evidence": view["evidence_count"]}

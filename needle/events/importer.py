@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from needle.events.files import BadRow, ImportResult, write_rejects
 from needle.events.lake import EventLake
 from needle.events.mapping import EventMapping
 from needle.events.normalise import to_events
-from needle.events.readers import ReadOptions, read_table
 from needle.events.schema import EVENT_SCHEMA
+from needle.io.files import BadRow, ImportResult, write_rejects
+from needle.io.tables import ReadOptions, read_table
 
 Step = Callable[[str], None]
 STEPS_PER_FILE = 2  # and one more for the whole import

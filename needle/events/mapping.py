@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from needle.errors import InputError
+from needle.io.columns import find_column, require
 
 # Recognised names, first match wins (case-insensitive): PostHog's own, then common ones.
 USER_NAMES = ("distinct_id", "user_id", "userid", "person_id", "customer_id", "user",
@@ -40,39 +40,19 @@ class Columns:
     properties: dict[str, str]  # property key -> column
 
 
-def find_column(names: list[str], given: str | None, recognised: tuple[str, ...],
-                file: str, where: str) -> str | None:
-    """The column named ``given`` (which must exist), else the first recognised name present."""
-    if given is not None:
-        if given not in names:
-            raise InputError(file, where, f"no column {given!r}; the columns are {_list(names)}")
-        return given
-    lower = {name.lower(): name for name in names}
-    return next((lower[name] for name in recognised if name in lower), None)
-
-
-def require(column: str | None, role: str, flag: str, recognised: tuple[str, ...],
-            file: str, where: str) -> str:
-    """``column``, or an error saying which names were looked for and which flag to use."""
-    if column is None:
-        raise InputError(file, where, f"no {role} column (looked for {', '.join(recognised)}); "
-                         f"name it with {flag}")
-    return column
-
-
 def resolve(names: list[str], mapping: EventMapping, file: str, where: str) -> Columns:
     """Resolve ``mapping`` against the column ``names`` of ``file``."""
     def find(given: str | None, recognised: tuple[str, ...]) -> str | None:
         return find_column(names, given, recognised, file, where)
 
-    user = require(find(mapping.user_col, USER_NAMES), "user", "--user-col", USER_NAMES,
+    user = require(find(mapping.user_col, USER_NAMES), "user", "user_col", USER_NAMES,
                    file, where)
-    time = require(find(mapping.time_col, TIME_NAMES), "time", "--time-col", TIME_NAMES,
+    time = require(find(mapping.time_col, TIME_NAMES), "time", "time_col", TIME_NAMES,
                    file, where)
     event = None
     if mapping.event is None:
         event = require(find(mapping.event_col, EVENT_NAMES), "event name",
-                        "--event-col or a constant --event NAME", EVENT_NAMES, file, where)
+                        "event_col", EVENT_NAMES, file, where)
     uuid = find(mapping.uuid_col, UUID_NAMES)
     taken = {user, time, event, uuid}
     if mapping.props_cols is not None:
@@ -89,8 +69,3 @@ def resolve(names: list[str], mapping: EventMapping, file: str, where: str) -> C
 def _key(column: str) -> str:
     """PostHog's CSV export flattens properties into ``properties.<key>`` columns."""
     return column[len(PROPERTY_PREFIX):] if column.startswith(PROPERTY_PREFIX) else column
-
-
-def _list(names: list[str]) -> str:
-    shown = ", ".join(names[:12])
-    return shown + (f" and {len(names) - 12} more" if len(names) > 12 else "")

@@ -7,14 +7,14 @@ out NULL are the bad rows, found by a query rather than by checking rows one at 
 from __future__ import annotations
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
-from needle.events.files import BadRow
 from needle.events.mapping import Columns, EventMapping, resolve
-from needle.events.readers import RawTable
 from needle.events.schema import EVENT_SCHEMA
-from needle.events.times import set_timezone, text_time_sql, typed_time_sql
+from needle.io.files import BadRow
+from needle.io.normalise import literal, properties_sql, quote, raw_connection, text_sql
+from needle.io.tables import RawTable
+from needle.io.times import text_time_sql, typed_time_sql
 
 # A part of the event that came out NULL, and what that says about the row.
 _PROBLEMS = {
@@ -24,8 +24,6 @@ _PROBLEMS = {
                  "(ISO-8601, epoch seconds or milliseconds, or a date)",
     "properties": "column {props!r}: not a JSON object",
 }
-_INTEGER = "-?(0|[1-9][0-9]{0,17})"
-_DECIMAL = "-?(0|[1-9][0-9]*)([.][0-9]+)?"
 
 
 def to_events(raw: RawTable, mapping: EventMapping, timezone: str,
@@ -35,9 +33,7 @@ def to_events(raw: RawTable, mapping: EventMapping, timezone: str,
     Without ``skip_bad`` the first bad row raises its :class:`InputError`.
     """
     columns = resolve(raw.table.column_names, mapping, raw.file, raw.header)
-    con = duckdb.connect()
-    set_timezone(con, timezone)
-    con.register("raw", raw.table.append_column("__row", pa.array(np.arange(raw.table.num_rows))))
+    con = raw_connection(raw, timezone)
     con.execute(f"CREATE TEMP TABLE norm AS {_normalise_sql(con, raw, columns, mapping)}")
     bad = _bad_rows(con, raw, columns, limit=None if skip_bad else 1)
     if bad and not skip_bad:
@@ -62,65 +58,6 @@ def _normalise_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Colum
         f"{'NULL' if typed else text(columns.time)} AS time_text, "
         f"{typed or 'NULL'} AS typed_time, {uuid} AS uuid, {props} AS properties FROM raw)"
     )
-
-
-def text_sql(raw: RawTable, column: str) -> str:
-    """SQL reading a column as text: JSON values unquoted, typed values cast, '' as NULL."""
-    if raw.json_values:
-        return f"NULLIF(json_extract_string({quote(column)}, '$'), '')"
-    return f"NULLIF(CAST({quote(column)} AS VARCHAR), '')"
-
-
-def time_sql(raw: RawTable, column: str) -> str:
-    """SQL reading a column as a TIMESTAMPTZ by the rules of :mod:`needle.events.times`."""
-    typed = None if raw.json_values else typed_time_sql(
-        quote(column), raw.table.schema.field(column).type)
-    return typed or text_time_sql(text_sql(raw, column))
-
-
-def properties_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, properties: dict[str, str],
-                   given_json: str | None = None) -> str:
-    """SQL of a JSON object of the ``properties`` (key -> column of table ``raw``), merged
-    over the JSON object in column ``given_json``; NULL where that column is not an object."""
-    values = _property_values(con, raw, properties)
-    pairs = ", ".join(f"{literal(key)}, {value}" for key, value in values.items())
-    merged = f"json_object({pairs})" if pairs else "'{}'::JSON"
-    if any(raw.table[col].null_count for col in properties.values()):
-        # A patch onto {} drops the keys whose value is null (RFC 7386): a row's empty cells
-        # are absent properties, not nulls.
-        merged = f"json_merge_patch('{{}}', {merged})"
-    if given_json is None:
-        return merged
-    given = quote(given_json)
-    checked = (f"CASE WHEN {given} IS NULL THEN '{{}}'::JSON WHEN json_valid({given}) AND "
-               f"json_type({given}::JSON) = 'OBJECT' THEN {given}::JSON END")
-    return f"json_merge_patch({checked}, {merged})" if pairs else checked
-
-
-def _property_values(con: duckdb.DuckDBPyConnection, raw: RawTable,
-                     properties: dict[str, str]) -> dict[str, str]:
-    """SQL of each property's JSON value; text columns that hold only numbers become numbers."""
-    if raw.json_values:
-        return {key: f"{quote(col)}::JSON" for key, col in properties.items()}
-    text = [col for col in properties.values()
-            if pa.types.is_string(raw.table.schema.field(col).type)]
-    kinds = _numeric_kinds(con, text)
-    return {key: kinds.get(col, quote(col)) for key, col in properties.items()}
-
-
-def _numeric_kinds(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[str, str]:
-    # A sample rules most text columns out cheaply; the survivors are checked in full.
-    for source in ("(SELECT * FROM raw LIMIT 10000)", "raw"):
-        if not columns:
-            return {}
-        checks = ", ".join(
-            f"bool_and({quote(c)} IS NULL OR regexp_full_match({quote(c)}, '{pattern}'))"
-            for c in columns for pattern in (_INTEGER, _DECIMAL))
-        flags = con.sql(f"SELECT {checks} FROM {source}").fetchall()[0]
-        kinds = {c: "BIGINT" if flags[2 * i] else "DOUBLE"
-                 for i, c in enumerate(columns) if flags[2 * i + 1]}
-        columns = list(kinds)
-    return {column: f"CAST({quote(column)} AS {kind})" for column, kind in kinds.items()}
 
 
 def _bad_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Columns,
@@ -164,13 +101,3 @@ def _with_ids(con: duckdb.DuckDBPyConnection) -> pa.Table:
         "AS uuid, event, distinct_id, timestamp, properties::VARCHAR AS properties "
         f"FROM {joined} WHERE {good}"
     ).to_arrow_table()
-
-
-def quote(name: str) -> str:
-    """A SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"

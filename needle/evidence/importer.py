@@ -10,12 +10,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from needle.errors import UserError
-from needle.events.files import BadRow, ImportResult, write_rejects
-from needle.events.readers import ReadOptions
 from needle.evidence.models import KINDS
 from needle.evidence.notes import note_files, read_notes
 from needle.evidence.store import EvidenceRecord, add_evidence
 from needle.evidence.tabular import EvidenceMapping, read_rows
+from needle.io.files import BadRow, ImportResult, write_rejects
+from needle.io.tables import ReadOptions
 from needle.store import Store
 
 NOTE_KIND = "interview"

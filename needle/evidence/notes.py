@@ -12,15 +12,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import duckdb
 import yaml
 
 from needle.errors import InputError
-from needle.events.files import BadRow, check_utf8, read_bytes
-from needle.events.normalise import literal
-from needle.events.times import set_timezone, text_time_sql
 from needle.evidence.models import KINDS
 from needle.evidence.store import EvidenceRecord
+from needle.io.files import BadRow, check_utf8, read_bytes
+from needle.io.normalise import read_time
 
 SUFFIXES = (".md", ".markdown")
 _FIELDS = {"customer": ("customer", "customer_id", "interviewee", "participant"),
@@ -105,10 +103,7 @@ def _moment(path: Path, value: Any, timezone: str) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(timezone))
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=ZoneInfo("UTC"))
-    con = duckdb.connect()
-    set_timezone(con, timezone)
-    table = con.sql(f"SELECT {text_time_sql(literal(str(value)))} AS t").to_arrow_table()
-    moment = table["t"][0].as_py()
+    moment = read_time(str(value), timezone)
     if moment is None:
         raise InputError(str(path), "line 2", f"front matter date: cannot read {value!r} as a "
                          "time (ISO-8601, epoch seconds or milliseconds, or a date)")

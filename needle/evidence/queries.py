@@ -27,7 +27,8 @@ def get_evidence(session: Session, evidence_id: int) -> Evidence:
     """One piece of evidence; a missing id is the user's to fix."""
     found = session.get(Evidence, evidence_id)
     if found is None:
-        raise UserError(f"no evidence with id {evidence_id}; `needle evidence list` shows ids")
+        raise UserError(f"no evidence with id {evidence_id}", field="evidence", value=evidence_id,
+                        hint="evidence-list")
     return found
 
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-import numpy as np
-import pyarrow as pa
-
-from needle.events.files import BadRow
-from needle.events.mapping import find_column, require
-from needle.events.normalise import properties_sql, text_sql, time_sql
-from needle.events.readers import RawTable, ReadOptions, read_table
-from needle.events.times import set_timezone
 from needle.evidence.store import EvidenceRecord
+from needle.io.columns import find_column, require
+from needle.io.files import BadRow
+from needle.io.normalise import properties_sql, run_select, text_sql, time_sql
+from needle.io.tables import RawTable, ReadOptions, read_table
+
+if TYPE_CHECKING:
+    import duckdb
 
 # Recognised names, first match wins (case-insensitive).
 TEXT_NAMES = ("text", "body", "message", "content", "description", "comment", "feedback",
@@ -54,10 +53,7 @@ def read_rows(path: Path, kind: str, mapping: EvidenceMapping, options: ReadOpti
     """The rows of a tabular file as evidence of ``kind``, and the rows that could not be read."""
     raw = read_table(path, options)
     columns = _resolve(raw, mapping)
-    con = duckdb.connect()
-    set_timezone(con, timezone)
-    con.register("raw", raw.table.append_column("__row", pa.array(np.arange(raw.table.num_rows))))
-    rows = con.sql(_select_sql(con, raw, columns)).to_arrow_table().to_pylist()
+    rows = run_select(raw, timezone, lambda con: _select_sql(con, raw, columns)).to_pylist()
     records, bad = [], list(raw.rejected)
     for row in rows:
         problem = _problem(row, columns)
@@ -79,7 +75,7 @@ def _resolve(raw: RawTable, mapping: EvidenceMapping) -> _Columns:
     def find(given: str | None, recognised: tuple[str, ...]) -> str | None:
         return find_column(names, given, recognised, raw.file, raw.header)
 
-    text = require(find(mapping.text_col, TEXT_NAMES), "text", "--text-col", TEXT_NAMES,
+    text = require(find(mapping.text_col, TEXT_NAMES), "text", "text_col", TEXT_NAMES,
                    raw.file, raw.header)
     customer = find(mapping.customer_col, CUSTOMER_NAMES)
     time = find(mapping.time_col, TIME_NAMES)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats as sps
 
 from needle.errors import UserError
 from needle.experiments.results import Analysis, Comparison, MetricResult, VariantSummary
@@ -38,7 +37,7 @@ from needle.stats import (
     welch,
 )
 from needle.stats.corrections import Correction
-from needle.stats.frequentist import Contrast, TestResult
+from needle.stats.frequentist import Contrast, TestResult, critical
 from needle.stats.sequential import halfwidth
 
 # Above this g = t^2 var(control mean) / control mean^2 the delta-method interval of a relative
@@ -251,7 +250,7 @@ def _columns(block: _Block, p_adj: np.ndarray, significant: np.ndarray,
     rel = block.relative
     need = sample_needed(rel.se**2, rel.n_total, options.mde, level, options.target_power,
                          options.sequential_tuning, options.units_per_day)
-    z_power = sps.norm.ppf(options.target_power)
+    z_power = critical(2 * (1 - options.target_power), None, "z")  # z quantile of the power
     with np.errstate(divide="ignore", invalid="ignore"):
         mde_now = (absolute.ci_upper - absolute.estimate + z_power * block.absolute.se) / np.abs(
             rel.denominator)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from needle.errors import UserError
 from needle.experiments.metrics import MetricDef
 from needle.experiments.models import Experiment
 from needle.stats.corrections import Correction
+from needle.store import Store
 
 CORRECTIONS = ("none", "holm", "bh")
 
@@ -45,10 +45,12 @@ def parse_split(values: Sequence[str]) -> tuple[tuple[str, float], ...]:
         except ValueError:
             share = -1.0
         if not sep or not name.strip() or not share > 0:
-            raise UserError(f"--split {value!r}: write it as VARIANT=WEIGHT with a weight above 0")
+            raise UserError(f"split {value!r}: write it as VARIANT=WEIGHT with a weight above 0",
+                            field="split", value=value)
         out.append((name.strip(), share))
     if len(out) == 1 or len({n for n, _ in out}) != len(out):
-        raise UserError("--split needs every variant once, at least two of them")
+        raise UserError("a split needs every variant once, at least two of them", field="split",
+                        value=list(values))
     return tuple(out)
 
 
@@ -57,8 +59,8 @@ def mark_lower_is_better(metrics: Sequence[MetricDef], names: Sequence[str]
     """``metrics`` with the named ones marked so a fall counts as the good direction."""
     unknown = sorted(set(names) - {m.name for m in metrics})
     if unknown:
-        raise UserError(f"--lower-is-better {unknown}: no metric of that name; metrics are "
-                        f"{[m.name for m in metrics]}")
+        raise UserError(f"lower is better {unknown}: no metric of that name; metrics are "
+                        f"{[m.name for m in metrics]}", field="lower_is_better", value=unknown)
     return tuple(replace(m, lower_is_better=m.name in names) for m in metrics)
 
 
@@ -67,34 +69,36 @@ def validate(spec: ExperimentSpec) -> None:
     if not spec.name.strip():
         raise UserError("an experiment needs a name")
     if not spec.metrics:
-        raise UserError(f"experiment {spec.name!r}: give at least one --metric")
+        raise UserError(f"experiment {spec.name!r}: give at least one metric", field="metric")
     names = [m.name for m in spec.metrics]
     if len(set(names)) != len(names):
         raise UserError(f"experiment {spec.name!r}: metric names must be unique: {names}")
     if not spec.hypothesis.strip() or not spec.decision_rule.strip():
         raise UserError(f"experiment {spec.name!r}: write the hypothesis and the decision rule "
-                        "now (--hypothesis, --decision-rule), before any result is read")
+                        "now, before any result is read",
+                        field="decision_rule" if spec.hypothesis.strip() else "hypothesis")
     if not 0 < spec.alpha < 1:
         raise UserError(f"experiment {spec.name!r}: alpha must be between 0 and 1")
     if spec.correction not in CORRECTIONS:
         raise UserError(f"correction must be one of {', '.join(CORRECTIONS)}")
 
 
-def create_experiment(workspace: Any, spec: ExperimentSpec, replace: bool = False
+def create_experiment(store: Store, author: str, spec: ExperimentSpec, replace: bool = False
                       ) -> Experiment:
     """Store ``spec``; replacing is allowed only until results were first read."""
     validate(spec)
-    with workspace.store.session() as session:
+    with store.session() as session:
         row = session.scalar(select(Experiment).where(Experiment.name == spec.name))
         if row is not None and not replace:
-            raise UserError(f"experiment {spec.name!r} exists; pass --replace to redefine it")
+            raise UserError(f"experiment {spec.name!r} exists; replace it to redefine it",
+                            field="replace", value=spec.name)
         if row is not None and row.locked_at is not None:
             raise UserError(
                 f"experiment {spec.name!r} was locked when its results were first read "
                 f"({row.locked_at:%Y-%m-%d %H:%M} UTC): its hypothesis, metrics and decision rule "
                 "can no longer change; create a new experiment instead")
         row = row or Experiment(name=spec.name)
-        _fill(row, spec, workspace.author)
+        _fill(row, spec, author)
         session.add(row)
         return row
 
@@ -110,22 +114,23 @@ def _fill(row: Experiment, spec: ExperimentSpec, author: str) -> None:
     row.author, row.created_at, row.locked_at = author, datetime.now(UTC), None
 
 
-def get_experiment(workspace: Any, name: str) -> Experiment:
-    with workspace.store.session() as session:
+def get_experiment(store: Store, name: str) -> Experiment:
+    with store.session() as session:
         row = session.scalar(select(Experiment).where(Experiment.name == name))
         if row is None:
-            raise UserError(f"no experiment named {name!r}; `needle experiment list` shows them")
+            raise UserError(f"no experiment named {name!r}", field="experiment", value=name,
+                            hint="experiment-list")
         return row
 
 
-def list_experiments(workspace: Any) -> Sequence[Experiment]:
-    with workspace.store.session() as session:
+def list_experiments(store: Store) -> Sequence[Experiment]:
+    with store.session() as session:
         return session.scalars(select(Experiment).order_by(Experiment.created_at)).all()
 
 
-def lock(workspace: Any, name: str) -> None:
+def lock(store: Store, name: str) -> None:
     """Record the first read of results (idempotent)."""
-    with workspace.store.session() as session:
+    with store.session() as session:
         row = session.scalar(select(Experiment).where(Experiment.name == name))
         if row is not None and row.locked_at is None:
             row.locked_at = datetime.now(UTC)

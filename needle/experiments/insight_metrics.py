@@ -15,6 +15,7 @@ from needle.analytics.insights import get_insight
 from needle.analytics.specs import FunnelQuery, TrendQuery
 from needle.errors import UserError
 from needle.experiments.metrics import MetricDef, parse_metric
+from needle.store import Store
 
 PREFIX = "insight:"
 
@@ -47,7 +48,7 @@ def _from_trend(name: str, label: str, q: TrendQuery) -> MetricDef:
     raise _refuse(name, f"measure {series.measure!r} is not a per-user count or sum")
 
 
-def resolve_metric(workspace: Any, spec: str) -> MetricDef:
+def resolve_metric(store: Store, spec: str) -> MetricDef:
     """``[NAME=]insight:INSIGHT`` through the saved insight, other forms as :func:`parse_metric`."""
     label, sep, body = spec.partition("=")
     if not sep:
@@ -55,7 +56,7 @@ def resolve_metric(workspace: Any, spec: str) -> MetricDef:
     if not body.strip().startswith(PREFIX):
         return parse_metric(spec)
     name = body.strip()[len(PREFIX):]
-    query: Any = get_insight(workspace, name).query
+    query: Any = get_insight(store, name).query
     translate = _TRANSLATIONS.get(type(query))
     if translate is None:
         raise _refuse(name, f"{type(query).__name__} has no per-user value")

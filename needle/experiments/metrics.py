@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from needle.analytics.specs import UnitMetric
 from needle.errors import UserError
 
 
@@ -38,6 +39,11 @@ class MetricDef:
     @property
     def binary(self) -> bool:
         return self.kind in ("conversion", "retention")
+
+    @property
+    def unit_metric(self) -> UnitMetric:
+        """What the engine measures per unit."""
+        return UnitMetric(self.kind, self.event, self.days, self.property_name)  # type: ignore[arg-type]
 
 
 def _days(text: str, spec: str) -> float:

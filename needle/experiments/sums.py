@@ -91,14 +91,14 @@ def quantile_sums(name: str, variant: np.ndarray, variants: Sequence[str], value
                   nu: float) -> MetricSums:
     """A quantile with the order-statistic interval at nu -/+ z sqrt(nu(1-nu)/n_star), n_star
     being the largest 100 * 2^k not above n, as GrowthBook computes it in SQL."""
-    from scipy.stats import norm
+    from needle.stats.frequentist import critical  # scipy: loaded only when a quantile is asked
 
     rows, n = [], []
     for v in variants:
         y = values[variant == v]
         n.append(float(len(y)))
         star = 100.0 * 2 ** np.floor(np.log2(max(len(y), 100) / 100)) if len(y) >= 100 else len(y)
-        half = norm.ppf(0.975) * np.sqrt(nu * (1 - nu) / max(star, 1))
+        half = critical(0.05, None, "z") * np.sqrt(nu * (1 - nu) / max(star, 1))
         levels = np.clip([nu, nu - half, nu + half], 0, 1)
         rows.append([star, *np.quantile(y, levels, method="inverted_cdf")] if len(y) else
                     [0.0, np.nan, np.nan, np.nan])

@@ -19,6 +19,7 @@ from needle.errors import InputError, UserError
 from needle.experiments.analysis import AnalysisOptions, analyze
 from needle.experiments.results import Analysis
 from needle.experiments.sums import ExperimentSums, from_units, quantile_sums, ratio_sums
+from needle.io.frames import read_frame
 
 _BOOLEAN = {"true": "1", "false": "0"}
 
@@ -30,15 +31,6 @@ class TableSpec:
     unit: str | None = None
     control: str | None = None
     covariates: tuple[str, ...] = ()
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """The file as strings (CSV) or typed columns (Parquet)."""
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def _numeric(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
@@ -111,7 +103,7 @@ def _variant_order(labels: np.ndarray, control: str | None, path: Path) -> list[
 
 def table_sums(path: Path, spec: TableSpec) -> tuple[ExperimentSums, dict[str, Any]]:
     """Sufficient statistics of the table's metrics per variant, and the exclusion report."""
-    frame = read_table(path)
+    frame = read_frame(path)
     _check_columns(frame, spec, path)
     keep, report = _exclusions(frame, spec)
     labels = frame[spec.variant].astype(str).to_numpy()[keep]

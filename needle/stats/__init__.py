@@ -27,6 +27,12 @@ from needle.stats.moments import (
 from needle.stats.power import minimum_detectable_effect, power, sample_needed
 from needle.stats.sequential import confidence_sequence
 from needle.stats.srm import SrmResult, check_srm
+from needle.stats.twosample import (
+    Interval,
+    mean_difference,
+    median_difference,
+    proportion_difference,
+)
 
 __all__ = [
     "Adjusted",
@@ -34,6 +40,7 @@ __all__ = [
     "Contrast",
     "EffectPosterior",
     "GaussianPrior",
+    "Interval",
     "Proportion",
     "Quantile",
     "Ratio",
@@ -51,8 +58,11 @@ __all__ = [
     "fieller",
     "gaussian_best",
     "gaussian_effect",
+    "mean_difference",
+    "median_difference",
     "minimum_detectable_effect",
     "power",
+    "proportion_difference",
     "ratio_adjusted_pair",
     "sample_needed",
     "welch",

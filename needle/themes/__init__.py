@@ -1,7 +1,7 @@
 """Themes: customer evidence synthesised into themes people read once and agree with.
 
 ``refresh`` embeds and clusters all evidence, ``update`` assigns new evidence incrementally,
-``list_themes`` / ``get_theme`` read them back (``get_theme(ws, id).evidence_ids`` is what
+``list_themes`` / ``get_theme`` read them back (``get_theme(store, id).evidence_ids`` is what
 other artifacts cite), and ``merge`` / ``split`` / ``rename`` record a person's edits, which
 refreshes keep.
 """

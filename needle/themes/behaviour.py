@@ -6,7 +6,7 @@ with the customers who reported other themes only (``against="reporters"``: peop
 are usually more engaged than the average user, so this baseline removes that bias). A user is
 *retained* when they have any event N days or more after their first event. Users whose first
 event is less than N days before the lake's last event cannot be judged yet and are left out. The
-difference of the two rates comes with a Newcombe (Wilson score) interval from statsmodels.
+difference of the two rates comes with a Newcombe (Wilson score) interval.
 """
 
 from __future__ import annotations
@@ -14,24 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 from sqlalchemy import select
-from statsmodels.stats.proportion import confint_proportions_2indep
 
+from needle.analytics.engine import Engine, run
+from needle.analytics.results import UserRetentionResult
+from needle.analytics.specs import UserRetentionQuery
 from needle.errors import UserError
 from needle.evidence.models import Evidence
+from needle.stats.twosample import proportion_difference
+from needle.store import Store
 from needle.themes.view import list_themes
-from needle.workspace import Workspace
-
-_RETENTION_SQL = """
-WITH users AS (
-    SELECT distinct_id, min(timestamp) AS first_at, max(timestamp) AS last_at
-    FROM read_parquet($files) GROUP BY distinct_id
-)
-SELECT distinct_id, last_at >= first_at + to_days($days) AS retained
-FROM users
-WHERE first_at + to_days($days) <= (SELECT max(last_at) FROM users)
-"""
 
 
 @dataclass(frozen=True)
@@ -53,28 +45,27 @@ class BehaviourRow:
         return {key: getattr(self, key) for key in self.__dataclass_fields__}
 
 
-def retention_by_user(workspace: Workspace, days: int = 30) -> dict[str, bool]:
+def retention_by_user(engine: Engine, days: int = 30) -> dict[str, bool]:
     """Whether each judgeable user of the lake was retained ``days`` days after first seen."""
-    files = [str(path) for path in workspace.lake.files()]
-    if not files:
-        raise UserError("the event lake is empty; import events first (`needle events import`)")
-    with duckdb.connect() as con:
-        rows = con.execute(_RETENTION_SQL, {"files": files, "days": days}).fetchall()
-    return {str(user): bool(retained) for user, retained in rows}
+    result = run(engine, UserRetentionQuery(days))
+    assert isinstance(result, UserRetentionResult)
+    return result.by_user()
 
 
 AGAINST = ("users", "reporters")
 
 
 def theme_behaviour(
-    workspace: Workspace, days: int = 30, against: str = "users", confidence: float = 0.95
+    store: Store, engine: Engine, days: int = 30, against: str = "users",
+    confidence: float = 0.95,
 ) -> list[BehaviourRow]:
     """Retention of each theme's reporters versus everyone else, with an interval."""
     if against not in AGAINST:
-        raise UserError(f"compare against one of {', '.join(AGAINST)}, not {against!r}")
-    retained = retention_by_user(workspace, days)
-    themes = list_themes(workspace).themes
-    by_theme = {t.id: _reporters(workspace, t.evidence_ids) & retained.keys() for t in themes}
+        raise UserError(f"compare against one of {', '.join(AGAINST)}, not {against!r}",
+                        field="against", value=against)
+    retained = retention_by_user(engine, days)
+    themes = list_themes(store).themes
+    by_theme = {t.id: _reporters(store, t.evidence_ids) & retained.keys() for t in themes}
     if against == "reporters":
         everyone = set().union(*by_theme.values())
         retained = {user: retained[user] for user in everyone}
@@ -82,8 +73,8 @@ def theme_behaviour(
     return [_compare(t.id, t.label, metric, by_theme[t.id], retained, confidence) for t in themes]
 
 
-def _reporters(workspace: Workspace, evidence_ids: list[int]) -> set[str]:
-    with workspace.store.session() as session:
+def _reporters(store: Store, evidence_ids: list[int]) -> set[str]:
+    with store.session() as session:
         found = session.scalars(select(Evidence.customer).where(
             Evidence.id.in_(evidence_ids), Evidence.customer.is_not(None)))
         return {str(customer) for customer in found}
@@ -97,9 +88,8 @@ def _compare(theme_id: int, label: str, metric: str, reporters: set[str],
     if not reporters or not others_total:
         return BehaviourRow(theme_id, label, metric, len(reporters), None, others_total, None,
                             None, None, None)
-    low, high = confint_proportions_2indep(hits, len(reporters), others_hits, others_total,
-                                           method="newcomb", compare="diff",
-                                           alpha=1 - confidence)
+    interval = proportion_difference(hits, len(reporters), others_hits, others_total,
+                                     confidence)
     rate, other_rate = hits / len(reporters), others_hits / others_total
     return BehaviourRow(theme_id, label, metric, len(reporters), rate, others_total, other_rate,
-                        rate - other_rate, float(low), float(high))
+                        rate - other_rate, interval.low, interval.high)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
@@ -12,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from needle.evidence.models import Evidence
 from needle.themes.cache import EmbeddingCache
-from needle.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -34,18 +34,19 @@ class Corpus:
 
 
 def load_corpus(
-    workspace: Workspace,
+    cache_dir: Path,
     session: Session,
     only: Iterable[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Corpus:
-    """Every piece of evidence (or the ``only`` ids), embedded through the workspace cache."""
+    """Every piece of evidence (or the ``only`` ids), embedded through the cache in
+    ``cache_dir``."""
     query = select(Evidence.id, Evidence.text, Evidence.customer, Evidence.created_at).order_by(
         Evidence.id)
     if only is not None:
         query = query.where(Evidence.id.in_(list(only)))
     rows = session.execute(query).all()
     texts = [row.text for row in rows]
-    vectors = EmbeddingCache(workspace.cache_dir).vectors(texts, progress)
+    vectors = EmbeddingCache(cache_dir).vectors(texts, progress)
     return Corpus([row.id for row in rows], texts, [row.customer for row in rows],
                   [row.created_at for row in rows], vectors)

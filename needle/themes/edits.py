@@ -4,61 +4,63 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sklearn.cluster import KMeans
 from sqlalchemy.orm import Session
 
 from needle.errors import UserError
+from needle.store import Store
 from needle.themes.corpus import load_corpus
 from needle.themes.models import Theme, ThemeEdit
 from needle.themes.persist import current_owners, new_theme, save
-from needle.workspace import Workspace
 
 
 def _active(session: Session, theme_id: int) -> Theme:
     theme = session.get(Theme, theme_id)
     if theme is None or not theme.active:
-        raise UserError(f"no theme {theme_id}; `needle themes` lists the current ones")
+        raise UserError(f"no theme {theme_id}", field="theme", value=theme_id, hint="themes")
     return theme
 
 
-def _log(session: Session, workspace: Workspace, kind: str, theme_id: int,
+def _log(session: Session, author: str, kind: str, theme_id: int,
          detail: dict[str, Any]) -> None:
-    session.add(ThemeEdit(kind=kind, theme_id=theme_id, detail=detail, author=workspace.author,
+    session.add(ThemeEdit(kind=kind, theme_id=theme_id, detail=detail, author=author,
                           created_at=datetime.now(UTC)))
 
 
-def rename(workspace: Workspace, theme_id: int, label: str) -> None:
+def rename(store: Store, author: str, theme_id: int, label: str) -> None:
     """Give a theme a person's name, which refreshes keep."""
     if not label.strip():
         raise UserError("a theme's name cannot be empty")
-    with workspace.store.session() as session:
+    with store.session() as session:
         theme = _active(session, theme_id)
-        _log(session, workspace, "rename", theme_id, {"from": theme.title, "to": label.strip()})
+        _log(session, author, "rename", theme_id, {"from": theme.title, "to": label.strip()})
         theme.renamed = label.strip()
 
 
-def merge(workspace: Workspace, keep: int, other: int) -> None:
+def merge(store: Store, author: str, cache_dir: Path, keep: int, other: int) -> None:
     """Fold theme ``other`` into theme ``keep``; later refreshes keep them together."""
     if keep == other:
         raise UserError("merge needs two different themes")
-    with workspace.store.session() as session:
+    with store.session() as session:
         target, source = _active(session, keep), _active(session, other)
         owners = current_owners(session)
         owners.update({e: keep for e, t in owners.items() if t == other})
         target.origin = "merge"
         source.active = False
-        _log(session, workspace, "merge", keep, {"merged": other})
-        save(session, load_corpus(workspace, session), owners, "edit")
+        _log(session, author, "merge", keep, {"merged": other})
+        save(session, load_corpus(cache_dir, session), owners, "edit")
 
 
-def split(workspace: Workspace, theme_id: int, parts: int = 2) -> list[int]:
+def split(store: Store, author: str, cache_dir: Path, theme_id: int, parts: int = 2
+          ) -> list[int]:
     """Split a theme into ``parts`` themes by k-means on its members; return the new ids."""
-    with workspace.store.session() as session:
+    with store.session() as session:
         parent = _active(session, theme_id)
         owners = current_owners(session)
-        corpus = load_corpus(workspace, session)
+        corpus = load_corpus(cache_dir, session)
         rows = [r for r, e in enumerate(corpus.ids) if owners.get(e) == theme_id]
         if len(rows) < 2 * parts:
             raise UserError(f"theme {theme_id} has {len(rows)} pieces: too few to split in {parts}")
@@ -66,6 +68,6 @@ def split(workspace: Workspace, theme_id: int, parts: int = 2) -> list[int]:
         children = [new_theme(session, "split", theme_id).id for _ in range(parts)]
         owners.update({corpus.ids[r]: children[int(p)] for r, p in zip(rows, found, strict=True)})
         parent.active = False
-        _log(session, workspace, "split", theme_id, {"into": children})
+        _log(session, author, "split", theme_id, {"into": children})
         save(session, corpus, owners, "edit")
         return children

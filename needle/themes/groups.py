@@ -19,10 +19,10 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from sqlalchemy import select
 
 from needle.errors import UserError
+from needle.store import Store
 from needle.themes.models import Theme
 from needle.themes.persist import bytes_vector
 from needle.themes.view import ThemeSummary, list_themes
-from needle.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,12 @@ def group_of(centroids: np.ndarray) -> np.ndarray:
     return fcluster(tree, math.ceil(math.sqrt(count)), criterion="maxclust") - 1
 
 
-def group_themes(workspace: Workspace) -> list[ThemeGroup]:
+def group_themes(store: Store) -> list[ThemeGroup]:
     """The active themes in groups, largest group first."""
-    found = list_themes(workspace)
+    found = list_themes(store)
     if not found.themes:
-        raise UserError("no themes yet; `needle themes` builds them")
-    with workspace.store.session() as session:
+        raise UserError("no themes yet; build them from the evidence first", hint="themes")
+    with store.session() as session:
         stored = {t.id: bytes_vector(t.centroid) for t in session.scalars(
             select(Theme).where(Theme.id.in_([s.id for s in found.themes])))}
     labels = group_of(np.stack([stored[t.id] for t in found.themes]))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy.orm import Session
 
+from needle.store import Store
 from needle.themes.cluster import Clustering, ClusterParams, cluster, nearest
 from needle.themes.corpus import Corpus, load_corpus
 from needle.themes.persist import active_themes, bytes_vector, current_owners, new_theme, save
 from needle.themes.reconcile import OldTheme, Plan, reconcile
-from needle.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
 
@@ -27,12 +28,13 @@ class RefreshResult:
 
 
 def refresh(
-    workspace: Workspace, params: ClusterParams | None = None, progress: Progress | None = None
+    store: Store, cache_dir: Path, params: ClusterParams | None = None,
+    progress: Progress | None = None,
 ) -> RefreshResult:
     """Cluster all evidence again and store the themes; ids, names and edits carry over."""
     report = progress or (lambda _stage, _done, _total: None)
-    with workspace.store.session() as session:
-        corpus = load_corpus(workspace, session,
+    with store.session() as session:
+        corpus = load_corpus(cache_dir, session,
                              progress=lambda done, total: report("embedding", done, total))
         report("clustering", 0, 1)
         found = cluster(corpus.vectors, params)

@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
 
 from needle.evidence.models import Evidence
+from needle.store import Store
 from needle.themes.cluster import ClusterParams, nearest
 from needle.themes.corpus import load_corpus
 from needle.themes.models import ThemeAssignment
 from needle.themes.persist import active_themes, bytes_vector, insert_assignments
 from needle.themes.refresh import refresh
-from needle.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,17 @@ class UpdateResult:
 
 
 def update(
-    workspace: Workspace, params: ClusterParams | None = None,
+    store: Store, cache_dir: Path, params: ClusterParams | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> UpdateResult:
     """Assign evidence added since the last refresh or update; build themes when there are none."""
     params = params or ClusterParams()
-    with workspace.store.session() as session:
+    with store.session() as session:
         themes = active_themes(session)
         if themes:
             assigned = select(ThemeAssignment.evidence_id)
             fresh = list(session.scalars(select(Evidence.id).where(Evidence.id.not_in(assigned))))
-            corpus = load_corpus(workspace, session, only=fresh, progress=progress)
+            corpus = load_corpus(cache_dir, session, only=fresh, progress=progress)
             order = sorted(themes)
             centroids = np.stack([bytes_vector(themes[t].centroid) for t in order])
             best, score = nearest(corpus.vectors, centroids)
@@ -55,5 +56,5 @@ def update(
                                       strict=True)
             ])
             return UpdateResult(len(corpus), int(keep.sum()), int((~keep).sum()))
-    result = refresh(workspace, params)
+    result = refresh(store, cache_dir, params)
     return UpdateResult(result.evidence, result.evidence - result.unthemed, result.unthemed, True)

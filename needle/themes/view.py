@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from needle.errors import UserError
 from needle.evidence.models import Evidence
+from needle.store import Store
 from needle.themes.models import Theme, ThemeAssignment, ThemeEdit
 from needle.themes.trend import WEEKS, Trend, trend
-from needle.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -78,18 +78,18 @@ class _Members:
     moments: list[datetime | None] = field(default_factory=list)
 
 
-def list_themes(workspace: Workspace, weeks: int = WEEKS) -> ThemeList:
+def list_themes(store: Store, weeks: int = WEEKS) -> ThemeList:
     """Every active theme, largest first, with the evidence left unthemed."""
-    with workspace.store.session() as session:
+    with store.session() as session:
         return _list(session, weeks)
 
 
-def get_theme(workspace: Workspace, theme_id: int, weeks: int = WEEKS) -> ThemeSummary:
+def get_theme(store: Store, theme_id: int, weeks: int = WEEKS) -> ThemeSummary:
     """One theme by id (the stable handle other artifacts cite); edits included."""
-    with workspace.store.session() as session:
+    with store.session() as session:
         theme = session.get(Theme, theme_id)
         if theme is None or not theme.active:
-            raise UserError(f"no theme {theme_id}; `needle themes` lists the current ones")
+            raise UserError(f"no theme {theme_id}", field="theme", value=theme_id, hint="themes")
         members = _members(session).get(theme_id, _Members())
         summary = _summary(session, theme, members, _total(session), _newest(session), weeks)
         edits = session.scalars(select(ThemeEdit).where(ThemeEdit.theme_id == theme_id)

@@ -17,7 +17,7 @@ from needle.events.schema import EVENT_SCHEMA
 Row = tuple  # (distinct_id, event, ISO time with offset[, properties dict])
 ENGINES: dict[str, Callable[[list[Path], Path], DuckDBEngine]] = {
     "duckdb": lambda files, _: DuckDBEngine(files),
-    "duckdb-cached": lambda files, cache: DuckDBEngine(files, cache_dir=cache),
+    "duckdb-cached": lambda files, cache: DuckDBEngine(files, index_dir=cache),
 }
 
 

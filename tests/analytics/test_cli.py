@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from needle.analytics import run_insight
 from tests.analytics.conftest import D, H, ev, table
 
 ROWS = [
@@ -131,7 +130,7 @@ def test_saved_insights(loaded, workspace) -> None:
     assert shown["query"]["window_seconds"] == 14 * 86400
     ran = as_json(loaded, "insight", "run", "signups")
     assert [s["users"] for s in ran["steps"]] == [3, 2]
-    assert run_insight(workspace, "signups").to_json() == ran
+    assert workspace.run_insight("signups").to_json() == ran
     assert loaded("insight", "run", "nope", ok=False).exit_code == 1
 
 

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from benchmarks._analytics_data import FUNNEL, blocks
-from needle.analytics.columnar import open_columns, queries
 from needle.analytics.duckdb import DuckDBEngine
+from needle.analytics.duckdb import indexed as queries
 from needle.analytics.engine import funnel_people, run
+from needle.analytics.index import open_columns
 from needle.analytics.specs import DateRange, FunnelQuery, RetentionQuery, Series, Step, TrendQuery
 from needle.events.lake import EventLake
 
@@ -22,7 +23,7 @@ def engines(tmp_path_factory):
     lake = EventLake(root / "lake")
     for block in blocks(30_000, 1_500, days=30, seed=3, block_users=1_500):
         lake.append(block)
-    sql, cached = DuckDBEngine(lake.files()), DuckDBEngine(lake.files(), cache_dir=root / "cache")
+    sql, cached = DuckDBEngine(lake.files()), DuckDBEngine(lake.files(), index_dir=root / "cache")
     yield sql, cached
     sql.close()
     cached.close()
@@ -79,7 +80,7 @@ def test_cache_is_rebuilt_when_the_lake_changes(tmp_path) -> None:
 @pytest.mark.parametrize("threads", [1, 3])
 def test_funnel_answer_does_not_depend_on_threads(engines, threads) -> None:
     sql, cached = engines
-    engine = DuckDBEngine(cached.files, threads=threads, cache_dir=cached.cache_dir)
+    engine = DuckDBEngine(cached.files, threads=threads, index_dir=cached.index_dir)
     try:
         assert engine.columns is not None and engine.columns.threads == threads
         for q in QUERIES[:3]:

@@ -12,9 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks._analytics_data import blocks
-from needle.analytics.columnar import open_columns
 from needle.analytics.duckdb import DuckDBEngine
 from needle.analytics.engine import funnel_people, run
+from needle.analytics.index import open_columns
 from needle.events.lake import EventLake
 from needle.events.schema import EVENT_SCHEMA
 from tests.analytics.test_columnar import QUERIES
@@ -91,7 +91,7 @@ def test_extended_cache_holds_what_a_fresh_build_holds(grown, tmp_path) -> None:
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: type(q).__name__)
 def test_extended_cache_answers_as_sql(grown, query) -> None:
     lake, cache, _ = grown
-    sql, cached = DuckDBEngine(lake.files()), DuckDBEngine(lake.files(), cache_dir=cache)
+    sql, cached = DuckDBEngine(lake.files()), DuckDBEngine(lake.files(), index_dir=cache)
     try:
         ours, theirs = run(cached, query).to_json(), run(sql, query).to_json()
         for step in [*ours.get("steps", []), *theirs.get("steps", [])]:

@@ -34,7 +34,7 @@ def lake(tmp_path_factory) -> EventLake:
 @pytest.fixture(scope="module", params=["sql", "cached"])
 def engine(request, lake: EventLake, tmp_path_factory):
     cache = tmp_path_factory.mktemp("cache") if request.param == "cached" else None
-    made = DuckDBEngine(lake.files(), cache_dir=cache)
+    made = DuckDBEngine(lake.files(), index_dir=cache)
     yield made
     made.close()
 

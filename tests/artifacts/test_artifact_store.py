@@ -70,7 +70,7 @@ def test_unknown_evidence_id_creates_nothing(ws) -> None:
 def test_goal_without_a_date_is_refused_naming_it(ws) -> None:
     with pytest.raises(UserError, match=r"a goal needs a date \(--by YYYY-MM-DD\)"), \
             ws.store.session() as session:
-        goals.create(session, ws.lake.files(), "Faster onboarding", "ada",
+        goals.create(session, ws.engine, "Faster onboarding", "ada",
                      {"metric": METRIC, "target": 0.7, "due": None})
     assert _count(ws, Artifact) == 0
 
@@ -78,7 +78,7 @@ def test_goal_without_a_date_is_refused_naming_it(ws) -> None:
 def test_approval_locks_the_metric_and_amendments_are_kept(ws) -> None:
     pid = _problem(ws, _evidence_ids(ws)[:3])
     with ws.store.session() as session:
-        made = proposals.create(session, ws.lake.files(), "Guided onboarding", "ada",
+        made = proposals.create(session, ws.engine, "Guided onboarding", "ada",
                                 {"problem": pid, "metric": METRIC, "target": 0.6,
                                  "decision_rule": "ship if +5 pts"})
         proposals.respond(session, made, "approved", "Cleo", "clear problem", "ada")
@@ -89,7 +89,7 @@ def test_approval_locks_the_metric_and_amendments_are_kept(ws) -> None:
     with ws.store.session() as session:
         locked = store.get(session, "proposal", prop_id)
         assert locked.fields["target"] == 0.6 and locked.locked_at is not None
-        proposals.amend(session, ws.lake.files(), locked, "target", "0.62", "finance ask", "ada")
+        proposals.amend(session, ws.engine, locked, "target", "0.62", "finance ask", "ada")
     with ws.store.session() as session:
         amended = store.get(session, "proposal", prop_id)
         assert amended.fields["target"] == 0.62

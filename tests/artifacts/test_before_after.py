@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from needle.analytics.duckdb import DuckDBEngine
 from needle.artifacts.compare import aligned_windows, compare
 from needle.artifacts.metrics import Window, measure, parse_metric
 from needle.errors import UserError
@@ -15,10 +16,12 @@ from tests.artifacts.tinyproduct import LAUNCH, RATE_AFTER, RATE_BEFORE, START
 
 
 @pytest.fixture(scope="module")
-def lake(tmp_path_factory, product_events) -> list:  # type: ignore[no-untyped-def]
+def lake(tmp_path_factory, product_events):  # type: ignore[no-untyped-def]
     events = EventLake(tmp_path_factory.mktemp("lake"))
     events.append(product_events)
-    return events.files()
+    engine = DuckDBEngine(events.files())
+    yield engine
+    engine.close()
 
 
 @pytest.fixture(scope="module")

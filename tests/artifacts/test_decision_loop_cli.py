@@ -89,7 +89,10 @@ def _rerun(ws: Workspace, claim: dict, derived: dict[str, float]) -> float:
     if claim["source"] == "store":
         with ws.store.engine.connect() as conn:
             return conn.execute(text(claim["sql"])).scalar_one()
-    relation = duckdb.sql(claim["sql"].replace("{events}", _events(ws)))
+    con = duckdb.connect()  # the claim runs over an `events` view, as `needle query sql` does
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"CREATE VIEW events AS SELECT * FROM {_events(ws)}")
+    relation = con.sql(claim["sql"])
     return relation.fetchall()[0][relation.columns.index(claim["column"])]
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from needle.analytics.api import funnel_query
-from needle.analytics.insights import save_insight
+from needle.analytics.builders import funnel_query
 from needle.artifacts import problems, proposals, store
 from needle.artifacts.links import Link
 from needle.errors import UserError
@@ -17,12 +16,12 @@ pytestmark = pytest.mark.parametrize("store_kind", ["sqlite"], indirect=True)
 
 
 def test_funnel_insight_adds_its_drop_offs_to_reach(ws) -> None:
-    save_insight(ws, "activation", funnel_query(["signup", "project_created"], window="7d",
+    ws.save_insight("activation", funnel_query(["signup", "project_created"], window="7d",
                                                 start="2026-06-01", end="2026-07-26"))
     with ws.store.session() as session:
         problem = store.create(session, "problem", "Few projects", "ada", {},
                                [Link("evidence", "1"), Link("insight", "activation")])
-        reach = problems.reach(session, ws.lake.files(), problem)
+        reach = problems.reach(session, ws.engine, problem)
     files = ", ".join(f"'{f}'" for f in ws.lake.files())
     entered, finished = duckdb.sql(f"""
         WITH ev AS (SELECT * FROM read_parquet([{files}])),
@@ -38,17 +37,17 @@ def test_funnel_insight_adds_its_drop_offs_to_reach(ws) -> None:
 
 
 def test_two_step_funnel_is_a_success_metric_and_others_are_refused(ws) -> None:
-    save_insight(ws, "onboarding", funnel_query(["signup", "onboarding_completed"], window="2d"))
-    save_insight(ws, "long", funnel_query(["signup", "onboarding_completed", "invite_sent"]))
+    ws.save_insight("onboarding", funnel_query(["signup", "onboarding_completed"], window="2d"))
+    ws.save_insight("long", funnel_query(["signup", "onboarding_completed", "invite_sent"]))
     with ws.store.session() as session:
         problem = store.create(session, "problem", "Stalls", "ada", {})
-        made = proposals.create(session, ws.lake.files(), "Guide", "ada",
+        made = proposals.create(session, ws.engine, "Guide", "ada",
                                 {"problem": problem.id, "metric": "insight:onboarding"},
                                 as_of=LAUNCH.date().isoformat())
         assert made.fields["metric"] == "conversion:signup>onboarding_completed@2d"
         assert Link("insight", "onboarding") in store.links_of(made)
         with pytest.raises(UserError, match="cannot be a success metric"):
-            proposals.create(session, ws.lake.files(), "x", "ada",
+            proposals.create(session, ws.engine, "x", "ada",
                              {"problem": problem.id, "metric": "insight:long"})
         with pytest.raises(UserError, match="unknown insight 'nope'"):
             store.create(session, "problem", "x", "ada", {}, [Link("insight", "nope")])

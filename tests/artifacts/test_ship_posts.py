@@ -17,19 +17,19 @@ FAILED_FORM = ("# Failed experiment:", "## Hypothesis", "## What happened", "## 
 
 
 def _ship(ws, shipped_on, target: float) -> str:  # type: ignore[no-untyped-def]
-    files = ws.lake.files()
+    engine = ws.engine
     with ws.store.session() as session:
         problem = store.create(session, "problem", "Onboarding stalls", "ada", {},
                                [Link("evidence", str(i)) for i in (1, 2, 3, 6, 7)])
-        proposal = proposals.create(session, files, "Checklist", "ada",
+        proposal = proposals.create(session, engine, "Checklist", "ada",
                                     {"problem": problem.id, "metric": METRIC, "target": target,
                                      "decision_rule": "keep if +3 pts"},
                                     as_of=shipped_on.isoformat())
         proposals.respond(session, proposal, "approved", "Cleo", "cheap to try", "ada")
-        post = ships.create(session, files, "Checklist", "ada",
+        post = ships.create(session, engine, "Checklist", "ada",
                             {"proposal": proposal.id, "shipped_on": shipped_on.isoformat(),
                              "weeks": 2, "learned": "Nobody reads checklists."}, [])
-        return markdown_for(session, files, post)
+        return markdown_for(session, engine, post)
 
 
 def test_a_flat_result_is_written_up_as_a_failed_experiment(ws) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from needle.events.mapping import EventMapping
 from needle.events.normalise import to_events
-from needle.events.readers import ReadOptions, read_table
+from needle.io.tables import ReadOptions, read_table
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from needle.experiments.aggregate import ExposureSpec, aggregate
+from needle.analytics.duckdb import DuckDBEngine
+from needle.analytics.specs import Exposure
+from needle.experiments.aggregate import aggregate
 from needle.experiments.metrics import parse_metric
 
-EXPOSURE = ExposureSpec("$feature_flag_called", "$feature_flag_response",
+EXPOSURE = Exposure("$feature_flag_called", "$feature_flag_response",
                         (("$feature_flag", "checkout-v2"),))
 METRICS = [parse_metric(s) for s in (
     "bought=conversion:purchase:7", "purchases=count:purchase:7",
@@ -17,7 +19,7 @@ KEYS = {"bought": "converted", "purchases": "purchases", "revenue": "amount",
 
 
 def test_sums_match_an_independent_count(experiment_workspace, generated) -> None:
-    data = aggregate(experiment_workspace.lake.files(), EXPOSURE, METRICS, "control")
+    data = aggregate(DuckDBEngine(experiment_workspace.lake.files()), EXPOSURE, METRICS, "control")
     assert data.sums.variants == ("control", "test")
     assert data.mixed_units == 2
     for metric in data.sums.metrics:

@@ -11,17 +11,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from needle.analytics.columnar.store import Columns, is_built, open_columns
+from needle.analytics.duckdb import DuckDBEngine
+from needle.analytics.index.store import Columns, is_built, open_columns
+from needle.analytics.specs import Exposure
 from needle.demo.truth import TRUTH
 from needle.errors import UserError
-from needle.experiments.aggregate import Aggregated, ExposureSpec, aggregate
+from needle.experiments.aggregate import Aggregated, aggregate
 from needle.experiments.metrics import MetricDef, parse_metric
 
-GENERATED_EXPOSURE = ExposureSpec("$feature_flag_called", "$feature_flag_response",
+GENERATED_EXPOSURE = Exposure("$feature_flag_called", "$feature_flag_response",
                                   (("$feature_flag", "checkout-v2"),))
 # the same exposures under a name of the team's own: read from the lake's JSON, not the cache
 CUSTOM = "experiment_viewed"
-CUSTOM_EXPOSURE = ExposureSpec(CUSTOM, *astuple(GENERATED_EXPOSURE)[1:])
+CUSTOM_EXPOSURE = Exposure(CUSTOM, *astuple(GENERATED_EXPOSURE)[1:])
 # windows of 0 days (events at the exposure instant), fractions of a day, none at all, and an
 # event that never happens
 GENERATED_METRICS = [parse_metric(s) for s in (
@@ -33,6 +35,10 @@ GENERATED_METRICS = [parse_metric(s) for s in (
     "back_late=retention:purchase:60", "revenue=sum:purchase:amount:7",
     "revenue_all=sum:purchase:amount", "revenue_hours=sum:purchase:amount:0.3",
     "not_a_number=sum:purchase:note:7", "missing=sum:purchase:no_such_property:7")]
+
+
+def _indexed(files: list[Path], cache: Path) -> DuckDBEngine:
+    return DuckDBEngine(files, index_dir=cache)
 
 
 def _assert_identical(a: Aggregated, b: Aggregated) -> None:
@@ -50,10 +56,10 @@ def _assert_identical(a: Aggregated, b: Aggregated) -> None:
                 assert one == two, (x.name, field.name)
 
 
-def _both(files: list[Path], exposure: ExposureSpec, metrics: list[MetricDef],
+def _both(files: list[Path], exposure: Exposure, metrics: list[MetricDef],
           cache: Path) -> tuple[Aggregated, Aggregated]:
-    sql = aggregate(files, exposure, metrics, None)
-    cached = aggregate(files, exposure, metrics, None, cache_dir=cache)
+    sql = aggregate(DuckDBEngine(files), exposure, metrics, None)
+    cached = aggregate(DuckDBEngine(files, index_dir=cache), exposure, metrics, None)
     assert is_built(cache, files)
     return sql, cached
 
@@ -75,28 +81,28 @@ def test_custom_exposures_are_saved_and_give_identical_numbers(workspace, genera
 
     workspace.lake.append(to_table(renamed(generated.events, CUSTOM)))
     files = workspace.lake.files()
-    other = ExposureSpec(CUSTOM, CUSTOM_EXPOSURE.variant_property)
+    other = Exposure(CUSTOM, CUSTOM_EXPOSURE.variant_property)
     for exposure in (CUSTOM_EXPOSURE, other):
-        first = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
+        first = aggregate(_indexed(files, tmp_path), exposure, GENERATED_METRICS, None)
         saved = sorted(tmp_path.glob("exposures/*/meta.json"))
-        again = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=tmp_path)
+        again = aggregate(_indexed(files, tmp_path), exposure, GENERATED_METRICS, None)
         assert sorted(tmp_path.glob("exposures/*/meta.json")) == saved
         _assert_identical(first, again)
-        _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), again)
+        _assert_identical(aggregate(DuckDBEngine(files), exposure, GENERATED_METRICS, None), again)
     assert len(saved) == 2  # one per exposure definition
 
 
 FLAG_CASES = {  # definition, and whether its exposures come from the cache
-    "any": (ExposureSpec("$feature_flag_called", "$feature_flag_response"), True),
-    "on": (ExposureSpec("$feature_flag_called", "$feature_flag_response",
+    "any": (Exposure("$feature_flag_called", "$feature_flag_response"), True),
+    "on": (Exposure("$feature_flag_called", "$feature_flag_response",
                         (("$feature_flag", "on"),)), True),
-    "b-twice": (ExposureSpec("$feature_flag_called", "$feature_flag_response",
+    "b-twice": (Exposure("$feature_flag_called", "$feature_flag_response",
                              (("$feature_flag", "b"), ("$feature_flag", "b"))), True),
-    "a-and-b": (ExposureSpec("$feature_flag_called", "$feature_flag_response",
+    "a-and-b": (Exposure("$feature_flag_called", "$feature_flag_response",
                              (("$feature_flag", "a"), ("$feature_flag", "b"))), False),
-    "a-and-plan": (ExposureSpec("$feature_flag_called", "$feature_flag_response",
+    "a-and-plan": (Exposure("$feature_flag_called", "$feature_flag_response",
                                 (("$feature_flag", "a"), ("plan", "pro"))), False),
-    "flag-as-variant": (ExposureSpec("$feature_flag_called", "$feature_flag"), False),
+    "flag-as-variant": (Exposure("$feature_flag_called", "$feature_flag"), False),
 }
 
 
@@ -123,18 +129,18 @@ def test_flag_exposures_from_the_cache_match_the_sql_plan(workspace, tmp_path, c
     metrics = [parse_metric("bought=conversion:purchase:2"), parse_metric("n=count:purchase")]
     files = workspace.lake.files()
     try:
-        sql = aggregate(files, exposure, metrics, None)
+        sql = aggregate(DuckDBEngine(files), exposure, metrics, None)
     except UserError as error:  # no unit exposed, in both
         with pytest.raises(UserError, match=re.escape(str(error))):
-            aggregate(files, exposure, metrics, None, cache_dir=tmp_path)
+            aggregate(_indexed(files, tmp_path), exposure, metrics, None)
     else:
-        _assert_identical(sql, aggregate(files, exposure, metrics, None, cache_dir=tmp_path))
+        _assert_identical(sql, aggregate(_indexed(files, tmp_path), exposure, metrics, None))
     assert from_cache != any(tmp_path.glob("exposures/*/meta.json"))  # the JSON path saves them
 
 
 def test_demo_experiment_gives_identical_numbers(demo_workspace, tmp_path) -> None:
     e = TRUTH.experiment
-    exposure = ExposureSpec(e.exposure_event, e.variant_property, ((e.flag_property, e.flag),))
+    exposure = Exposure(e.exposure_event, e.variant_property, ((e.flag_property, e.flag),))
     metrics = [MetricDef("effect", "conversion", e.metric_event, e.metric_window_days),
                MetricDef("null", "conversion", e.null_event, e.null_window_days),
                MetricDef("projects", "count", e.metric_event, e.metric_window_days),
@@ -154,9 +160,9 @@ def test_exposures_are_extended_after_an_import(workspace, tmp_path, event) -> N
     events = renamed(generate(users=1_200, seed=4).events, event)
     early = [e for e in events if int(e["distinct_id"][1:]) < 600]
     workspace.lake.append(to_table(early))
-    exposure = ExposureSpec(event, *astuple(GENERATED_EXPOSURE)[1:])
+    exposure = Exposure(event, *astuple(GENERATED_EXPOSURE)[1:])
     cache = tmp_path / "cache"
-    aggregate(workspace.lake.files(), exposure, GENERATED_METRICS, None, cache_dir=cache)
+    aggregate(_indexed(workspace.lake.files(), cache), exposure, GENERATED_METRICS, None)
     lineage = _lineage(cache)
     flag = {"$feature_flag": "checkout-v2"}
     extra = [_event(event, f"u{i}", START - timedelta(days=1), **flag,
@@ -167,7 +173,7 @@ def test_exposures_are_extended_after_an_import(workspace, tmp_path, event) -> N
                                                "$feature_flag_response": "on"})]
     workspace.lake.append(to_table([e for e in events if e not in early] + extra))
     files = workspace.lake.files()
-    extended = aggregate(files, exposure, GENERATED_METRICS, None, cache_dir=cache)
+    extended = aggregate(DuckDBEngine(files, index_dir=cache), exposure, GENERATED_METRICS, None)
     assert _lineage(cache) == lineage  # extended, not rebuilt
     saved = list(cache.glob("exposures/*/meta.json"))
     if event == CUSTOM:
@@ -177,7 +183,7 @@ def test_exposures_are_extended_after_an_import(workspace, tmp_path, event) -> N
         assert not saved  # flag exposures are in the cache
         _assert_same_flag_exposures(open_columns(cache, files),
                                     open_columns(tmp_path / "fresh", files))
-    _assert_identical(aggregate(files, exposure, GENERATED_METRICS, None), extended)
+    _assert_identical(aggregate(DuckDBEngine(files), exposure, GENERATED_METRICS, None), extended)
     purchases = len(open_columns(cache, files).keys("purchase"))
     for path in cache.glob("properties/*/meta.json"):  # sums came from the cache, extended
         meta = json.loads(path.read_text())

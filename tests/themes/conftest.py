@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from needle.evidence.store import EvidenceRecord, add_evidence
-from needle.themes import refresh
 from needle.themes.embed import load_model
 from needle.workspace import Workspace
 from tests.conftest import SHARED
@@ -61,7 +60,7 @@ def themed_root(
     """A workspace holding the sample, themed once; copy it before writing to it."""
     workspace = Workspace.init(tmp_path_factory.mktemp("themed") / "ws")
     add_texts(workspace, list(sample.text))
-    refresh(workspace)
+    workspace.build_themes()
     workspace.close()
     return workspace.root
 

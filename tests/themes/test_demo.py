@@ -15,7 +15,6 @@ from sklearn.metrics import adjusted_rand_score, completeness_score
 from needle.demo import demo_info, evidence_themes
 from needle.demo.truth import BUG_THEME, NOISE, THEMES
 from needle.evidence.models import Evidence
-from needle.themes import group_themes, list_themes, refresh, theme_behaviour
 from needle.workspace import Workspace
 from tests.conftest import Cli
 
@@ -28,7 +27,7 @@ def demo_themed(
     root = tmp_path_factory.mktemp("demo-themes") / "ws"
     shutil.copytree(demo_workspace.root, root)
     workspace = Workspace.open(root)
-    refresh(workspace)
+    workspace.build_themes()
     yield workspace
     workspace.close()
 
@@ -49,7 +48,7 @@ def majority(evidence_ids: list[int], planted: dict[int, str]) -> tuple[str, flo
 
 
 def test_every_planted_theme_is_recovered_in_pure_themes(demo_themed, planted) -> None:
-    found = list_themes(demo_themed)
+    found = demo_themed.themes()
     covered: Counter[str] = Counter()
     for theme in found.themes:
         name, purity = majority(theme.evidence_ids, planted)
@@ -69,8 +68,8 @@ def is_bug_theme(found: tuple[str, float]) -> bool:
 
 @pytest.mark.parametrize("against", ["users", "reporters"])
 def test_bug_reporters_churn_more(demo_themed, planted, against: str) -> None:
-    rows = theme_behaviour(demo_themed, days=30, against=against)
-    by_theme = {t.id: t for t in list_themes(demo_themed).themes}
+    rows = demo_themed.theme_behaviour(days=30, against=against)
+    by_theme = {t.id: t for t in demo_themed.themes().themes}
     bug = [r for r in rows if r.reporters >= 10
            and is_bug_theme(majority(by_theme[r.theme_id].evidence_ids, planted))]
     others = [r for r in rows if r.reporters >= 10 and r not in bug]
@@ -90,8 +89,8 @@ def test_behaviour_command_prints_the_documented_json(demo_themed) -> None:
 def test_groups_gather_the_fine_themes_into_the_planted_topics(demo_themed, planted) -> None:
     """Many fine themes (one per complaint) read as a few groups, closer to the planted themes
     than the fine themes are."""
-    found = list_themes(demo_themed)
-    groups = group_themes(demo_themed)
+    found = demo_themed.themes()
+    groups = demo_themed.theme_groups()
     assert sorted(t.id for g in groups for t in g.themes) == sorted(t.id for t in found.themes)
     assert len(groups) == math.ceil(math.sqrt(len(found.themes))) < len(found.themes) / 3
     assert [g.size for g in groups] == sorted((g.size for g in groups), reverse=True)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from needle.errors import UserError
-from needle.themes.groups import group_of, group_themes
+from needle.themes.groups import group_of
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -29,4 +29,4 @@ def test_themes_near_each_other_share_a_group() -> None:
 
 def test_groups_before_any_theme_say_how_to_build_them(workspace) -> None:
     with pytest.raises(UserError, match="`needle themes` builds them"):
-        group_themes(workspace)
+        workspace.theme_groups()

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from needle.errors import UserError
-from needle.themes import get_theme, list_themes, merge, refresh, rename, split, update
 from needle.themes.cache import EmbeddingCache
 from needle.workspace import Workspace
 from tests.conftest import Cli
@@ -25,11 +24,11 @@ def intents_by_evidence(workspace: Workspace, sample: pd.DataFrame) -> dict[int,
 
 
 def memberships(workspace: Workspace) -> dict[int, set[int]]:
-    return {t.id: set(t.evidence_ids) for t in list_themes(workspace).themes}
+    return {t.id: set(t.evidence_ids) for t in workspace.themes().themes}
 
 
 def test_themes_are_pure_labelled_and_account_for_every_piece(themed, sample) -> None:
-    found = list_themes(themed)
+    found = themed.themes()
     gold = intents_by_evidence(themed, sample)
     assert 6 <= len(found.themes) <= 16
     assert sum(t.size for t in found.themes) + len(found.unthemed) == found.evidence == len(sample)
@@ -55,36 +54,36 @@ def test_cli_json_has_the_documented_shape(themed, cli_for) -> None:
 
 def test_refresh_without_changes_keeps_ids_and_members(themed) -> None:
     before = memberships(themed)
-    refresh(themed)
+    themed.build_themes()
     assert memberships(themed) == before
 
 
 def test_a_rename_survives_a_refresh(themed) -> None:
-    theme = list_themes(themed).themes[0]
-    rename(themed, theme.id, "Closing an account")
-    refresh(themed)
-    assert get_theme(themed, theme.id).label == "Closing an account"
-    assert get_theme(themed, theme.id).edits[0]["kind"] == "rename"
+    theme = themed.themes().themes[0]
+    themed.rename_theme(theme.id, "Closing an account")
+    themed.build_themes()
+    assert themed.theme(theme.id).label == "Closing an account"
+    assert themed.theme(theme.id).edits[0]["kind"] == "rename"
 
 
 def test_a_merge_survives_a_refresh(themed) -> None:
-    first, second = list_themes(themed).themes[:2]
-    merge(themed, first.id, second.id)
+    first, second = themed.themes().themes[:2]
+    themed.merge_themes(first.id, second.id)
     together = set(first.evidence_ids) | set(second.evidence_ids)
-    assert set(get_theme(themed, first.id).evidence_ids) == together
-    refresh(themed)
-    assert set(get_theme(themed, first.id).evidence_ids) >= together
+    assert set(themed.theme(first.id).evidence_ids) == together
+    themed.build_themes()
+    assert set(themed.theme(first.id).evidence_ids) >= together
     with pytest.raises(UserError, match=f"no theme {second.id}"):
-        get_theme(themed, second.id)
+        themed.theme(second.id)
 
 
 def test_a_split_survives_a_refresh(themed) -> None:
-    theme = list_themes(themed).themes[0]
-    parts = split(themed, theme.id)
-    halves = [set(get_theme(themed, p).evidence_ids) for p in parts]
+    theme = themed.themes().themes[0]
+    parts = themed.split_theme(theme.id)
+    halves = [set(themed.theme(p).evidence_ids) for p in parts]
     assert halves[0] | halves[1] == set(theme.evidence_ids) and all(halves)
-    refresh(themed)
-    again = [set(get_theme(themed, p).evidence_ids) for p in parts]
+    themed.build_themes()
+    again = [set(themed.theme(p).evidence_ids) for p in parts]
     for half, now in zip(halves, again, strict=True):
         assert len(half & now) >= 0.8 * len(half)
 
@@ -96,13 +95,13 @@ def test_update_assigns_only_new_evidence_to_existing_themes(themed, train, samp
     cached = len(EmbeddingCache(themed.cache_dir))
     add_texts(themed, [*fresh.text, "The volcano erupted in 1815 and cooled the planet."],
               first=1000)
-    result = update(themed)
+    result = themed.update_themes()
     assert (result.new, result.rebuilt) == (len(fresh) + 1, False)
     assert len(EmbeddingCache(themed.cache_dir)) == cached + len(fresh) + 1
     after = memberships(themed)
     assert set(after) == set(before)
     gold = intents_by_evidence(themed, pd.concat([sample, fresh]))
-    found = list_themes(themed)
+    found = themed.themes()
     for theme in found.themes:
         added = after[theme.id] - before[theme.id]
         old = Counter(gold[e] for e in before[theme.id]).most_common(1)[0][0]
@@ -112,7 +111,7 @@ def test_update_assigns_only_new_evidence_to_existing_themes(themed, train, samp
 
 def test_update_with_no_themes_builds_them(workspace, sample) -> None:
     add_texts(workspace, list(sample.text[:60]))
-    assert update(workspace).rebuilt
+    assert workspace.update_themes().rebuilt
 
 
 def test_unknown_theme_is_one_line_error(themed, cli_for) -> None:
@@ -137,5 +136,5 @@ def test_behaviour_needs_events(cli) -> None:
 
 def test_update_with_nothing_new_changes_nothing(themed) -> None:
     before = memberships(themed)
-    assert update(themed).new == 0
+    assert themed.update_themes().new == 0
     assert memberships(themed) == before

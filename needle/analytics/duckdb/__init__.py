@@ -1,4 +1,5 @@
-"""The DuckDB engine: the embedded default, reading the lake's Parquet files in place."""
+"""The DuckDB engine: the embedded default, reading the lake's Parquet files in place, with the
+event index (built on first use) answering the common shapes without SQL."""
 
 from __future__ import annotations
 
@@ -7,21 +8,37 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from needle.analytics.columnar import Columns, open_columns
-from needle.analytics.duckdb import activity, cached, funnel, paths, retention, sql, trend
+from needle.analytics.duckdb import (
+    activity,
+    cached,
+    experiment,
+    funnel,
+    metric,
+    paths,
+    people,
+    retention,
+    sql,
+    trend,
+)
 from needle.analytics.duckdb.source import connect
-from needle.analytics.engine import Capability
+from needle.analytics.engine import FUNNEL_PEOPLE
+from needle.analytics.index import Columns, open_columns
 from needle.analytics.results import Result
 from needle.analytics.specs import (
+    ExperimentQuery,
     FunnelQuery,
     LifecycleQuery,
+    MetricQuery,
     PathsQuery,
     Query,
     RetentionQuery,
+    SpanQuery,
     SqlQuery,
     StickinessQuery,
     TrendQuery,
+    UserRetentionQuery,
 )
+from needle.errors import UserError
 
 _RUNNERS: dict[type, Callable[[Any, Any], Result]] = {
     FunnelQuery: funnel.run_funnel,
@@ -31,36 +48,53 @@ _RUNNERS: dict[type, Callable[[Any, Any], Result]] = {
     LifecycleQuery: activity.run_lifecycle,
     PathsQuery: paths.run_paths,
     SqlQuery: sql.run_sql,
+    ExperimentQuery: experiment.run_experiment,
+    MetricQuery: metric.run_metric,
+    SpanQuery: people.run_span,
+    UserRetentionQuery: people.run_user_retention,
 }
+# Kinds that measure people: on an empty lake their answer would be a silent zero.
+_NEED_EVENTS = (ExperimentQuery, MetricQuery, UserRetentionQuery)
+
+
+class EmptyLake(UserError):
+    def __init__(self) -> None:
+        super().__init__("the event lake is empty; import events first", hint="import-events")
 
 
 class DuckDBEngine:
     """Runs every query kind on one in-memory DuckDB connection over the lake's files."""
 
     name = "duckdb"
-    capabilities = frozenset(Capability)
+    capabilities = frozenset({
+        "funnel.ordered", "funnel.strict", "funnel.unordered", FUNNEL_PEOPLE, "retention",
+        "trend", "stickiness", "lifecycle", "paths", "sql", "experiment", "metric", "span",
+        "user_retention",
+    })
 
     def __init__(
         self,
         files: Sequence[Path],
         threads: int | None = None,
-        cache_dir: Path | None = None,
+        index_dir: Path | None = None,
         memory_limit: str | None = None,
     ) -> None:
-        """``cache_dir`` enables the columnar cache (built on first use) for the common shapes."""
+        """``index_dir`` enables the event index (built on first use) for the common shapes."""
         self.files = list(files)
-        self.cache_dir = cache_dir
+        self.index_dir = index_dir
         self.threads = threads
-        spill = None if cache_dir is None else cache_dir / "spill"
+        spill = None if index_dir is None else index_dir / "spill"
         self.con = connect(self.files, threads, memory_limit, spill)
 
     @cached_property
     def columns(self) -> Columns | None:
-        if self.cache_dir is None:
+        if self.index_dir is None:
             return None
-        return open_columns(self.cache_dir, self.files, self.threads)
+        return open_columns(self.index_dir, self.files, self.threads)
 
     def execute(self, query: Query) -> Result:
+        if isinstance(query, _NEED_EVENTS) and not self.files:
+            raise EmptyLake()
         fast = cached.FAST.get(type(query))
         if fast is not None and self.columns is not None:
             result = fast(self.con, self.columns, query)

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import duckdb
 
-from needle.analytics.duckdb.expr import all_of, day_start, filter_sql, in_days, step_sql, ts_lit
-from needle.analytics.duckdb.periods import DEFAULT_DAYS, buckets, label
+from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, step_sql, ts_lit
 from needle.analytics.duckdb.source import resolve
+from needle.analytics.periods import DEFAULT_DAYS, buckets, day_start, label
 from needle.analytics.results import LifecyclePeriod, LifecycleResult, StickinessResult
 from needle.analytics.specs import LifecycleQuery, StickinessQuery
 

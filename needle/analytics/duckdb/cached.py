@@ -4,39 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from needle.analytics.columnar import Columns, queries
+from needle.analytics.duckdb import experiment, indexed, indexed_units
 from needle.analytics.duckdb.funnel import DEFAULT_DAYS
-from needle.analytics.duckdb.periods import DEFAULT_DAYS as PERIOD_DAYS
-from needle.analytics.duckdb.periods import truncate
 from needle.analytics.duckdb.retention import default_first
 from needle.analytics.duckdb.source import resolve
+from needle.analytics.index import Columns
+from needle.analytics.periods import DEFAULT_DAYS as PERIOD_DAYS
+from needle.analytics.periods import truncate
 from needle.analytics.results import Result, TrendResult
-from needle.analytics.specs import FunnelQuery, RetentionQuery, TrendQuery
+from needle.analytics.specs import ExperimentQuery, FunnelQuery, RetentionQuery, TrendQuery
 
 
 def funnel(con: duckdb.DuckDBPyConnection, columns: Columns, q: FunnelQuery) -> Result | None:
-    return queries.run_funnel(columns, q, *resolve(con, q.dates, DEFAULT_DAYS, columns.days))
+    return indexed.run_funnel(columns, q, *resolve(con, q.dates, DEFAULT_DAYS, columns.days))
 
 
 def retention(con: duckdb.DuckDBPyConnection, columns: Columns, q: RetentionQuery) -> Result | None:
     first, last = resolve(con, q.dates, 1, columns.days)
     if q.dates.start is None:
         first = default_first(last, q)
-    return queries.run_retention(columns, q, truncate(first, q.period), last)
+    return indexed.run_retention(columns, q, truncate(first, q.period), last)
 
 
 def trend(con: duckdb.DuckDBPyConnection, columns: Columns, q: TrendQuery) -> Result | None:
     first, last = resolve(con, q.dates, PERIOD_DAYS[q.interval], columns.days)
-    current = queries.run_trend(columns, q, first, last, "current")
+    current = indexed.run_trend(columns, q, first, last, "current")
     if current is None:
         return None
     if q.compare:
         span = timedelta(days=(last - first).days + 1)
-        previous = queries.run_trend(columns, q, first - span, last - span, "previous")
+        previous = indexed.run_trend(columns, q, first - span, last - span, "previous")
         current += previous or []
     return TrendResult(q.interval, tuple(current))
 
@@ -44,14 +46,23 @@ def trend(con: duckdb.DuckDBPyConnection, columns: Columns, q: TrendQuery) -> Re
 def people(
     con: duckdb.DuckDBPyConnection, columns: Columns, q: FunnelQuery, k: int, dropped: bool
 ) -> list[str] | None:
-    found = queries.people(columns, q, *resolve(con, q.dates, DEFAULT_DAYS, columns.days))
+    found = indexed.people(columns, q, *resolve(con, q.dates, DEFAULT_DAYS, columns.days))
     if found is None:
         return None
     return sorted(columns.distinct_ids(found.ids(k, dropped)))
+
+
+def units(con: duckdb.DuckDBPyConnection, columns: Columns, q: ExperimentQuery) -> Result | None:
+    if not columns.span:
+        return None
+    files = [Path(f) for f in sorted(columns.files)]
+    rows = indexed_units.per_variant_rows(files, columns, q)
+    return None if rows is None else experiment.result(rows, len(q.metrics))
 
 
 FAST: dict[type, Callable[[Any, Columns, Any], Result | None]] = {
     FunnelQuery: funnel,
     RetentionQuery: retention,
     TrendQuery: trend,
+    ExperimentQuery: units,
 }

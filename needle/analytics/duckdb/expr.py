@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
+from needle.analytics.periods import day_start
 from needle.analytics.specs import PropertyFilter, Step
 
 _COMPARE = {">", ">=", "<", "<="}
@@ -64,15 +65,6 @@ def step_sql(step: Step) -> str:
 
 def ts_lit(moment: datetime) -> str:
     return f"TIMESTAMPTZ '{moment.strftime('%Y-%m-%d %H:%M:%S.%f')}+00'"
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time())
-
-
-def epoch_us(moment: datetime) -> int:
-    """Microseconds since 1970 of a naive UTC datetime."""
-    return (moment - datetime(1970, 1, 1)) // timedelta(microseconds=1)
 
 
 def in_days(first: date, last: date, extra_seconds: int = 0) -> str:

@@ -17,15 +17,19 @@ import numpy as np
 
 from needle.analytics.duckdb.expr import (
     all_of,
-    day_start,
-    epoch_us,
     filter_sql,
     in_days,
     prop,
     step_sql,
 )
 from needle.analytics.duckdb.source import resolve
-from needle.analytics.results import FunnelBreakdown, FunnelResult, FunnelStep, HistogramBin
+from needle.analytics.funnel_steps import bins, empty_steps, steps_from
+from needle.analytics.periods import day_start, epoch_us
+from needle.analytics.results import (
+    FunnelBreakdown,
+    FunnelResult,
+    HistogramBin,
+)
 from needle.analytics.specs import FunnelQuery
 
 DEFAULT_DAYS = 30
@@ -194,29 +198,6 @@ def _summarise(con: duckdb.DuckDBPyConnection, q: FunnelQuery) -> list[FunnelBre
     return [FunnelBreakdown(row[0], steps_from(q, row[1:])) for row in rows]
 
 
-def steps_from(q: FunnelQuery, values: tuple) -> tuple[FunnelStep, ...]:
-    n = len(q.steps)
-    start = values[0]
-    out = []
-    for k in range(n):
-        users, dropped, med, mean = values[4 * k : 4 * k + 4]
-        out.append(
-            FunnelStep(
-                event=q.steps[k].event or "",
-                users=users,
-                conversion_rate=users / start if start else 0.0,
-                dropped=dropped if k < n - 1 else 0,
-                median_seconds_to_convert=med,
-                average_seconds_to_convert=mean,
-            )
-        )
-    return tuple(out)
-
-
-def empty_steps(q: FunnelQuery) -> tuple[FunnelStep, ...]:
-    return tuple(FunnelStep(s.event or "", 0, 0.0, 0, None, None) for s in q.steps)
-
-
 def _histogram(con: duckdb.DuckDBPyConnection, q: FunnelQuery) -> tuple[HistogramBin, ...]:
     n = len(q.steps)
     if q.mode == "unordered":
@@ -225,16 +206,6 @@ def _histogram(con: duckdb.DuckDBPyConnection, q: FunnelQuery) -> tuple[Histogra
         f"SELECT (best.t{n} - best.t1) / 1e6 AS s FROM people WHERE reached = {n}"
     ).fetchnumpy()["s"]
     return bins(np.asarray(seconds, dtype=float), q.histogram_bins)
-
-
-def bins(seconds: np.ndarray, count: int) -> tuple[HistogramBin, ...]:
-    """Bins of equal width from 0 to the slowest conversion, converted people only."""
-    if len(seconds) == 0:
-        return ()
-    counts, edges = np.histogram(seconds, bins=count, range=(0, max(seconds.max(), 1)))
-    return tuple(
-        HistogramBin(float(edges[i]), float(edges[i + 1]), int(c)) for i, c in enumerate(counts)
-    )
 
 
 def run_people(

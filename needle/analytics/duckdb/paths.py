@@ -6,8 +6,8 @@ from __future__ import annotations
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, lit
-from needle.analytics.duckdb.periods import DEFAULT_DAYS
 from needle.analytics.duckdb.source import resolve
+from needle.analytics.periods import DEFAULT_DAYS
 from needle.analytics.results import PathsResult, PathStep
 from needle.analytics.specs import PathsQuery
 

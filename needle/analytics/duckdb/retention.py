@@ -7,8 +7,8 @@ from datetime import date, datetime
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
-from needle.analytics.duckdb.periods import buckets, step, truncate
 from needle.analytics.duckdb.source import resolve
+from needle.analytics.periods import buckets, step, truncate
 from needle.analytics.results import Cohort, RetentionBreakdown, RetentionResult
 from needle.analytics.specs import RetentionQuery
 

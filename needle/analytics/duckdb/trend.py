@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
-from needle.analytics.duckdb.periods import DEFAULT_DAYS, buckets, label
 from needle.analytics.duckdb.source import resolve
+from needle.analytics.periods import DEFAULT_DAYS, buckets, label
 from needle.analytics.results import Point, TrendResult, TrendSeries
 from needle.analytics.specs import Series, TrendQuery
 from needle.analytics.validate import check_formula

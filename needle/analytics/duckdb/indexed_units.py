@@ -18,11 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from needle.analytics.columnar import flags
-from needle.analytics.columnar.store import Columns
-from needle.experiments import lake
-from needle.experiments.metrics import MetricDef
-from needle.experiments.values import event_values
+from needle.analytics.index import derived, flags
+from needle.analytics.index.store import Columns
+from needle.analytics.index.values import event_values
+from needle.analytics.specs import ExperimentQuery, UnitMetric
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,8 @@ def exposures(files: Sequence[Path], columns: Columns, event: str, variant_prope
         flagged = columns.flag_exposures().of(next((value for _, value in filters), None))
         return _group(flagged.uid, flagged.us, flagged.response, flagged.responses,
                       columns.users, None)
-    path = lake.saved_path(columns, "exposures", [event, variant_property, sorted(filters)])
-    saved, covered = lake.load(path, columns)
+    path = derived.saved_path(columns, "exposures", [event, variant_property, sorted(filters)])
+    saved, covered = derived.load(path, columns)
     prior = None if saved is None else Exposed(saved["uid"], saved["us"], saved["lo"],
                                                saved["hi"], saved["names"].tolist())
     todo = [f for f in files if str(f) not in covered]
@@ -61,7 +60,7 @@ def exposures(files: Sequence[Path], columns: Columns, event: str, variant_prope
         return prior
     found = _query_exposures(todo, columns, event, variant_property, filters, prior)
     if found is not None:
-        lake.save(path, {"uid": found.uid, "us": found.us, "lo": found.lo, "hi": found.hi,
+        derived.save(path, {"uid": found.uid, "us": found.us, "lo": found.lo, "hi": found.hi,
                          "names": np.array(found.names, dtype=str)}, columns)
     return found
 
@@ -82,10 +81,10 @@ def _query_exposures(files: Sequence[Path], columns: Columns, event: str, varian
     params: list[Any] = [event]
     where = "".join(" AND json_extract_string(properties, ?) = ?" for _ in filters)
     for key, value in filters:
-        params += [lake.key_path(key), value]
-    read = lake.read_rows(
+        params += [derived.key_path(key), value]
+    read = derived.read_rows(
         files, columns, ("json_extract_string(properties, ?) AS variant",
-                         [lake.key_path(variant_property)]),
+                         [derived.key_path(variant_property)]),
         (f"event = ?{where} AND variant IS NOT NULL", params))
     if read is None:
         return None
@@ -125,7 +124,7 @@ def _micros(days: float) -> int:
     return round(days * 86400e6)
 
 
-def _window(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef
+def _window(columns: Columns, uid: np.ndarray, start: np.ndarray, m: UnitMetric
             ) -> tuple[np.ndarray, np.ndarray]:
     """Where each unit's events named ``m.event`` in its window start and stop in the event's
     keys (stop >= start): [start, start + days] for conversion, count and sum (no end without
@@ -144,14 +143,14 @@ def _window(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef
     return lo, np.maximum(hi, lo)
 
 
-def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: MetricDef) -> np.ndarray:
+def _counts(columns: Columns, uid: np.ndarray, start: np.ndarray, m: UnitMetric) -> np.ndarray:
     """Events of each unit in its window."""
     lo, hi = _window(columns, uid, start, m)
     return (hi - lo).astype(np.int64)
 
 
 def _sums(columns: Columns, values: np.ndarray, uid: np.ndarray, start: np.ndarray,
-          m: MetricDef) -> np.ndarray:
+          m: UnitMetric) -> np.ndarray:
     """The property ``values`` (in key order) of each unit's events in its window, added up
     one by one in time order (a difference of running totals would lose digits)."""
     lo, hi = _window(columns, uid, start, m)
@@ -163,30 +162,30 @@ def _sums(columns: Columns, values: np.ndarray, uid: np.ndarray, start: np.ndarr
     return np.where(hi > lo, totals, 0.0)
 
 
-def _metric(files: Sequence[Path], columns: Columns, found: Exposed, m: MetricDef
+def _metric(files: Sequence[Path], columns: Columns, found: Exposed, m: UnitMetric
             ) -> np.ndarray | None:
     """Each exposed unit's value of ``m``; ``None`` when the SQL plan must run instead."""
     if m.kind != "sum":
-        counts = lake.in_parallel(columns.threads, partial(_counts, columns, m=m), found.uid,
+        counts = derived.in_parallel(columns.threads, partial(_counts, columns, m=m), found.uid,
                                   found.us)
         return np.minimum(counts, 1) if m.binary else counts
     values = event_values(files, columns, m.event, m.property_name or "")
     if values is None:
         return None
-    return lake.in_parallel(columns.threads, partial(_sums, columns, values, m=m), found.uid,
+    return derived.in_parallel(columns.threads, partial(_sums, columns, values, m=m), found.uid,
                             found.us)
 
 
-def per_variant_rows(files: Sequence[Path], columns: Columns, event: str, variant_property: str,
-                     filters: Sequence[tuple[str, str]],
-                     metrics: Sequence[MetricDef]) -> list[tuple[Any, ...]] | None:
+def per_variant_rows(files: Sequence[Path], columns: Columns, q: ExperimentQuery
+                     ) -> list[tuple[Any, ...]] | None:
     """Rows as the SQL plan returns them: variant, n, first and last exposure (epoch seconds),
     then each metric's sum and sum of squares; variants sorted, mixed units (None) last.
     ``None`` when the SQL plan must run instead."""
-    found = exposures(files, columns, event, variant_property, filters)
+    x = q.exposure
+    found = exposures(files, columns, x.event, x.variant_property, x.filters)
     if found is None:
         return None
-    measured = [_metric(files, columns, found, m) for m in metrics]
+    measured = [_metric(files, columns, found, m) for m in q.metrics]
     values = [v for v in measured if v is not None]
     if len(values) < len(measured):
         return None

@@ -16,8 +16,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from needle.analytics.columnar.store import Columns
-from needle.analytics.duckdb.expr import day_start, epoch_us
+from needle.analytics.index.store import Columns
+from needle.analytics.periods import day_start, epoch_us
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 that name: what sum metrics add up per unit and window.
 
 Read from the lake's JSON once per (event, property) and saved with the users and times it
-belongs to (see :mod:`needle.experiments.lake`), so an import that extends the cache adds only
-the new files' values, put in key order with the old ones. A value that is missing or not a
+belongs to (see :mod:`.derived`), so an import that extends the cache adds only the new
+files' values, put in key order with the old ones. A value that is missing or not a
 number counts 0, as the SQL plan's ``coalesce(sum(TRY_CAST(...)), 0)`` does.
 """
 
@@ -15,22 +15,22 @@ from pathlib import Path
 import numpy as np
 import pyarrow.compute as pc
 
-from needle.analytics.columnar.store import Columns
-from needle.experiments import lake
+from needle.analytics.index import derived
+from needle.analytics.index.store import Columns
 
 
 def event_values(files: Sequence[Path], columns: Columns, event: str, prop: str
                  ) -> np.ndarray | None:
     """The value of ``prop`` of each event named ``event``, aligned with ``columns.keys(event)``;
     ``None`` when the cache cannot map the lake's users."""
-    path = lake.saved_path(columns, "properties", [event, prop])
-    saved, covered = lake.load(path, columns)
+    path = derived.saved_path(columns, "properties", [event, prop])
+    saved, covered = derived.load(path, columns)
     todo = [f for f in files if str(f) not in covered]
     if saved is None or todo:
-        read = lake.read_rows(
+        read = derived.read_rows(
             todo, columns,
             ("TRY_CAST(json_extract_string(properties, ?) AS DOUBLE) AS value",
-             [lake.key_path(prop)]), ("event = ?", [event]))
+             [derived.key_path(prop)]), ("event = ?", [event]))
         if read is None:
             return None
         uid, table = read
@@ -40,6 +40,6 @@ def event_values(files: Sequence[Path], columns: Columns, event: str, prop: str
             arrays = {name: np.concatenate([saved[name], arrays[name]]) for name in arrays}
         order = np.argsort(columns.key(arrays["uid"], arrays["us"]), kind="stable")
         saved = {name: array[order] for name, array in arrays.items()}
-        lake.save(path, saved, columns)
+        derived.save(path, saved, columns)
     values = saved["value"]
     return values if len(values) == len(columns.keys(event)) else None

@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from needle.analytics.columnar.store import Columns
+from needle.analytics.index.store import Columns
 
 
 def key_path(key: str) -> str:

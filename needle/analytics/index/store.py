@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from needle.analytics.columnar import flags
+from needle.analytics.index import flags
 
 FORMAT = 6  # bump when the layout changes
 BUILD_MEMORY = "2GB"  # DuckDB spills the sort to disk beyond this
@@ -122,7 +122,7 @@ def open_columns(cache_dir: Path, files: Sequence[Path], threads: int | None = N
         with open(cache_dir / ".columns.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not (root / "meta.json").exists():
-                from needle.analytics.columnar import extend  # it builds on this module
+                from needle.analytics.index import extend  # it builds on this module
 
                 base = extend.base_for(cache_dir, files)
                 if base is None or not extend.extend(base, root, files):

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from needle.analytics.columnar import flags
-from needle.analytics.columnar.store import (
+from needle.analytics.index import flags
+from needle.analytics.index.store import (
     BUILD_MEMORY,
     LAYOUT,
     key_span,

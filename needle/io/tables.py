@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from needle.errors import InputError, UserError
-from needle.events.files import BadRow, check_utf8, read_bytes
+from needle.io.files import BadRow, check_utf8, read_bytes
 
 FORMATS = ("csv", "json", "parquet")
 WHITESPACE = "whitespace"
@@ -94,7 +94,8 @@ def delimiter_of(path: Path, name: str | None) -> str:
         return "\t" if ".tsv" in [s.lower() for s in path.suffixes] else ","
     name = _DELIMITER_NAMES.get(name.lower(), name)
     if name != WHITESPACE and len(name) != 1:
-        raise UserError(f"--delimiter {name!r}: give one character, tab, or whitespace")
+        raise UserError(f"delimiter {name!r}: give one character, tab, or whitespace",
+                        field="delimiter", value=name)
     return name
 
 
@@ -162,8 +163,9 @@ def _header_names(path: Path, data: bytes, delimiter: str, options: ReadOptions)
         raise InputError(str(path), "line 1", "the file is empty; expected a header row")
     if options.columns:
         if len(options.columns) != len(names):
-            raise InputError(str(path), "line 1", f"--columns names {len(options.columns)} "
-                             f"columns but the header has {len(names)}")
+            raise InputError(str(path), "line 1", f"{len(options.columns)} column names given "
+                             f"but the header has {len(names)}", field="columns",
+                             value=list(options.columns))
         names = list(options.columns)
     return _unique(path, [name.strip() for name in names])
 

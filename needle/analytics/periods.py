@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 DEFAULT_DAYS = {"hour": 1, "day": 7, "week": 56, "month": 182}
 
@@ -42,3 +42,12 @@ def buckets(first: date, last: date, unit: str) -> list[datetime]:
 def label(moment: datetime, unit: str) -> date | datetime:
     """Hourly buckets keep their time; the others are dates."""
     return moment if unit == "hour" else moment.date()
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+def epoch_us(moment: datetime) -> int:
+    """Microseconds since 1970 of a naive UTC datetime."""
+    return (moment - datetime(1970, 1, 1)) // timedelta(microseconds=1)

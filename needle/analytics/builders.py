@@ -1,20 +1,15 @@
-"""The Python API over a workspace: build specs from plain arguments, run them on its events.
+"""Specs from plain arguments: the one translation of options (the CLI's, a web form's, a saved
+insight's, a notebook call's) into query specs, so they all mean the same query.
 
-The CLI and ``Workspace.funnel(...)`` and friends share these builders, so a saved insight, a
-command line and a notebook call mean the same query.
+Builders do not validate; :func:`needle.analytics.kinds.build` builds and validates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
-from needle.analytics.columnar.store import is_built
-from needle.analytics.duckdb import DuckDBEngine
-from needle.analytics.engine import funnel_people, run
 from needle.analytics.parse import parse_date, parse_filter, parse_window
-from needle.analytics.results import Result
 from needle.analytics.specs import (
     DateRange,
     Direction,
@@ -27,7 +22,6 @@ from needle.analytics.specs import (
     PathsQuery,
     Period,
     PropertyFilter,
-    Query,
     RetentionQuery,
     Series,
     SqlQuery,
@@ -35,44 +29,9 @@ from needle.analytics.specs import (
     StickinessQuery,
     TrendQuery,
 )
-from needle.analytics.validate import validate
 from needle.errors import UserError
 
-if TYPE_CHECKING:
-    from needle.workspace import Workspace
-
 DateLike = date | str | None
-
-
-def engine_for(workspace: Workspace) -> DuckDBEngine:
-    """The engine over the lake as it is now (files added later need a new engine)."""
-    return DuckDBEngine(
-        workspace.lake.files(),
-        threads=workspace.settings["threads"],
-        cache_dir=workspace.cache_dir / "analytics",
-        memory_limit=workspace.settings["memory_limit"],
-    )
-
-
-def cache_ready(workspace: Workspace) -> bool:
-    """False when the next query will first build the columnar cache (a pass over the lake)."""
-    return is_built(workspace.cache_dir / "analytics", workspace.lake.files())
-
-
-def run_query(workspace: Workspace, query: Query) -> Result:
-    engine = engine_for(workspace)
-    try:
-        return run(engine, query)
-    finally:
-        engine.close()
-
-
-def people(workspace: Workspace, query: FunnelQuery, step: int, dropped: bool = True) -> list[str]:
-    engine = engine_for(workspace)
-    try:
-        return funnel_people(engine, query, step, dropped)
-    finally:
-        engine.close()
 
 
 def dates(start: DateLike = None, end: DateLike = None) -> DateRange:
@@ -124,16 +83,14 @@ def funnel_query(
     breakdown: str | None = None,
 ) -> FunnelQuery:
     per_step = _step_filters(step_where, len(steps))
-    return validate(
-        FunnelQuery(  # type: ignore[return-value]
-            steps=tuple(Step(e, tuple(per_step.get(i, ()))) for i, e in enumerate(steps, 1)),
-            window_seconds=window if isinstance(window, int) else parse_window(window),
-            mode=mode,
-            dates=dates(start, end),
-            filters=filters(where),
-            exclusions=tuple(_exclusion(t, len(steps)) for t in exclude),
-            breakdown=breakdown,
-        )
+    return FunnelQuery(
+        steps=tuple(Step(e, tuple(per_step.get(i, ()))) for i, e in enumerate(steps, 1)),
+        window_seconds=window if isinstance(window, int) else parse_window(window),
+        mode=mode,
+        dates=dates(start, end),
+        filters=filters(where),
+        exclusions=tuple(_exclusion(t, len(steps)) for t in exclude),
+        breakdown=breakdown,
     )
 
 
@@ -149,18 +106,16 @@ def retention_query(
     where: Iterable[str] = (),
     breakdown: str | None = None,
 ) -> RetentionQuery:
-    return validate(
-        RetentionQuery(  # type: ignore[return-value]
-            start=Step(start_event),
-            returning=Step(_event(return_event)),
-            period=period,
-            periods=periods,
-            recurring=recurring,
-            on_or_after=on_or_after,
-            dates=dates(start, end),
-            filters=filters(where),
-            breakdown=breakdown,
-        )
+    return RetentionQuery(
+        start=Step(start_event),
+        returning=Step(_event(return_event)),
+        period=period,
+        periods=periods,
+        recurring=recurring,
+        on_or_after=on_or_after,
+        dates=dates(start, end),
+        filters=filters(where),
+        breakdown=breakdown,
     )
 
 
@@ -179,17 +134,15 @@ def trend_query(
 ) -> TrendQuery:
     """One series per event, all with the same measure (use ``TrendQuery`` to mix measures)."""
     series = tuple(Series(Step(_event(e)), measure, property, e) for e in events)
-    return validate(
-        TrendQuery(  # type: ignore[return-value]
-            series=series,
-            interval=interval,
-            dates=dates(start, end),
-            filters=filters(where),
-            breakdown=breakdown,
-            breakdown_limit=breakdown_limit,
-            formula=formula,
-            compare=compare,
-        )
+    return TrendQuery(
+        series=series,
+        interval=interval,
+        dates=dates(start, end),
+        filters=filters(where),
+        breakdown=breakdown,
+        breakdown_limit=breakdown_limit,
+        formula=formula,
+        compare=compare,
     )
 
 
@@ -200,13 +153,11 @@ def stickiness_query(
     end: DateLike = None,
     where: Iterable[str] = (),
 ) -> StickinessQuery:
-    return validate(
-        StickinessQuery(  # type: ignore[return-value]
-            Step(_event(event)),
-            interval,
-            dates(start, end),
-            filters(where),
-        )
+    return StickinessQuery(
+        Step(_event(event)),
+        interval,
+        dates(start, end),
+        filters(where),
     )
 
 
@@ -217,13 +168,11 @@ def lifecycle_query(
     end: DateLike = None,
     where: Iterable[str] = (),
 ) -> LifecycleQuery:
-    return validate(
-        LifecycleQuery(  # type: ignore[return-value]
-            Step(_event(event)),
-            interval,
-            dates(start, end),
-            filters(where),
-        )
+    return LifecycleQuery(
+        Step(_event(event)),
+        interval,
+        dates(start, end),
+        filters(where),
     )
 
 
@@ -236,28 +185,15 @@ def paths_query(
     end: DateLike = None,
     where: Iterable[str] = (),
 ) -> PathsQuery:
-    return validate(
-        PathsQuery(  # type: ignore[return-value]
-            event,
-            direction,
-            steps,
-            top,
-            dates(start, end),
-            filters(where),
-        )
+    return PathsQuery(
+        event,
+        direction,
+        steps,
+        top,
+        dates(start, end),
+        filters(where),
     )
 
 
 def sql_query(sql: str, limit: int = 1000) -> SqlQuery:
-    return validate(SqlQuery(sql, limit))  # type: ignore[return-value]
-
-
-BUILDERS: dict[str, Any] = {
-    "funnel": funnel_query,
-    "retention": retention_query,
-    "trend": trend_query,
-    "stickiness": stickiness_query,
-    "lifecycle": lifecycle_query,
-    "paths": paths_query,
-    "sql": sql_query,
-}
+    return SqlQuery(sql, limit)

@@ -10,12 +10,17 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from needle.analytics.columnar.funnel import Overflow, People, funnel_people
-from needle.analytics.columnar.store import Columns
-from needle.analytics.duckdb.expr import day_start, epoch_us
-from needle.analytics.duckdb.funnel import bins, steps_from
-from needle.analytics.duckdb.periods import buckets, label
-from needle.analytics.results import Cohort, FunnelResult, Point, RetentionResult, TrendSeries
+from needle.analytics.duckdb.indexed_funnel import Overflow, People, funnel_people
+from needle.analytics.funnel_steps import bins, steps_from
+from needle.analytics.index.store import Columns
+from needle.analytics.periods import buckets, day_start, epoch_us, label
+from needle.analytics.results import (
+    Cohort,
+    FunnelResult,
+    Point,
+    RetentionResult,
+    TrendSeries,
+)
 from needle.analytics.specs import FunnelQuery, RetentionQuery, Step, TrendQuery
 
 DAY_US = 86_400_000_000
