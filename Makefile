@@ -35,4 +35,5 @@ bench: install
 
 docs: install
 	$(BIN)/python -m needle.cli.reference > docs/cli.md
+	$(BIN)/python -m needle.cli.json_reference > docs/json.md
 	$(BIN)/python -c 'from needle.config import settings_reference as r; print(r(), end="")' > docs/settings.md

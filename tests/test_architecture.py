@@ -85,3 +85,52 @@ def test_no_import_cycle_between_analytics_subpackages() -> None:
                                                 or target in subpackages):
                 graph.add_edge(source, target)
     assert list(nx.simple_cycles(graph)) == []
+
+
+# A flag, or a ``needle`` command (``needle {kind}`` in an f-string too): the CLI's words.
+CLI_WORDS = re.compile(
+    r"--[a-zA-Z]|\bneedle (?:(?:init|events|evidence|query|insight|experiment|themes|problem|bet"
+    r"|proposal|journal|goal|ship|teardown|portfolio|plan|demo|settings|serve|token|anomalies)"
+    r"\b|\{\})")
+# Documentation generators, which write docs for the CLI's users: (module, function).
+DOC_WRITERS = {("config.py", "settings_reference")}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    bodies = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, bodies) and node.body and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)}
+
+
+def _texts(tree: ast.AST, skip: set[int]) -> Iterator[tuple[int, str]]:
+    """Every string literal but docstrings; an f-string with ``{}`` for each value."""
+    inner = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+             for part in node.values}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr) and id(node) not in skip:
+            yield node.lineno, "".join(p.value if isinstance(p, ast.Constant) else "{}"
+                                       for p in node.values)
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and id(node) not in skip | inner):
+            yield node.lineno, node.value
+
+
+def _doc_writer_nodes(path: Path, tree: ast.AST) -> set[int]:
+    module = str(path.relative_to(PACKAGE))
+    return {id(inner) for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+            and (module, node.name) in DOC_WRITERS for inner in ast.walk(node)}
+
+
+def test_library_messages_name_no_cli_words() -> None:
+    """Library errors and texts speak in domain words; only the CLI and web name flags and
+    commands (``needle.cli.hints`` words a ``UserError``'s ``field`` and ``hint``)."""
+    found = []
+    for path in _modules():
+        if _package_of(path) in ("cli", "web"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree) | _doc_writer_nodes(path, tree)
+        found += [f"{path.relative_to(PACKAGE)}:{line}: {text!r}"
+                  for line, text in _texts(tree, skip) if CLI_WORDS.search(text)]
+    assert found == []

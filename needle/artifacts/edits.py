@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -15,7 +14,7 @@ from needle.artifacts.kinds import KINDS
 from needle.artifacts.models import Artifact
 from needle.errors import UserError
 
-Rule = Callable[[Session, list[Path], Artifact, dict[str, Any]], None]
+Rule = Callable[[Session, Engine, Artifact, dict[str, Any]], None]
 
 
 def _problem(session: Session, engine: Engine, problem: Artifact,

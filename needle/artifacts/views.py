@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -109,7 +108,7 @@ def _decision(session: Session, engine: Engine, decision: Artifact) -> dict[str,
             "decided_on": journal.decided_on(decision).isoformat()}
 
 
-_EXTRAS: dict[str, Callable[[Session, list[Path], Artifact], dict[str, Any]]] = {
+_EXTRAS: dict[str, Callable[[Session, Engine, Artifact], dict[str, Any]]] = {
     "problem": _problem, "bet": _bet, "proposal": _proposal, "ship": _ship, "goal": _goal,
     "decision": _decision,
 }

@@ -8,8 +8,9 @@ import typer
 
 from needle.artifacts import bets
 from needle.artifacts.scoring import parse_criterion
-from needle.cli.artifact_common import Id, add_common, edit, opened
+from needle.cli.artifact_common import SCORE, Id, add_common, edit, opened
 from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.shapes import json_shape
 
 app = typer.Typer(help="Bets: candidate solutions for a problem, scored and ranked.",
                   no_args_is_help=True)
@@ -67,6 +68,7 @@ def edit_(ctx: typer.Context, artifact_id: Id, title: Text = None, status: Text 
 
 
 @app.command()
+@json_shape("Bets by score, highest first, with why.", [SCORE | {"rank": "int: from 1"}])
 def rank(ctx: typer.Context,
          problem: Annotated[int | None, typer.Option(help="Only this problem's bets.")] = None,
          json_: JsonFlag = False) -> None:

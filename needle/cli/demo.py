@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from needle.cli.output import JsonFlag, err_console, print_json, print_table
+from needle.cli.shapes import json_shape
 from needle.demo import DemoExists, build
 from needle.demo.look import FirstLook, first_look
 from needle.demo.truth import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_USERS, PRODUCT
@@ -20,6 +21,10 @@ STAGES = {"generate": "Generating users, sessions and evidence", "events": "Writ
           "evidence": "Writing evidence"}
 
 
+@json_shape("A first look at the demo workspace.", {
+    "workspace": "str: absolute path", "built": "bool: false when it was there already",
+    "events": "int", "users": "int", "first": "datetime|null", "last": "datetime|null",
+    "top_events": [{"event": "str", "count": "int"}], "evidence": {"<kind>": "int: pieces"}})
 def demo(
     directory: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path(
         "demo-workspace"),

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, err_console, print_json, print_table
+from needle.cli.shapes import Fields, json_shape
 from needle.events.importer import STEPS_PER_FILE, import_events
 from needle.events.mapping import EventMapping
 from needle.events.stats import lake_stats
@@ -29,6 +30,11 @@ SkipBadOpt = Annotated[bool, typer.Option(
     "--skip-bad", help="Import the good rows; write the bad ones to a rejects file.")]
 RejectsOpt = Annotated[Path | None, typer.Option(
     "--rejects", help="Where --skip-bad writes bad rows (default: .needle/rejects/).")]
+
+IMPORTED: Fields = {  # ImportResult.to_json, for events and evidence alike
+    "files": "int: files named", "read": "int: good rows read", "added": "int: new to the store",
+    "duplicates": "int: read - added, already there", "rejected": "int: bad rows skipped",
+    "rejects_file": "str|null: where the skipped rows were written"}
 
 
 @contextmanager
@@ -50,6 +56,7 @@ def _names(value: str | None) -> tuple[str, ...] | None:
 
 
 @app.command("import")
+@json_shape("What the import did.", IMPORTED)
 def import_(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="CSV, JSON Lines, JSON, Parquet; .gz too.")],
@@ -98,6 +105,9 @@ def report(result: ImportResult, json_: bool, what: str, where: str) -> None:
 
 
 @app.command()
+@json_shape("The lake at a glance.", {
+    "events": "int", "users": "int", "first": "datetime|null", "last": "datetime|null",
+    "event_names": {"<event>": "int: events of that name, most frequent first"}})
 def stats(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Events, users, time span and counts per event name."""
     result = lake_stats(open_workspace(ctx).lake)

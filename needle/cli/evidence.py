@@ -9,6 +9,7 @@ import typer
 
 from needle.cli.context import open_workspace
 from needle.cli.events import (
+    IMPORTED,
     DelimiterOpt,
     FormatOpt,
     RejectsOpt,
@@ -17,6 +18,7 @@ from needle.cli.events import (
     steps,
 )
 from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.shapes import Fields, json_shape
 from needle.evidence.importer import import_evidence
 from needle.evidence.models import KINDS, Evidence
 from needle.evidence.queries import evidence_json, get_evidence, list_evidence
@@ -28,9 +30,15 @@ from needle.io.tables import ReadOptions
 app = typer.Typer(help="Customer evidence: import it, list it, search it.", no_args_is_help=True)
 
 _KINDS = ", ".join(KINDS)
+EVIDENCE: dict[str, Fields] = {  # evidence_json
+    "id": "int", "kind": f"str: {_KINDS}", "text": "str", "customer": "str|null",
+    "created_at": "datetime|null", "source": "str: the file it came from",
+    "source_id": "str|null: its id in that file", "meta": "object: the other columns",
+    "imported_at": "datetime"}
 
 
 @app.command("import")
+@json_shape("What the import did.", IMPORTED)
 def import_(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(
@@ -71,6 +79,7 @@ def _short(text: str, width: int = 80) -> str:
 
 
 @app.command("list")
+@json_shape("Stored evidence, oldest first.", [EVIDENCE])
 def list_(
     ctx: typer.Context,
     kind: Annotated[str | None, typer.Option("--kind", help=f"Only this kind: {_KINDS}.")] = None,
@@ -88,6 +97,7 @@ def list_(
 
 
 @app.command()
+@json_shape("One piece of evidence.", EVIDENCE)
 def show(
     ctx: typer.Context,
     evidence_id: Annotated[int, typer.Argument(metavar="ID", help="Evidence id.")],
@@ -105,6 +115,8 @@ def show(
 
 
 @app.command()
+@json_shape("The best matches first.", [EVIDENCE | {
+    "score": "float: higher is better (BM25 on SQLite, ts_rank on PostgreSQL)"}])
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to look for.")],

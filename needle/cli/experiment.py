@@ -9,6 +9,7 @@ import typer
 
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, console, err_console, print_json, print_table
+from needle.cli.shapes import Fields, json_shape
 from needle.errors import UserError
 from needle.experiments import (
     Analysis,
@@ -32,6 +33,43 @@ Split = Annotated[list[str] | None, typer.Option(
                     "(repeat per variant; default: equal shares).")]
 LowerIsBetter = Annotated[list[str] | None, typer.Option(
     "--lower-is-better", help="Metric whose fall is the good direction (repeatable).")]
+
+# Experiment.to_json and Analysis.to_json; docs/experiments.md says what each field means.
+METRIC: Fields = {
+    "name": "str", "kind": "str: conversion, count, sum or retention", "event": "str",
+    "days": "float|null", "property_name": "str|null",
+    "insight?": "str|null: the saved insight it was made from",
+    "lower_is_better?": "bool: a fall is the good direction"}
+EXPERIMENT: dict[str, Fields] = {
+    "name": "str", "exposure_event": "str", "variant_property": "str",
+    "exposure_filters": {"<property>": "str: the value the exposure event must carry"},
+    "control": "str|null", "metrics": [METRIC], "hypothesis": "str", "decision_rule": "str",
+    "alpha": "float", "correction": "str: holm, bh or none", "sequential_tuning": "float|null",
+    "mde": "float", "split": ("null", {"<variant>": "float: planned weight"}), "author": "str",
+    "created_at": "datetime", "locked_at": "datetime|null: when results were first read"}
+_COMPARISON: Fields = {
+    "variant": "str", "control": "str", "absolute_effect": "float|null",
+    "absolute_ci": ["float|null"], "relative_effect": "float|null", "relative_ci": ["float|null"],
+    "relative_ci_method": "str|null: delta or fieller", "p_value": "float|null: adjusted",
+    "p_value_unadjusted": "float|null", "ci_level": "float|null", "significant": "bool",
+    "chance_to_win": "float|null", "risk_if_shipped": "float|null", "risk_if_kept": "float|null",
+    "power": "float|null", "mde": "float|null", "additional_units_needed": "float|null",
+    "days_needed": "float|null", "not_computable": "str|null: why no test is possible",
+    "verdict": "str"}
+ANALYSIS: dict[str, Fields] = {
+    "variants": [{"name": "str", "units": "int"}], "control": "str", "alpha": "float",
+    "correction": "str", "sequential": "bool", "sequential_tuning": "float|null",
+    "covariates": ["str"],
+    "srm": {"p_value": "float|null", "chi2": "float|null", "ok": "bool|null",
+            "warning": "str|null", "not_computable": "str|null"},
+    "excluded": {"units_in_several_variants?": "int", "duplicate_units?": "int",
+                 "rows_excluded?": "int", "examples?": ["str"]},
+    "metrics": [{"metric": "str", "kind": "str: proportion, mean, ratio or quantile",
+                 "variants": [{"name": "str", "units": "int", "mean": "float|null",
+                               "chance_to_be_best": "float|null"}],
+                 "comparisons": [_COMPARISON]}],
+    "verdict": "str: the primary metric's verdict"}
+
 
 
 def _pairs(values: list[str], option: str) -> tuple[tuple[str, str], ...]:
@@ -82,6 +120,7 @@ def create(
 
 
 @app.command("list")
+@json_shape("Every experiment definition.", [EXPERIMENT])
 def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Every experiment with its exposure and whether results were read."""
     rows = [e.to_json() for e in open_workspace(ctx).experiments()]
@@ -94,6 +133,7 @@ def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
 
 
 @app.command()
+@json_shape("The experiment's definition.", EXPERIMENT)
 def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
     """The definition: exposure, metrics, hypothesis and decision rule."""
     data = open_workspace(ctx).experiment(name).to_json()
@@ -107,6 +147,8 @@ def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
 
 
 @app.command()
+@json_shape("The analysis, with the definition it was read under.",
+            ANALYSIS | {"experiment": EXPERIMENT})
 def analyze(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
     """Analyse from the workspace's events; the first read locks the definition."""
     with err_console.status("Measuring the metrics from the event lake..."):
@@ -120,6 +162,7 @@ def analyze(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
 
 
 @app.command("analyze-table")
+@json_shape("The analysis of the table.", ANALYSIS)
 def analyze_table_(
     file: Annotated[Path, typer.Argument(help="CSV or Parquet, one row per unit.")],
     variant: Annotated[str, typer.Option(help="Column naming each unit's variant.")],

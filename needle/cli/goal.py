@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from needle.artifacts import goals, store
-from needle.cli.artifact_common import Id, add_common, edit, opened
+from needle.cli.artifact_common import GOAL_STATUS, Id, add_common, edit, opened
 from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.shapes import json_shape
 
 app = typer.Typer(help="Goals: move a metric from its baseline to a target by a date.",
                   no_args_is_help=True)
@@ -42,6 +43,7 @@ def edit_(ctx: typer.Context, artifact_id: Id, title: Text = None, metric: Metri
 
 
 @app.command()
+@json_shape("Each goal's progress, measured now.", [GOAL_STATUS])
 def status(ctx: typer.Context,
            artifact_id: Annotated[int | None, typer.Argument(help="One goal; default all.")]
            = None, json_: JsonFlag = False) -> None:

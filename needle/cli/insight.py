@@ -9,10 +9,16 @@ import typer
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.query import show, spec_from_args
+from needle.cli.shapes import Fields, json_shape
 
 app = typer.Typer(
     help="Saved insights: named queries other artifacts can cite.", no_args_is_help=True
 )
+
+INSIGHT: Fields = {
+    "name": "str", "kind": "str: its query kind", "description": "str", "author": "str",
+    "created_at": "datetime", "updated_at": "datetime",
+    "query": "object: the stored spec; its fields depend on the kind"}
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -37,6 +43,7 @@ def save(
 
 
 @app.command("list")
+@json_shape("Every saved insight, by name.", [INSIGHT])
 def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Every saved insight."""
     insights = open_workspace(ctx).insights()
@@ -50,6 +57,7 @@ def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
 
 
 @app.command("show")
+@json_shape("One saved insight.", INSIGHT)
 def show_(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Insight name.")],
@@ -64,6 +72,8 @@ def show_(
 
 
 @app.command()
+@json_shape("The query's result now, as `needle query KIND --json` prints it for its kind.",
+            "object")
 def run(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Insight name.")],

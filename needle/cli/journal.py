@@ -10,8 +10,9 @@ import typer
 
 from needle.artifacts import journal, store, views
 from needle.artifacts.links import parse_link
-from needle.cli.artifact_common import Id, Links, add_common, edit, opened
+from needle.cli.artifact_common import Id, Links, add_common, detail, edit, opened
 from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.shapes import json_shape
 from needle.documents import render
 
 app = typer.Typer(help="Decision journal: what was decided, by whom, on what data.")
@@ -32,6 +33,7 @@ def _entries(ctx: typer.Context, period: journal.Period, count: int | None) -> l
 
 
 @app.callback(invoke_without_command=True)
+@json_shape("The week's decisions, as `journal show --json` prints each.", [detail("decision")])
 def week(ctx: typer.Context,
          week_: Annotated[bool, typer.Option("--week", help="This week's decisions.")] = False,
          on: On = None, json_: JsonFlag = False) -> None:
@@ -81,6 +83,7 @@ def edit_(ctx: typer.Context, artifact_id: Id, title: Text = None, by: Text = No
 
 
 @app.command()
+@json_shape("The top decisions, as `journal show --json` prints each.", [detail("decision")])
 def top(ctx: typer.Context, count: Annotated[int, typer.Argument(help="How many.")] = 5,
         sprint: Annotated[bool, typer.Option(
             "--sprint", help=f"The last {journal.SPRINT_DAYS} days (default: this week).")

@@ -1,6 +1,7 @@
 """The ``needle`` command: a thin shell over the library.
 
-User errors print as one line on stderr with exit code 1; usage errors exit with 2.
+User errors print as one line on stderr, worded for the CLI by :mod:`needle.cli.hints`, with
+exit code 1; usage errors exit with 2.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import typer
 from typer.core import TyperGroup
 
 from needle.cli.context import Options, open_workspace, parse_overrides
+from needle.cli.hints import error_line
 from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.shapes import json_shape
 from needle.config import SETTINGS, load_settings
 from needle.errors import NeedleError, NoWorkspace
 from needle.workspace import Workspace
@@ -93,7 +96,7 @@ class NeedleGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except NeedleError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(error_line(exc), err=True)
             raise typer.Exit(1) from exc
 
 
@@ -132,6 +135,9 @@ def init(
 
 
 @app.command()
+@json_shape("Every setting, in the order of the settings table.", [{
+    "name": "str", "value": "str|int|float|bool: in effect here",
+    "default": "str|int|float|bool", "help": "str"}])
 def settings(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """List every setting with its value, default and help."""
     values = load_settings(overrides=ctx.obj.overrides)

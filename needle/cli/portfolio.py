@@ -9,6 +9,7 @@ import typer
 
 from needle.cli.artifact_common import opened
 from needle.cli.output import JsonFlag, err_console, print_json
+from needle.cli.shapes import json_shape
 from needle.documents import portfolio
 
 app = typer.Typer(help="Portfolio: your outcomes, each claim linked to its data.",
@@ -16,6 +17,12 @@ app = typer.Typer(help="Portfolio: your outcomes, each claim linked to its data.
 
 
 @app.command()
+@json_shape("What was written, and every number shown with how to get it again.", {
+    "out": "str: the folder", "pages": ["str: file names"], "bullets": ["str: resume bullets"],
+    "claims": [{"id": "str", "artifact": "str", "label": "str", "value": "float",
+                "display": "str: as printed", "source": "str: events, store or derived",
+                "sql": "str|null", "column": "str", "derived_from": ["str"],
+                "method": "str|null"}]})
 def build(ctx: typer.Context,
           out: Annotated[Path | None, typer.Option(
               "--out", help="Folder to write (default: portfolio/ in the workspace).")] = None,

@@ -8,8 +8,9 @@ import typer
 
 from needle.artifacts import store, views
 from needle.artifacts.links import Link, parse_link
-from needle.cli.artifact_common import Id, Links, add_common, edit, opened
+from needle.cli.artifact_common import REACH, STRENGTH, Id, Links, add_common, edit, opened
 from needle.cli.output import JsonFlag, print_json
+from needle.cli.shapes import json_shape
 
 app = typer.Typer(help="Problem statements: who hurts, how many, and the evidence.",
                   no_args_is_help=True)
@@ -60,6 +61,8 @@ def link(ctx: typer.Context, artifact_id: Id,
 
 
 @app.command()
+@json_shape("The problem's reach and the strength of its evidence.",
+            REACH | {"strength": STRENGTH})
 def reach(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
     """How many distinct people the problem reaches, and from which sources."""
     with opened(ctx) as (_, session, engine):

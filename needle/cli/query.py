@@ -34,7 +34,7 @@ _EXTRA_JSON: dict[str, tuple[str, Fields]] = {"funnel": (
 
 def _parameter(option: kinds.Option) -> inspect.Parameter:
     """The Typer parameter of a kind's option."""
-    kind: Any = list[option.type] if option.multiple else option.type
+    kind: Any = list[option.type] if option.multiple else option.type  # type: ignore[name-defined]
     if option.argument:
         info: Any = typer.Argument(help=option.help, metavar=option.long)
         default = inspect.Parameter.empty

@@ -11,15 +11,17 @@ import typer
 from typer.testing import CliRunner
 
 from needle.cli.main import app
+from needle.cli.shapes import Command
 
 WIDTH = "100"
+Entry = tuple[tuple[str, ...], Command]
 
 
-def command_paths() -> Iterator[tuple[str, ...]]:
-    """Every command and group, depth first, in the order ``--help`` lists them."""
+def commands() -> Iterator[Entry]:
+    """Every command and group with its path, depth first, in the order ``--help`` lists them."""
 
-    def walk(ctx: typer.Context, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-        yield path
+    def walk(ctx: typer.Context, path: tuple[str, ...]) -> Iterator[Entry]:
+        yield path, ctx.command
         group = ctx.command
         for name in getattr(group, "list_commands", lambda _ctx: [])(ctx):
             sub = group.get_command(ctx, name)  # type: ignore[attr-defined]
@@ -27,6 +29,11 @@ def command_paths() -> Iterator[tuple[str, ...]]:
 
     root = typer.main.get_command(app)
     yield from walk(typer.Context(root, info_name="needle"), ())
+
+
+def command_paths() -> Iterator[tuple[str, ...]]:
+    """Every command and group, depth first, in the order ``--help`` lists them."""
+    return (path for path, _ in commands())
 
 
 def help_text(path: tuple[str, ...]) -> str:

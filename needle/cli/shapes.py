@@ -19,9 +19,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar, Union
-
-import click
+from typing import Any, Protocol, TypeVar, Union
 
 from needle.cli.output import json_default
 
@@ -49,6 +47,13 @@ TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+class Command(Protocol):
+    """A click command as Typer builds it (Typer vendors click, privately)."""
+
+    params: list[Any]
+    callback: Callable[..., Any] | None
+
+
 @dataclass(frozen=True)
 class Shape:
     """What one command prints with ``--json``: a line saying what it is, and its fields."""
@@ -67,12 +72,12 @@ def json_shape(about: str, fields: Fields) -> Callable[[F], F]:
     return declare
 
 
-def shape_of(command: click.Command) -> Shape | None:
+def shape_of(command: Command) -> Shape | None:
     """The shape declared on a click command's function (Typer copies it onto its wrapper)."""
     return getattr(command.callback, "json_shape", None)
 
 
-def has_json(command: click.Command) -> bool:
+def has_json(command: Command) -> bool:
     return any("--json" in getattr(p, "opts", ()) for p in command.params)
 
 

@@ -18,11 +18,22 @@ from rich.progress import (
 
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, console, err_console, print_json, print_table
+from needle.cli.shapes import Fields, json_shape
 from needle.themes.view import ThemeList, ThemeSummary
 
 app = typer.Typer(help="Themes: evidence synthesised into themes people can read.")
 
 ThemeId = Annotated[int, typer.Argument(help="Theme id, as `needle themes` lists it.")]
+
+THEME: dict[str, Fields] = {  # ThemeSummary.to_json; docs/themes.md says what fields mean
+    "id": "int: stable theme id", "label": "str", "keywords": ["str"],
+    "size": "int: pieces in the theme", "share": "float: size / all evidence",
+    "customers": "int: distinct customers", "first_seen": "datetime|null",
+    "last_seen": "datetime|null",
+    "trend": {"direction": "str: rising, steady, falling or unknown",
+              "weeks": [{"week_start": "date", "count": "int"}]},
+    "quotes": [{"evidence_id": "int", "text": "str", "customer": "str|null"}],
+    "evidence_ids": ["int"], "origin": "str: auto, merge or split", "renamed": "bool"}
 
 
 @contextmanager
@@ -41,6 +52,9 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
 
 
 @app.callback(invoke_without_command=True)
+@json_shape("The active themes, largest first.", {
+    "themes": [THEME], "unthemed": ["int: ids of evidence in no theme"],
+    "evidence": "int: all evidence"})
 def build(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Build or refresh themes from all evidence and list them (people's edits are kept)."""
     if ctx.invoked_subcommand is not None:
@@ -52,6 +66,9 @@ def build(ctx: typer.Context, json_: JsonFlag = False) -> None:
 
 
 @app.command()
+@json_shape("One theme and the edits people made to it.", THEME | {"edits": [{
+    "kind": "str: rename, merge or split", "detail": "object", "author": "str",
+    "at": "datetime"}]})
 def show(ctx: typer.Context, theme_id: ThemeId, json_: JsonFlag = False) -> None:
     """One theme: label, keywords, quotes, size, customers, trend, evidence ids, edits."""
     theme = open_workspace(ctx).theme(theme_id)
@@ -62,6 +79,9 @@ def show(ctx: typer.Context, theme_id: ThemeId, json_: JsonFlag = False) -> None
 
 
 @app.command()
+@json_shape("What the update did.", {
+    "new": "int: pieces assigned now", "themed": "int", "unthemed": "int",
+    "rebuilt": "bool: there were no themes, so they were built"})
 def update(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Assign evidence added since the last build to the existing themes."""
     workspace = open_workspace(ctx)
@@ -103,6 +123,11 @@ def rename(
 
 
 @app.command()
+@json_shape("Each theme's reporters against the baseline.", [{
+    "theme_id": "int", "label": "str", "metric": "str: retention_<days>d",
+    "reporters": "int", "reporters_rate": "float|null", "others": "int",
+    "others_rate": "float|null", "difference": "float|null: reporters_rate - others_rate",
+    "low": "float|null", "high": "float|null"}])
 def behaviour(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", min=1, help="Retention horizon in days.")] = 30,
@@ -125,6 +150,10 @@ def behaviour(
 
 
 @app.command()
+@json_shape("Groups of related themes, largest first.", {"groups": [{
+    "id": "int: position", "label": "str: the largest theme's", "size": "int",
+    "share": "float: size / all evidence", "theme_ids": ["int"],
+    "themes": [{"id": "int", "label": "str", "size": "int"}]}]})
 def groups(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Related themes in a few groups (topics), largest first."""
     found = open_workspace(ctx).theme_groups()

@@ -1,7 +1,7 @@
 """The portfolio: a static site and a PDF of shipped outcomes, failures, problems and teardowns.
 
-Each number on it is a claim in ``claims.json`` with the SQL (over ``{events}``) that produces it,
-so anyone can re-run what the portfolio says.
+Each number on it is a claim in ``claims.json`` with the SQL (over the ``events`` view) that
+produces it, so anyone can re-run what the portfolio says.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from needle.documents.artifacts import markdown_for
 class Claim:
     """One number the portfolio shows, and how to get it again.
 
-    ``source`` says where ``sql`` runs: ``events`` (``{events}`` is the event lake) or
+    ``source`` says where ``sql`` runs: ``events`` (the lake's ``events`` view, which
+    ``needle query sql`` reads) or
     ``store`` (the artifacts store); ``derived`` numbers are computed by ``method`` from the
     claims named in ``derived_from``. ``column`` names the result column holding the value."""
 

@@ -68,7 +68,7 @@ def test_unknown_evidence_id_creates_nothing(ws) -> None:
 
 
 def test_goal_without_a_date_is_refused_naming_it(ws) -> None:
-    with pytest.raises(UserError, match=r"a goal needs a date \(--by YYYY-MM-DD\)"), \
+    with pytest.raises(UserError, match=r"a goal needs a date \(YYYY-MM-DD\)"), \
             ws.store.session() as session:
         goals.create(session, ws.engine, "Faster onboarding", "ada",
                      {"metric": METRIC, "target": 0.7, "due": None})

@@ -20,7 +20,8 @@ def _one_line_error(result, text: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_bad_input_is_one_line_and_changes_nothing(needle) -> None:
     _one_line_error(needle("goal", "new", "Faster", "--metric", METRIC, "--target", "0.7",
-                           ok=False), "a goal needs a date (--by YYYY-MM-DD)")
+                           ok=False),
+                    "a goal needs a date (YYYY-MM-DD); it is not measurable without it (see --by)")
     _one_line_error(needle("problem", "new", "P", "-e", "1", "-e", "424242", ok=False),
                     "unknown evidence id 424242")
     assert needle.json("goal", "list") == [] and needle.json("problem", "list") == []

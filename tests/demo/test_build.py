@@ -81,7 +81,8 @@ def test_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
 
 def test_refuses_too_small_a_demo(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", str(tmp_path / "d"), "--users", "10"])
-    assert result.exit_code == 1 and "--users 10" in result.stderr
+    assert result.exit_code == 1 and "users 10: use at least" in result.stderr
+    assert "(see --users)" in result.stderr
     assert not (tmp_path / "d").exists()
 
 

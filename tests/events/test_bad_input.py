@@ -77,7 +77,7 @@ def test_missing_column_names_the_flag(cli, write, workspace):
     result = cli("events", "import", str(path), "--skip-bad", ok=False)
     (line,) = _error_lines(result)
     assert line.startswith(f"error: {path}: line 1 (header): no user column (looked for ")
-    assert line.endswith("name it with --user-col")
+    assert line.endswith("name it (see --user-col)")
     assert workspace.lake.files() == before
 
 

@@ -57,7 +57,7 @@ def test_missing_text_column(cli, write, stored, seeded):
     path = write("tickets.csv", "id,subject\n1,Slow\n")
     line = _one_line(cli("evidence", "import", str(path), ok=False))
     assert line.startswith(f"error: {path}: line 1 (header): no text column (looked for text, ")
-    assert line.endswith("name it with --text-col")
+    assert line.endswith("name it (see --text-col)")
     assert stored() == 1
 
 

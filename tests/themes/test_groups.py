@@ -28,5 +28,6 @@ def test_themes_near_each_other_share_a_group() -> None:
 
 
 def test_groups_before_any_theme_say_how_to_build_them(workspace) -> None:
-    with pytest.raises(UserError, match="`needle themes` builds them"):
+    with pytest.raises(UserError, match="no themes yet; build them") as raised:
         workspace.theme_groups()
+    assert raised.value.hint == "themes"

@@ -8,6 +8,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from needle.analytics.duckdb import (
     activity,
     cached,
@@ -83,8 +85,13 @@ class DuckDBEngine:
         self.files = list(files)
         self.index_dir = index_dir
         self.threads = threads
-        spill = None if index_dir is None else index_dir / "spill"
-        self.con = connect(self.files, threads, memory_limit, spill)
+        self.memory_limit = memory_limit
+
+    @cached_property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """Opened on first use: queries the index answers need no connection."""
+        spill = None if self.index_dir is None else self.index_dir / "spill"
+        return connect(self.files, self.threads, self.memory_limit, spill)
 
     @cached_property
     def columns(self) -> Columns | None:
@@ -97,17 +104,18 @@ class DuckDBEngine:
             raise EmptyLake()
         fast = cached.FAST.get(type(query))
         if fast is not None and self.columns is not None:
-            result = fast(self.con, self.columns, query)
+            result = fast(self, self.columns, query)
             if result is not None:
                 return result
         return _RUNNERS[type(query)](self.con, query)
 
     def funnel_people(self, query: FunnelQuery, step: int, dropped: bool) -> list[str]:
         if self.columns is not None:
-            found = cached.people(self.con, self.columns, query, step, dropped)
+            found = cached.people(self, self.columns, query, step, dropped)
             if found is not None:
                 return found
         return funnel.run_people(self.con, query, step, dropped)
 
     def close(self) -> None:
-        self.con.close()
+        if "con" in self.__dict__:
+            self.con.close()

@@ -1,4 +1,7 @@
-"""The engine's fast paths: queries the columnar cache can answer, or ``None`` for SQL."""
+"""The engine's fast paths: queries the event index can answer, or ``None`` for SQL.
+
+Each takes the engine, whose DuckDB connection is opened only by the paths that need it (an
+experiment's metrics need none)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-
-import duckdb
 
 from needle.analytics.duckdb import experiment, indexed, indexed_units
 from needle.analytics.duckdb.funnel import DEFAULT_DAYS
@@ -20,19 +21,19 @@ from needle.analytics.results import Result, TrendResult
 from needle.analytics.specs import ExperimentQuery, FunnelQuery, RetentionQuery, TrendQuery
 
 
-def funnel(con: duckdb.DuckDBPyConnection, columns: Columns, q: FunnelQuery) -> Result | None:
-    return indexed.run_funnel(columns, q, *resolve(con, q.dates, DEFAULT_DAYS, columns.days))
+def funnel(engine: Any, columns: Columns, q: FunnelQuery) -> Result | None:
+    return indexed.run_funnel(columns, q, *resolve(engine.con, q.dates, DEFAULT_DAYS, columns.days))
 
 
-def retention(con: duckdb.DuckDBPyConnection, columns: Columns, q: RetentionQuery) -> Result | None:
-    first, last = resolve(con, q.dates, 1, columns.days)
+def retention(engine: Any, columns: Columns, q: RetentionQuery) -> Result | None:
+    first, last = resolve(engine.con, q.dates, 1, columns.days)
     if q.dates.start is None:
         first = default_first(last, q)
     return indexed.run_retention(columns, q, truncate(first, q.period), last)
 
 
-def trend(con: duckdb.DuckDBPyConnection, columns: Columns, q: TrendQuery) -> Result | None:
-    first, last = resolve(con, q.dates, PERIOD_DAYS[q.interval], columns.days)
+def trend(engine: Any, columns: Columns, q: TrendQuery) -> Result | None:
+    first, last = resolve(engine.con, q.dates, PERIOD_DAYS[q.interval], columns.days)
     current = indexed.run_trend(columns, q, first, last, "current")
     if current is None:
         return None
@@ -44,15 +45,15 @@ def trend(con: duckdb.DuckDBPyConnection, columns: Columns, q: TrendQuery) -> Re
 
 
 def people(
-    con: duckdb.DuckDBPyConnection, columns: Columns, q: FunnelQuery, k: int, dropped: bool
+    engine: Any, columns: Columns, q: FunnelQuery, k: int, dropped: bool
 ) -> list[str] | None:
-    found = indexed.people(columns, q, *resolve(con, q.dates, DEFAULT_DAYS, columns.days))
+    found = indexed.people(columns, q, *resolve(engine.con, q.dates, DEFAULT_DAYS, columns.days))
     if found is None:
         return None
     return sorted(columns.distinct_ids(found.ids(k, dropped)))
 
 
-def units(con: duckdb.DuckDBPyConnection, columns: Columns, q: ExperimentQuery) -> Result | None:
+def units(engine: Any, columns: Columns, q: ExperimentQuery) -> Result | None:
     if not columns.span:
         return None
     files = [Path(f) for f in sorted(columns.files)]
