@@ -109,12 +109,11 @@ def check(fields: Fields) -> Fields:
         raise ValueError(f"a list shape has one item, the shape of every element: {fields!r}")
     elif isinstance(fields, dict) and any("<" in k for k in fields) and not wildcard(fields):
         raise ValueError(f"an object with a <key> has no other key: {list(fields)}")
-    elif not isinstance(fields, str | list | dict | tuple):
+    elif not isinstance(fields, list | dict | tuple):
         raise ValueError(f"not a shape: {fields!r}")
-    children = fields.values() if isinstance(fields, dict) else () if isinstance(
-        fields, str) else fields
-    for child in children:
-        check(child)
+    if not isinstance(fields, str):
+        for child in fields.values() if isinstance(fields, dict) else fields:
+            check(child)
     return fields
 
 
