@@ -153,6 +153,7 @@ _WHERE = Option("where", "Property filter key=value (!= > >= < <= ~ ? !?); perso
                 multiple=True)
 _BREAKDOWN = Option("breakdown", "Event property to split by.")
 _INTERVAL = Option("interval", "hour, day, week or month.", "day")
+_ONE_EVENT = (Option("event", "The event.", argument=True), _INTERVAL, _START, _END, _WHERE)
 
 
 register(Kind(
@@ -202,14 +203,14 @@ register(Kind(
     "stickiness", StickinessQuery, StickinessResult, validate.single_event,
     "How many of the range's intervals people did the event in.",
     builders.stickiness_query,
-    (Option("event", "The event.", argument=True), _INTERVAL, _START, _END, _WHERE),
+    _ONE_EVENT,
     tables.stickiness,
 ))
 register(Kind(
     "lifecycle", LifecycleQuery, LifecycleResult, validate.single_event,
     "New, returning, resurrecting and dormant people per interval.",
     builders.lifecycle_query,
-    (Option("event", "The event.", argument=True), _INTERVAL, _START, _END, _WHERE),
+    _ONE_EVENT,
     tables.lifecycle,
 ))
 register(Kind(
