@@ -6,7 +6,7 @@ experiment's metrics need none)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +18,34 @@ from needle.analytics.index import Columns
 from needle.analytics.periods import DEFAULT_DAYS as PERIOD_DAYS
 from needle.analytics.periods import truncate
 from needle.analytics.results import Result, TrendResult
-from needle.analytics.specs import ExperimentQuery, FunnelQuery, RetentionQuery, TrendQuery
+from needle.analytics.specs import (
+    DateRange,
+    ExperimentQuery,
+    FunnelQuery,
+    RetentionQuery,
+    TrendQuery,
+)
+
+
+def _resolve(engine: Any, columns: Columns, dates: DateRange, default_days: int
+             ) -> tuple[date, date]:
+    """The query's days; the index knows the data's days, so no connection is opened for them."""
+    return resolve(engine.con if columns.days is None else None, dates, default_days, columns.days)
 
 
 def funnel(engine: Any, columns: Columns, q: FunnelQuery) -> Result | None:
-    return indexed.run_funnel(columns, q, *resolve(engine.con, q.dates, DEFAULT_DAYS, columns.days))
+    return indexed.run_funnel(columns, q, *_resolve(engine, columns, q.dates, DEFAULT_DAYS))
 
 
 def retention(engine: Any, columns: Columns, q: RetentionQuery) -> Result | None:
-    first, last = resolve(engine.con, q.dates, 1, columns.days)
+    first, last = _resolve(engine, columns, q.dates, 1)
     if q.dates.start is None:
         first = default_first(last, q)
     return indexed.run_retention(columns, q, truncate(first, q.period), last)
 
 
 def trend(engine: Any, columns: Columns, q: TrendQuery) -> Result | None:
-    first, last = resolve(engine.con, q.dates, PERIOD_DAYS[q.interval], columns.days)
+    first, last = _resolve(engine, columns, q.dates, PERIOD_DAYS[q.interval])
     current = indexed.run_trend(columns, q, first, last, "current")
     if current is None:
         return None
@@ -47,7 +59,7 @@ def trend(engine: Any, columns: Columns, q: TrendQuery) -> Result | None:
 def people(
     engine: Any, columns: Columns, q: FunnelQuery, k: int, dropped: bool
 ) -> list[str] | None:
-    found = indexed.people(columns, q, *resolve(engine.con, q.dates, DEFAULT_DAYS, columns.days))
+    found = indexed.people(columns, q, *_resolve(engine, columns, q.dates, DEFAULT_DAYS))
     if found is None:
         return None
     return sorted(columns.distinct_ids(found.ids(k, dropped)))

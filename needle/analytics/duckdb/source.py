@@ -56,7 +56,7 @@ def data_days(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
 
 
 def resolve(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | None,
     dates: DateRange,
     default_days: int,
     known: tuple[date, date] | None = None,
@@ -65,7 +65,8 @@ def resolve(
     ``default_days`` days before the end, counting the end. ``known`` days skip the lookup."""
     if dates.start and dates.end:
         return dates.start, dates.end
-    known = known or data_days(con)
+    if known is None and con is not None:
+        known = data_days(con)
     fallback = known[1] if known else datetime.now(UTC).date()
     last = dates.end or fallback
     first = dates.start or last - timedelta(days=default_days - 1)
