@@ -8,11 +8,15 @@ export NEEDLE_TEST_POSTGRES_URL ?= postgresql+psycopg://needle:needle@localhost:
 
 .PHONY: install demo test lint services bench docs
 
-$(STAMP): pyproject.toml constraints.txt
+WEB := needle/web
+SERVE ?= 1
+
+$(STAMP): pyproject.toml constraints.txt $(WEB)/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt torch==2.13.0
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,6 +26,7 @@ services:
 
 demo: install
 	$(BIN)/needle demo $(DEMO_DIR)
+	@if [ "$(SERVE)" != 0 ]; then $(BIN)/needle -w $(DEMO_DIR) serve; fi
 
 test: install services
 	$(BIN)/python -m pytest

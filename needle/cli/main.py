@@ -46,6 +46,8 @@ LAZY_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("teardown", "teardown", "app", "Competitive teardowns, with sources."),
     ("portfolio", "portfolio", "app", "Portfolio: your outcomes, each claim linked to its data."),
     ("plan", "plan", "app", "The 12-week plan: six two-week stages, each with a deliverable."),
+    ("serve", "serve", "serve", "Serve the workspace's pages (and their JSON twins) until Ctrl-C."),
+    ("token", "serve", "token", "Print a token of the workspace."),
 )
 _LAZY = {name: (module, attribute, help) for name, module, attribute, help in LAZY_COMMANDS}
 

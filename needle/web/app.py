@@ -1,0 +1,116 @@
+"""The FastAPI application of one workspace: pages and twins, static files, login and CSRF,
+and one error body for every failure."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from needle.errors import NeedleError, UserError
+from needle.web import auth
+from needle.web.pages import json_response, render
+from needle.web.routes import ROUTERS
+from needle.workspace import Workspace
+
+HERE = Path(__file__).parent
+VENDOR = HERE / "node_modules"
+# Front-end scripts served from the npm packages installed at set-up, never from another host.
+VENDOR_FILES = {
+    "vega.min.js": VENDOR / "vega" / "build" / "vega.min.js",
+    "vega-lite.min.js": VENDOR / "vega-lite" / "build" / "vega-lite.min.js",
+    "vega-embed.min.js": VENDOR / "vega-embed" / "build" / "vega-embed.min.js",
+    "htmx.min.js": VENDOR / "htmx.org" / "dist" / "htmx.min.js",
+}
+OPEN_PATHS = ("/login", "/static/", "/vendor/", "/favicon.ico")
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def create_app(root: Path | str, overrides: Mapping[str, Any] | None = None,
+               host: str = "127.0.0.1") -> FastAPI:
+    """The app serving the workspace at ``root``; off loopback every page needs the login."""
+    workspace = Workspace.open(root, overrides)  # fails now, not at the first request
+    app = FastAPI(title="Needle", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.root = workspace.root
+    app.state.overrides = dict(overrides or {})
+    app.state.login = None if auth.is_loopback(host) else auth.login_token(workspace.state_dir)
+    workspace.close()
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_api_route("/vendor/{name}", _vendor, methods=["GET"])
+    app.add_api_route("/favicon.ico", _favicon, methods=["GET"])
+    app.add_api_route("/login", _login_form, methods=["GET"])
+    app.add_api_route("/login", _login, methods=["POST"])
+    app.middleware("http")(_guard)
+    app.add_exception_handler(NeedleError, _error)  # type: ignore[arg-type]
+    return app
+
+
+def _vendor(name: str) -> Response:
+    path = VENDOR_FILES.get(name)
+    if path is None or not path.exists():
+        return json_response({"error": f"no script {name!r}"}, 404)
+    return FileResponse(path, media_type="text/javascript")
+
+
+def _favicon() -> Response:
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
+
+async def _guard(request: Request, call_next: Handler) -> Response:
+    """Login off loopback, CSRF on every form post, and a CSRF cookie for pages to use."""
+    state = request.app.state
+    path = request.url.path
+    if state.login and not path.startswith(OPEN_PATHS):
+        given = request.cookies.get(auth.LOGIN_COOKIE) or _bearer(request)
+        if not auth.same(given, state.login):
+            if path.endswith(".json") or request.method != "GET":
+                return json_response({"error": "log in first", "field": "token"}, 401)
+            return RedirectResponse("/login", 303)
+    if request.method == "POST" and path != "/login":
+        form = await request.form()
+        if not auth.same(str(form.get(auth.CSRF_FIELD) or ""),
+                         request.cookies.get(auth.CSRF_COOKIE)):
+            return json_response({"error": "the form is stale; reload the page",
+                                  "field": auth.CSRF_FIELD}, 403)
+    csrf = request.cookies.get(auth.CSRF_COOKIE) or auth.new_csrf()
+    request.state.csrf = csrf
+    response = await call_next(request)
+    if auth.CSRF_COOKIE not in request.cookies:
+        response.set_cookie(auth.CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+    return response
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
+
+
+def _login_form(request: Request) -> Response:
+    return render(request, "login.html", {"title": "Log in", "error": None})
+
+
+async def _login(request: Request) -> Response:
+    form = await request.form()
+    token = str(form.get("token") or "")
+    if request.app.state.login and not auth.same(token, request.app.state.login):
+        return render(request, "login.html", {"title": "Log in",
+                                              "error": "that is not this workspace's token"}, 401)
+    response = RedirectResponse("/", 303)
+    response.set_cookie(auth.LOGIN_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+def _error(request: Request, exc: NeedleError) -> Response:
+    """One error body: the message, and the field at fault when the library names one."""
+    status = 400 if isinstance(exc, UserError) else 500
+    body = {"error": str(exc), "field": getattr(exc, "field", None)}
+    if request.url.path.endswith(".json"):
+        return json_response(body, status)
+    return render(request, "error.html", {"title": "Error", **body}, status)

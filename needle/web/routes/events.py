@@ -1,0 +1,23 @@
+"""``/events``: how many events and people, every event name, and the latest events."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from needle.events.stats import lake_stats
+from needle.web.pages import View, add_page
+from needle.workspace import Workspace
+
+router = APIRouter()
+RECENT = 20
+
+
+def events(request: Request, workspace: Workspace) -> View:
+    stats = lake_stats(workspace.lake).to_json()
+    recent = workspace.sql("SELECT timestamp, event, distinct_id, properties FROM events "
+                           "ORDER BY timestamp DESC", limit=RECENT).to_json() if stats["events"] \
+        else {"columns": [], "rows": [], "truncated": False}
+    return View(stats, {"recent": recent})
+
+
+add_page(router, "/events", "events.html", "Events", events)
