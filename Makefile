@@ -11,12 +11,16 @@ export NEEDLE_TEST_POSTGRES_URL ?= postgresql+psycopg://needle:needle@localhost:
 WEB := needle/web
 SERVE ?= 1
 
-$(STAMP): pyproject.toml constraints.txt $(WEB)/package-lock.json
+CAPTURE_NODE := tests/capture/node
+
+$(STAMP): pyproject.toml constraints.txt $(WEB)/package-lock.json $(CAPTURE_NODE)/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt torch==2.13.0
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	command -v npm >/dev/null 2>&1 || bash scripts/services.sh
 	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
+	npm ci --prefix $(CAPTURE_NODE) --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -170,9 +170,11 @@ def aggregation_rows(events: int, repeat: int) -> list[tuple[str, tuple[float, f
             ("plain DuckDB funnel SQL (peer)", plain), ("columnar cache build (once)", build)]
 
 
-def _funnel(engine: Any, query: object, repeat: int) -> tuple[float, float]:
+def _funnel(engine: Any, query: Any, repeat: int) -> tuple[float, float]:
+    from needle.analytics.engine import run
+
     try:
-        return _best(lambda: engine.execute(query), repeat)
+        return _best(lambda: run(engine, query), repeat)
     finally:
         engine.close()
 

@@ -7,6 +7,7 @@ variable ``NEEDLE_<NAME>`` (upper case), and explicit overrides (``--setting nam
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +37,30 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+# A name holding one of these words (a setting, a URL's query parameter) holds a secret.
+SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "key", "credential")
+REDACTED = "***"
+# The password of ``scheme://user:password@host``: everything up to the last ``@`` of the address.
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][\w+.-]*://[^:/?#@\s]*:)\S*(?=@)")
+_URL_SECRET_PARAMETER = re.compile(
+    rf"([?&;][^=&#\s]*(?:{'|'.join(SECRET_WORDS)})[^=&#\s]*=)[^&#\s]*", re.IGNORECASE)
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with the password of every URL in it, and any secret query parameter, as
+    ``***`` (``postgresql://ada:***@db/needle``)."""
+    return _URL_SECRET_PARAMETER.sub(rf"\1{REDACTED}", _URL_PASSWORD.sub(rf"\1{REDACTED}", text))
+
+
+def redacted(name: str, value: Any) -> Any:
+    """A setting's value fit to show: ``***`` for a secret one, URLs without their passwords.
+
+    Every face shows settings through this (``needle settings``, error messages)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if any(word in name.lower() for word in SECRET_WORDS):
+        return REDACTED
+    return redact_urls(value)
 
 
 def _coerce(setting: Setting, value: Any, source: str) -> Any:
@@ -44,13 +69,15 @@ def _coerce(setting: Setting, value: Any, source: str) -> Any:
         value = value if isinstance(value, kind) else kind(value)
     except (TypeError, ValueError):
         raise UserError(
-            f"{source}: setting {setting.name!r} must be a {kind.__name__}, got {value!r}",
-            field=setting.name, value=value,
+            f"{source}: setting {setting.name!r} must be a {kind.__name__}, "
+            f"got {redacted(setting.name, value)!r}",
+            field=setting.name, value=redacted(setting.name, value),
         ) from None
     if setting.choices and value not in setting.choices:
         raise UserError(
             f"{source}: setting {setting.name!r} must be one of {', '.join(setting.choices)}, "
-            f"got {value!r}", field=setting.name, value=value,
+            f"got {redacted(setting.name, value)!r}", field=setting.name,
+            value=redacted(setting.name, value),
         )
     return value
 

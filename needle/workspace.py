@@ -8,20 +8,26 @@ few lines: parse, call, render. Open it in a ``with`` block to close its connect
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from needle.config import load_settings
-from needle.errors import NoWorkspace
+from needle.errors import NoWorkspace, UserError
 from needle.events.lake import EventLake
 from needle.store import Store
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from needle.analytics.dashboards import DashboardRun, DashboardView
     from needle.analytics.engine import Engine
     from needle.analytics.insights import Insight
+    from needle.analytics.notes import Note
     from needle.analytics.results import (
         FunnelResult,
         LifecycleResult,
@@ -33,7 +39,14 @@ if TYPE_CHECKING:
         TrendResult,
     )
     from needle.analytics.specs import FunnelQuery, Query
+    from needle.artifacts.journal import Period
+    from needle.artifacts.week import Week
+    from needle.capture.flags import Flag, FlagSpec
+    from needle.capture.service import Capture
+    from needle.documents.portfolio import Portfolio
+    from needle.events.lake import AppendResult
     from needle.events.mapping import EventMapping
+    from needle.evidence.queries import EvidenceFilter
     from needle.evidence.tabular import EvidenceMapping
     from needle.experiments.definitions import ExperimentSpec
     from needle.experiments.metrics import MetricDef
@@ -79,6 +92,7 @@ class Workspace:
         (root / STATE_DIR / "cache").mkdir(parents=True, exist_ok=True)
         workspace = cls(root, overrides)
         workspace.store.close()  # opening the store creates and migrates the database
+        workspace.project_token  # noqa: B018  (made with the workspace)
         return workspace
 
     @classmethod
@@ -118,6 +132,18 @@ class Workspace:
     def index_dir(self) -> Path:
         """Where the event index lives (built on first use, extended after imports)."""
         return self.cache_dir / "analytics"
+
+    @property
+    def project_token(self) -> str:
+        """The public token the product's SDKs send with events (made on first use)."""
+        from needle.capture.tokens import project_token
+
+        return project_token(self.state_dir)
+
+    @property
+    def capture_dir(self) -> Path:
+        """Where captured events wait (the write-ahead log) until they are in the lake."""
+        return self.state_dir / "capture"
 
     @property
     def store_url(self) -> str:
@@ -187,6 +213,56 @@ class Workspace:
                                self.settings["timezone"],
                                rejects_to or rejects_path(self.state_dir, "evidence"), step)
 
+    # Events captured live (the server's capture API).
+    def capture(self) -> Capture:
+        """The capture service of this workspace: its write-ahead log and compactor, not
+        started (the server starts it)."""
+        from needle.capture.service import Capture
+
+        return Capture(self.capture_dir, self.project_token, self.append_captured)
+
+    def append_captured(self, table: pa.Table) -> AppendResult:
+        """Captured events into the lake (a uuid already there is skipped); days left in many
+        small files are merged, and an event index built before is extended."""
+        from needle.capture.compactor import tidy_lake
+
+        appended = self.lake.append(table)
+        if appended.added:
+            with contextlib.suppress(UserError):  # another writer has the lake: next time
+                tidy_lake(self.lake)
+            self.extend_index()
+        return appended
+
+    def extend_index(self) -> bool:
+        """Bring an event index built before up to the lake's files now, so the next query
+        does not wait for it; False when there is none (the first query builds it)."""
+        from needle.analytics.index import is_built, open_columns
+
+        files = self.lake.files()
+        if not any(self.index_dir.glob("columns-*/meta.json")) or \
+                is_built(self.index_dir, files):
+            return False
+        open_columns(self.index_dir, files, self.settings["threads"])
+        return True
+
+    # Evidence out.
+    def evidence(self, where: EvidenceFilter | None = None,
+                 limit: int | None = 50) -> list[dict[str, Any]]:
+        """Stored evidence as JSON, oldest first, as ``where`` filters it."""
+        from needle.evidence.queries import EvidenceFilter, evidence_listing
+
+        with self.store.session() as session:
+            return evidence_listing(session, where or EvidenceFilter(), limit)
+
+    def search_evidence(self, words: str, where: EvidenceFilter | None = None,
+                        limit: int = 20) -> list[dict[str, Any]]:
+        """Evidence matching the words as JSON (with its score), best first."""
+        from needle.evidence.queries import EvidenceFilter
+        from needle.evidence.search import evidence_search
+
+        with self.store.session() as session:
+            return evidence_search(session, words, where or EvidenceFilter(), limit)
+
     # Analytics: the one door to events.
     def index_ready(self) -> bool:
         """False when the next query will first build the event index (a pass over the lake)."""
@@ -199,6 +275,13 @@ class Workspace:
         from needle.analytics.engine import run
 
         return run(self.engine, spec)
+
+    def notes(self, spec: Query, result: Result) -> list[Note]:
+        """What to know before trusting ``result`` (the answer to ``spec``): unknown event names
+        with the nearest known one, a range without events, a retention without cohorts."""
+        from needle.analytics.notes import notes
+
+        return notes(spec, result, self.engine.event_names(), self.engine.data_days())
 
     def run(self, kind: str, **options: Any) -> Result:
         """Build a query of ``kind`` from options by name (see :mod:`needle.analytics.kinds`)
@@ -257,10 +340,58 @@ class Workspace:
         """Run the saved insight ``name``; the result has ``to_json()``."""
         return self.query(self.insight(name).query)
 
-    # Experiments.
-    def create_experiment(self, spec: ExperimentSpec, replace: bool = False) -> Experiment:
-        from needle.experiments.definitions import create_experiment
+    # Dashboards of saved insights.
+    def create_dashboard(self, name: str, description: str = "") -> DashboardView:
+        from needle.analytics.dashboards import create_dashboard
 
+        return create_dashboard(self.store, name, self.author, description)
+
+    def dashboards(self) -> list[DashboardView]:
+        from needle.analytics.dashboards import list_dashboards
+
+        return list_dashboards(self.store)
+
+    def dashboard(self, dashboard_id: int) -> DashboardView:
+        from needle.analytics.dashboards import get_dashboard
+
+        return get_dashboard(self.store, dashboard_id)
+
+    def run_dashboard(self, dashboard_id: int) -> DashboardRun:
+        """The dashboard with each of its insights run now."""
+        from needle.analytics.dashboards import run_dashboard
+
+        return run_dashboard(self.store, self.engine, dashboard_id)
+
+    def add_to_dashboard(self, dashboard_id: int, insight: str) -> DashboardView:
+        from needle.analytics.dashboards import add_insight
+
+        return add_insight(self.store, dashboard_id, insight)
+
+    def remove_from_dashboard(self, dashboard_id: int, insight: str) -> DashboardView:
+        from needle.analytics.dashboards import remove_insight
+
+        return remove_insight(self.store, dashboard_id, insight)
+
+    def move_on_dashboard(self, dashboard_id: int, insight: str,
+                          position: int) -> DashboardView:
+        from needle.analytics.dashboards import move_insight
+
+        return move_insight(self.store, dashboard_id, insight, position)
+
+    def delete_dashboard(self, dashboard_id: int) -> None:
+        from needle.analytics.dashboards import delete_dashboard
+
+        delete_dashboard(self.store, dashboard_id)
+
+    # Experiments.
+    def create_experiment(self, spec: ExperimentSpec, replace: bool = False,
+                          flag: str | None = None) -> Experiment:
+        """Store an experiment; with ``flag``, measured on that feature flag's exposures."""
+        from needle.experiments.definitions import create_experiment, on_flag
+
+        if flag is not None:
+            tied = self.flag(flag).spec
+            spec = on_flag(spec, tied.key, [(v.key, v.percent) for v in tied.variants])
         return create_experiment(self.store, self.author, spec, replace)
 
     def experiment(self, name: str) -> Experiment:
@@ -285,6 +416,38 @@ class Workspace:
         from needle.experiments.run import analyze_experiment
 
         return analyze_experiment(self.store, self.engine, name)
+
+    # Feature flags, served to the product's SDKs with PostHog's hashing.
+    def create_flag(self, spec: FlagSpec, replace: bool = False) -> Flag:
+        """Store a flag (``replace`` redefines one, archived or not); a running server serves
+        it within seconds."""
+        from needle.capture.flag_store import create_flag
+
+        return create_flag(self.store, self.author, spec, replace)
+
+    def flags(self, active_only: bool = False) -> list[Flag]:
+        from needle.capture.flag_store import list_flags
+
+        return list_flags(self.store, active_only)
+
+    def flag(self, key: str) -> Flag:
+        from needle.capture.flag_store import get_flag
+
+        return get_flag(self.store, key)
+
+    def archive_flag(self, key: str) -> Flag:
+        """Stop serving a flag; its definition stays."""
+        from needle.capture.flag_store import archive_flag
+
+        return archive_flag(self.store, key)
+
+    # This week.
+    def this_week(self, today: date | None = None) -> Week:
+        """Key metrics against last week, goals, themes on the rise, experiments waiting for a
+        decision, proposals past their date and the decisions of ``today``'s week."""
+        from needle.artifacts.week import this_week
+
+        return this_week(self.store, self.engine, today or date.today())
 
     # Themes.
     def build_themes(self, params: ClusterParams | None = None,
@@ -319,11 +482,11 @@ class Workspace:
         return group_themes(self.store)
 
     def theme_behaviour(self, days: int = 30, against: str = "users",
-                        confidence: float = 0.95) -> list[BehaviourRow]:
-        """Retention of each theme's reporters against everyone else's."""
+                        confidence: float = 0.95, only: int | None = None) -> list[BehaviourRow]:
+        """Retention of each theme's reporters (or theme ``only``'s) against everyone else's."""
         from needle.themes.behaviour import theme_behaviour
 
-        return theme_behaviour(self.store, self.engine, days, against, confidence)
+        return theme_behaviour(self.store, self.engine, days, against, confidence, only)
 
     def rename_theme(self, theme_id: int, label: str) -> None:
         from needle.themes.edits import rename
@@ -339,3 +502,176 @@ class Workspace:
         from needle.themes.edits import split
 
         return split(self.store, self.author, self.cache_dir, theme_id, parts)
+
+    # Artifacts of the decision loop, as JSON in the shapes the CLI's --json prints.
+    def artifacts(self, kind: str, status: str | None = None) -> list[dict[str, Any]]:
+        """Every artifact of ``kind`` (problem, bet, ...), oldest first, with its fields."""
+        from needle.artifacts.views import listing
+
+        with self.store.session() as session:
+            return listing(session, kind, status)
+
+    def artifact(self, kind: str, artifact_id: int) -> dict[str, Any]:
+        """One artifact with its fields, links, history and what is derived from its data."""
+        from needle.artifacts import store, views
+
+        with self.store.session() as session:
+            return views.detail(session, self.engine, store.get(session, kind, artifact_id))
+
+    def _created(self, make: Callable[[Any], Any]) -> dict[str, Any]:
+        """Run ``make(session)`` in one transaction; the artifact it made, as listed."""
+        from needle.artifacts.views import summary
+
+        with self.store.session() as session:
+            artifact = make(session)
+            return summary(artifact) | {"fields": dict(artifact.fields)}
+
+    def evidence_pieces(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """The pieces of evidence with these ids, as listed, in the order given (an unknown id
+        is left out: citing it is refused when the artifact is written)."""
+        from needle.evidence.models import Evidence
+        from needle.evidence.queries import evidence_json
+
+        with self.store.session() as session:
+            found = [session.get(Evidence, i) for i in dict.fromkeys(ids)]
+            return [evidence_json(e) for e in found if e is not None]
+
+    def create_problem(self, title: str, fields: Mapping[str, Any], evidence: Sequence[int] = (),
+                       links: Sequence[str] = ()) -> dict[str, Any]:
+        """A problem statement (a draft) citing evidence by id and other data as KIND:REF."""
+        from needle.artifacts import problems
+        from needle.artifacts.links import parse_link
+
+        cited = [parse_link(text) for text in links]
+        return self._created(lambda s: problems.create(s, title, self.author, fields, evidence,
+                                                       cited))
+
+    def create_bet(self, title: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        from needle.artifacts import bets
+
+        return self._created(lambda s: bets.create(s, title, self.author, fields))
+
+    def create_proposal(self, title: str, fields: Mapping[str, Any],
+                        as_of: str | None = None) -> dict[str, Any]:
+        """A proposal; the baseline of its metric is measured now (or as of a past day)."""
+        from needle.artifacts import proposals
+
+        return self._created(lambda s: proposals.create(s, self.engine, title, self.author,
+                                                        fields, as_of))
+
+    def respond_to_proposal(self, proposal_id: int, response: str, by: str, why: str) -> None:
+        """Record the response; approval locks the metric, baseline, target and rule."""
+        from needle.artifacts import proposals, store
+
+        with self.store.session() as session:
+            proposal = store.get(session, "proposal", proposal_id)
+            proposals.respond(session, proposal, response, by, why, self.author)
+
+    def amend_proposal(self, proposal_id: int, field: str, value: Any, reason: str) -> None:
+        from needle.artifacts import proposals, store
+
+        with self.store.session() as session:
+            proposal = store.get(session, "proposal", proposal_id)
+            proposals.amend(session, self.engine, proposal, field, value, reason, self.author)
+
+    def log_decision(self, title: str, fields: Mapping[str, Any], links: Sequence[str] = (),
+                     today: date | None = None) -> dict[str, Any]:
+        from needle.artifacts import journal
+        from needle.artifacts.links import parse_link
+
+        cited = [parse_link(text) for text in links]
+        return self._created(lambda s: journal.log(s, title, self.author, fields, cited,
+                                                   today or date.today()))
+
+    def create_goal(self, title: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """A goal naming a metric, a target and a date; its baseline is measured now."""
+        from needle.artifacts import goals
+
+        return self._created(lambda s: goals.create(s, self.engine, title, self.author, fields))
+
+    def publish_ship(self, title: str, fields: Mapping[str, Any], evidence: Sequence[int] = (),
+                     experiment: str | None = None) -> dict[str, Any]:
+        """A ship post: the proposal's metric before and after the launch, with an interval,
+        and the experiment's result when one tested it."""
+        from needle.artifacts import ships
+        from needle.artifacts.links import Link
+        from needle.artifacts.resolve import experiment_result
+
+        found = experiment_result(self.store, self.engine, experiment) if experiment else None
+        links = [Link("evidence", str(i)) for i in evidence]
+        links += [Link("experiment", experiment)] if experiment else []
+        return self._created(lambda s: ships.create(
+            s, self.engine, title, self.author, {**fields, "experiment": experiment}, links,
+            found))
+
+    def create_teardown(self, title: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        from needle.artifacts import teardowns
+
+        return self._created(lambda s: teardowns.create(s, title, self.author, fields))
+
+    def edit_artifact(self, kind: str, artifact_id: int,
+                      changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply ``changes`` (``None`` leaves a field as it is) with the kind's rules; what
+        changed, as FIELD: {from, to}."""
+        from needle.artifacts import edits, store
+
+        with self.store.session() as session:
+            artifact = store.get(session, kind, artifact_id)
+            return edits.apply(session, self.engine, artifact, changes, self.author)
+
+    def link_artifact(self, kind: str, artifact_id: int, links: Sequence[str]) -> int:
+        """Cite more data (KIND:REF each); how many links the artifact has now."""
+        from needle.artifacts import store
+        from needle.artifacts.links import parse_link
+
+        with self.store.session() as session:
+            artifact = store.get(session, kind, artifact_id)
+            store.add_links(session, artifact, [parse_link(t) for t in links], self.author)
+            return len(artifact.links)
+
+    def bet_ranking(self, problem: int | None = None) -> list[dict[str, Any]]:
+        """Bets (or one problem's) scored from current data, highest first, with why."""
+        from needle.artifacts import bets, scoring
+
+        with self.store.session() as session:
+            return scoring.ranked_json(bets.ranking(session, self.engine, problem))
+
+    def goal_status(self, goal_id: int | None = None,
+                    today: date | None = None) -> list[dict[str, Any]]:
+        """Each goal's progress (or one's), measured now from the event lake."""
+        from needle.artifacts import goals, store
+
+        with self.store.session() as session:
+            chosen = ([store.get(session, "goal", goal_id)] if goal_id is not None
+                      else store.list_all(session, "goal"))
+            return [goals.status(self.engine, g, today or date.today()).to_json()
+                    for g in chosen]
+
+    def decisions(self, period: Period, count: int | None = None) -> list[dict[str, Any]]:
+        """The decisions of ``period`` in full; only the ``count`` most important if given."""
+        from needle.artifacts.views import decisions
+
+        with self.store.session() as session:
+            return decisions(session, self.engine, period, count)
+
+    def plan(self, today: date | None = None) -> list[dict[str, Any]]:
+        """The 12-week plan's six stages, each ticked off by the artifacts that exist."""
+        from needle.artifacts.plan import rows
+
+        with self.store.session() as session:
+            return rows(session, today or date.today())
+
+    def portfolio(self, out: Path | None = None) -> Portfolio:
+        """What building the portfolio would write (pages, resume bullets, claims); nothing
+        is written."""
+        from needle.documents.portfolio import contents
+
+        with self.store.session() as session:
+            return contents(session, self.engine, out or self.root / "portfolio")[0]
+
+    def build_portfolio(self, out: Path | None = None) -> Portfolio:
+        """Write the portfolio site and PDF (by default to ``portfolio/`` here)."""
+        from needle.documents.portfolio import build
+
+        with self.store.session() as session:
+            return build(session, self.engine, out or self.root / "portfolio", self.author)

@@ -55,7 +55,8 @@ def _step_filters(texts: Iterable[str], steps: int) -> dict[int, list[PropertyFi
     for text in texts:
         number, sep, rest = text.partition(":")
         if not sep or not number.strip().isdigit() or not 1 <= int(number) <= steps:
-            raise UserError(f"step filter {text!r}: write STEP:key=value with STEP in 1..{steps}")
+            raise UserError(f"step filter {text!r}: write STEP:key=value with STEP in 1..{steps}",
+                            field="step_where", value=text)
         out.setdefault(int(number), []).append(parse_filter(rest))
     return out
 
@@ -67,7 +68,8 @@ def _exclusion(text: str, steps: int) -> Exclusion:
         return Exclusion(Step(name), 1, steps)
     lo, dash, hi = span.partition("-")
     if not (dash and lo.isdigit() and hi.isdigit()):
-        raise UserError(f"exclusion {text!r}: write EVENT or EVENT:FROM-TO (step numbers)")
+        raise UserError(f"exclusion {text!r}: write EVENT or EVENT:FROM-TO (step numbers)",
+                        field="exclude", value=text)
     return Exclusion(Step(name), int(lo), int(hi))
 
 

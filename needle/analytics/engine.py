@@ -8,9 +8,11 @@ with :class:`UnsupportedQuery` before the engine sees it, so engines never grow
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
-from needle.analytics import kinds
+from needle.analytics import kinds, ranges
 from needle.analytics.results import Result
 from needle.analytics.specs import FunnelQuery, Query
 from needle.errors import UserError
@@ -39,6 +41,14 @@ class Engine(Protocol):
         """distinct_ids that reached ``step`` (and, if ``dropped``, got no further)."""
         ...
 
+    def data_days(self) -> tuple[date, date] | None:
+        """The first and last UTC day holding events; ``None`` without events."""
+        ...
+
+    def event_names(self) -> frozenset[str]:
+        """Every event name in the data."""
+        ...
+
     def close(self) -> None:
         """Release connections and files."""
         ...
@@ -49,11 +59,28 @@ def _require(engine: Engine, capability: str) -> None:
         raise UnsupportedQuery(engine.name, capability)
 
 
+def with_dates(engine: Engine, query: Any) -> Any:
+    """``query`` with both ends of its range filled in (see :mod:`needle.analytics.ranges`);
+    queries without a range are returned as they are."""
+    first_day = kinds.of(query).first_day
+    if first_day is None:
+        return query
+    if query.dates.start is not None and query.dates.end is not None:
+        return query
+    resolved = ranges.resolve(query, first_day, engine.data_days(), datetime.now(UTC).date())
+    return kinds.validate_query(resolved)  # the filled-in range may hold too many buckets
+
+
 def run(engine: Engine, query: Query) -> Result:
-    """Validate ``query``, check the engine can run it, and run it."""
+    """Validate ``query``, check the engine can run it, fill in its days, and run it; a result
+    with a range says which days it covers."""
     kinds.validate_query(query)
     _require(engine, kinds.needs(query))
-    return engine.execute(query)
+    resolved = with_dates(engine, query)
+    result = engine.execute(resolved)
+    if kinds.of(query).first_day is None or getattr(result, "dates", None) is not None:
+        return result  # no range, or the engine knows better (retention starts on a period)
+    return replace(result, dates=resolved.dates)  # type: ignore[type-var]
 
 
 def funnel_people(engine: Engine, query: FunnelQuery, step: int, dropped: bool = True) -> list[str]:
@@ -62,4 +89,4 @@ def funnel_people(engine: Engine, query: FunnelQuery, step: int, dropped: bool =
     _require(engine, FUNNEL_PEOPLE)
     if not 1 <= step <= len(query.steps):
         raise UserError(f"step {step}: the funnel has steps 1 to {len(query.steps)}")
-    return engine.funnel_people(query, step, dropped)
+    return engine.funnel_people(with_dates(engine, query), step, dropped)

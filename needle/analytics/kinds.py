@@ -8,11 +8,12 @@ result shapes. Adding a query kind is one :func:`register` call (plus the engine
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from needle.analytics import builders, tables, validate
+from needle.analytics import builders, ranges, tables, validate
+from needle.analytics.periods import DEFAULT_DAYS
 from needle.analytics.results import (
     ExperimentResult,
     FunnelResult,
@@ -76,6 +77,10 @@ class Kind:
     table: Callable[[Any], Table] | None = None
     needs: Callable[[Any], str] | None = None  # by default a query needs the kind's name
     capabilities: tuple[str, ...] = ()  # every value ``needs`` can return
+    # The default first day of the range from its last day, for kinds whose spec and result
+    # have ``dates`` (:mod:`needle.analytics.ranges`); None for kinds without a range.
+    first_day: ranges.FirstDay | None = None
+    events: Callable[[Any], Iterable[str | None]] | None = None  # the event names it reads
 
     def capability(self, query: Any) -> str:
         """What an engine must declare to run ``query``."""
@@ -156,6 +161,21 @@ _INTERVAL = Option("interval", "hour, day, week or month.", "day")
 _ONE_EVENT = (Option("event", "The event.", argument=True), _INTERVAL, _START, _END, _WHERE)
 
 
+def event_names(query: Any) -> tuple[str, ...]:
+    """The event names ``query`` reads, in order, once each (``any`` is no name)."""
+    kind = of(query)
+    names = kind.events(query) if kind.events is not None else ()
+    return tuple(dict.fromkeys(n for n in names if n is not None))
+
+
+def _funnel_events(q: FunnelQuery) -> Iterable[str | None]:
+    return [*(s.event for s in q.steps), *(x.step.event for x in q.exclusions)]
+
+
+def _experiment_events(q: ExperimentQuery) -> Iterable[str | None]:
+    return [q.exposure.event, *(m.event for m in q.metrics)]
+
+
 register(Kind(
     "funnel", FunnelQuery, FunnelResult, validate.funnel,
     "Conversion through ordered steps within a window (see docs/analytics.md).",
@@ -170,6 +190,8 @@ register(Kind(
     tables.funnel,
     needs=lambda q: f"funnel.{q.mode}",
     capabilities=tuple(f"funnel.{mode}" for mode in FUNNEL_MODES),
+    first_day=ranges.days_back(ranges.FUNNEL_DAYS),
+    events=_funnel_events,
 ))
 register(Kind(
     "retention", RetentionQuery, RetentionResult, validate.retention,
@@ -183,6 +205,8 @@ register(Kind(
      Option("on_or_after", "Count returns in period k or later.", False, bool),
      _START, _END, _WHERE, _BREAKDOWN),
     tables.retention,
+    first_day=ranges.cohorts_back,
+    events=lambda q: (q.start.event, q.returning.event),
 ))
 register(Kind(
     "trend", TrendQuery, TrendResult, validate.trend,
@@ -198,6 +222,8 @@ register(Kind(
      Option("formula", "Arithmetic on series letters: A/B."),
      Option("compare", "Add the previous period of the same length.", False, bool)),
     tables.trend,
+    first_day=ranges.by_interval,
+    events=lambda q: [s.step.event for s in q.series],
 ))
 register(Kind(
     "stickiness", StickinessQuery, StickinessResult, validate.single_event,
@@ -205,6 +231,8 @@ register(Kind(
     builders.stickiness_query,
     _ONE_EVENT,
     tables.stickiness,
+    first_day=ranges.by_interval,
+    events=lambda q: (q.step.event,),
 ))
 register(Kind(
     "lifecycle", LifecycleQuery, LifecycleResult, validate.single_event,
@@ -212,6 +240,8 @@ register(Kind(
     builders.lifecycle_query,
     _ONE_EVENT,
     tables.lifecycle,
+    first_day=ranges.by_interval,
+    events=lambda q: (q.step.event,),
 ))
 register(Kind(
     "paths", PathsQuery, PathsResult, validate.paths,
@@ -223,6 +253,8 @@ register(Kind(
      Option("top", "Events shown per step.", 5, int),
      _START, _END, _WHERE),
     tables.paths,
+    first_day=ranges.days_back(DEFAULT_DAYS["day"]),
+    events=lambda q: (q.event,),
 ))
 register(Kind(
     "sql", SqlQuery, SqlResult, validate.sql,
@@ -236,10 +268,12 @@ register(Kind(
     "experiment", ExperimentQuery, ExperimentResult, validate.experiment,
     "Per-variant sums of per-unit metrics from exposure on.",
     table=tables.experiment,
+    events=_experiment_events,
 ))
 register(Kind(
     "metric", MetricQuery, MetricResult, validate.metric,
     "A cohort metric over a range of days, optionally per person.", table=tables.metric,
+    events=lambda q: (q.metric.event, q.metric.then),
 ))
 register(Kind(
     "span", SpanQuery, SpanResult, validate.span,

@@ -17,7 +17,8 @@ def parse_window(text: str) -> int:
     """``30m``, ``12h``, ``7d`` or ``2w`` as seconds."""
     match = _WINDOW.match(text)
     if not match or int(match.group(1)) <= 0:
-        raise UserError(f"window {text!r}: write a positive number and a unit m, h, d or w (7d)")
+        raise UserError(f"window {text!r}: write a positive number and a unit m, h, d or w (7d)",
+                        field="window", value=text)
     return int(match.group(1)) * WINDOW_UNITS[match.group(2)]
 
 

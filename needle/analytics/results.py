@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any, ClassVar
 
+from needle.analytics.specs import DateRange
+
+# The days an answer covers, its range's open ends filled in (null only for a result built by
+# hand rather than run on an engine).
+DATES_SHAPE: tuple[str, dict[str, str]] = ("null", {
+    "start": "date: first UTC day covered (a default filled in when none was given)",
+    "end": "date: last UTC day covered (the last day with events when none was given)"})
 
 def _iso(t: date | datetime) -> str:
     """Dates as ``YYYY-MM-DD``; hourly buckets as ISO date-times with ``Z``."""
     if isinstance(t, datetime):
         return t.strftime("%Y-%m-%dT%H:%M:%SZ")
     return t.isoformat()
+
+
+def dates_json(dates: DateRange | None) -> dict[str, str | None] | None:
+    if dates is None:
+        return None
+    return {"start": None if dates.start is None else dates.start.isoformat(),
+            "end": None if dates.end is None else dates.end.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -54,11 +70,13 @@ class FunnelResult:
         "histogram": [HistogramBin.JSON_SHAPE],
         "breakdown": [{"value": "str|null: null when the property is absent",
                        "steps": [FunnelStep.JSON_SHAPE]}],
+        "dates": DATES_SHAPE,
     }
 
     steps: tuple[FunnelStep, ...]
     histogram: tuple[HistogramBin, ...] = ()
     breakdown: tuple[FunnelBreakdown, ...] = ()
+    dates: DateRange | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +85,7 @@ class FunnelResult:
             "breakdown": [
                 {"value": b.value, "steps": [asdict(s) for s in b.steps]} for b in self.breakdown
             ],
+            "dates": dates_json(self.dates),
         }
 
 
@@ -94,11 +113,13 @@ class RetentionBreakdown:
 class RetentionResult:
     JSON_SHAPE: ClassVar[dict[str, Any]] = {
         "period": "str: day, week or month", "cohorts": [Cohort.JSON_SHAPE],
-        "breakdown": [{"value": "str|null", "cohorts": [Cohort.JSON_SHAPE]}]}
+        "breakdown": [{"value": "str|null", "cohorts": [Cohort.JSON_SHAPE]}],
+        "dates": DATES_SHAPE}
 
     period: str
     cohorts: tuple[Cohort, ...]
     breakdown: tuple[RetentionBreakdown, ...] = ()
+    dates: DateRange | None = None  # from the first cohort's first day
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,6 +129,7 @@ class RetentionResult:
                 {"value": b.value, "cohorts": [c.to_json() for c in b.cohorts]}
                 for b in self.breakdown
             ],
+            "dates": dates_json(self.dates),
         }
 
 
@@ -147,13 +169,16 @@ class TrendSeries:
 @dataclass(frozen=True)
 class TrendResult:
     JSON_SHAPE: ClassVar[dict[str, Any]] = {
-        "interval": "str", "series": [TrendSeries.JSON_SHAPE]}
+        "interval": "str", "series": [TrendSeries.JSON_SHAPE],
+        "dates": DATES_SHAPE}
 
     interval: str
     series: tuple[TrendSeries, ...]
+    dates: DateRange | None = None  # of the current period (the previous one ends before it)
 
     def to_json(self) -> dict[str, Any]:
-        return {"interval": self.interval, "series": [s.to_json() for s in self.series]}
+        return {"interval": self.interval, "series": [s.to_json() for s in self.series],
+                "dates": dates_json(self.dates)}
 
 
 @dataclass(frozen=True)
@@ -161,17 +186,20 @@ class StickinessResult:
     JSON_SHAPE: ClassVar[dict[str, Any]] = {
         "interval": "str", "intervals": "int: buckets in the range",
         "counts": [{"active": "int: intervals active, 1 to intervals",
-                    "users": "int: people active in exactly that many"}]}
+                    "users": "int: people active in exactly that many"}],
+        "dates": DATES_SHAPE}
 
     interval: str
     intervals: int
     counts: tuple[tuple[int, int], ...]  # (number of intervals active, users)
+    dates: DateRange | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "interval": self.interval,
             "intervals": self.intervals,
             "counts": [{"active": k, "users": n} for k, n in self.counts],
+            "dates": dates_json(self.dates),
         }
 
 
@@ -189,15 +217,18 @@ class LifecycleResult:
     JSON_SHAPE: ClassVar[dict[str, Any]] = {
         "interval": "str",
         "periods": [{"t": "date|datetime", "new": "int", "returning": "int",
-                     "resurrecting": "int", "dormant": "int"}]}
+                     "resurrecting": "int", "dormant": "int"}],
+        "dates": DATES_SHAPE}
 
     interval: str
     periods: tuple[LifecyclePeriod, ...]
+    dates: DateRange | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "interval": self.interval,
             "periods": [{**asdict(p), "t": _iso(p.t)} for p in self.periods],
+            "dates": dates_json(self.dates),
         }
 
 
@@ -212,12 +243,14 @@ class PathsResult:
     JSON_SHAPE: ClassVar[dict[str, Any]] = {
         "event": "str", "direction": "str: after or before",
         "users": "int: people who did the event",
-        "steps": [{"step": "int", "events": [{"event": "str", "users": "int"}]}]}
+        "steps": [{"step": "int", "events": [{"event": "str", "users": "int"}]}],
+        "dates": DATES_SHAPE}
 
     event: str
     direction: str
     users: int
     steps: tuple[PathStep, ...]
+    dates: DateRange | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -228,13 +261,16 @@ class PathsResult:
                 {"step": s.step, "events": [{"event": e, "users": n} for e, n in s.events]}
                 for s in self.steps
             ],
+            "dates": dates_json(self.dates),
         }
 
 
 @dataclass(frozen=True)
 class SqlResult:
     JSON_SHAPE: ClassVar[dict[str, Any]] = {
-        "columns": ["str"], "rows": [["any: dates and times as ISO 8601 text"]],
+        "columns": ["str"], "rows": [[
+            "any: dates, times and intervals as ISO 8601 text, decimals (sum() of integers too) "
+            "as numbers, BLOBs as hexadecimal text, NaN and infinities as null"]],
         "truncated": "bool: more rows than the limit"}
 
     columns: tuple[str, ...]
@@ -242,14 +278,46 @@ class SqlResult:
     truncated: bool
 
     def to_json(self) -> dict[str, Any]:
-        def cell(v: Any) -> Any:
-            return _iso(v) if isinstance(v, date | datetime) else v
-
         return {
             "columns": list(self.columns),
-            "rows": [[cell(v) for v in row] for row in self.rows],
+            "rows": [[sql_cell(v) for v in row] for row in self.rows],
             "truncated": self.truncated,
         }
+
+
+def sql_cell(value: Any) -> Any:
+    """A value DuckDB returned, as JSON can hold it (lists, structs and maps cell by cell)."""
+    if isinstance(value, date | datetime):
+        return _iso(value)
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return _decimal(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, timedelta):
+        return _duration(0, value.days, (value.seconds * 10**6 + value.microseconds) * 1000)
+    if type(value).__name__ == "MonthDayNano":  # Arrow's interval: (months, days, nanoseconds)
+        return _duration(*value)
+    if isinstance(value, dict):
+        return {str(k): sql_cell(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [sql_cell(v) for v in value]
+    return value
+
+
+def _decimal(value: Decimal) -> int | float | None:
+    if not value.is_finite():
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _duration(months: int, days: int, nanoseconds: int) -> str:
+    """An interval as ISO 8601 (``P1M2DT3.5S``); DuckDB keeps months, days and time apart."""
+    seconds = format(Decimal(nanoseconds).scaleb(-9).normalize(), "f")
+    return f"P{months}M{days}DT{seconds}S"
 
 
 @dataclass(frozen=True)

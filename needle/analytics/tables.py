@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from needle.analytics.results import (
@@ -18,6 +19,8 @@ from needle.analytics.results import (
     TrendResult,
     UserRetentionResult,
 )
+from needle.analytics.specs import DateRange
+from needle.readable import count, moment, number
 
 
 @dataclass(frozen=True)
@@ -27,18 +30,24 @@ class Table:
     title: str | None = None
 
 
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:,.1f}"
+def days(dates: DateRange | None) -> str | None:
+    """The days an answer covers, as its table's title says them."""
+    if dates is None or dates.start is None or dates.end is None:
+        return None
+    if dates.start == dates.end:
+        return f"{dates.start} (UTC)"
+    return f"{dates.start} to {dates.end} (UTC)"
 
 
 def funnel(r: FunnelResult) -> Table:
     return Table(
         ("step", "event", "users", "conversion", "dropped", "median s", "average s"),
         tuple(
-            (i, s.event, f"{s.users:,}", f"{s.conversion_rate:.1%}", f"{s.dropped:,}",
-             _num(s.median_seconds_to_convert), _num(s.average_seconds_to_convert))
+            (i, s.event, count(s.users), f"{s.conversion_rate:.1%}", count(s.dropped),
+             number(s.median_seconds_to_convert), number(s.average_seconds_to_convert))
             for i, s in enumerate(r.steps, 1)
         ),
+        title=days(r.dates),
     )
 
 
@@ -46,7 +55,9 @@ def retention(r: RetentionResult) -> Table:
     width = max((len(c.retained) for c in r.cohorts), default=0)
     return Table(
         ("cohort", "users", *(f"{r.period} {k}" for k in range(width))),
-        tuple((c.start, f"{c.users:,}", *(f"{n:,}" for n in c.retained)) for c in r.cohorts),
+        tuple((moment(c.start), count(c.users), *(count(n) for n in c.retained))
+              for c in r.cohorts),
+        title=days(r.dates),
     )
 
 
@@ -61,33 +72,45 @@ def trend(r: TrendResult) -> Table:
     return Table(
         ("t", *names),
         tuple(
-            (t, *(_num(s.points[i].value) if i < len(s.points) else "" for s in r.series))
+            (moment(t), *(number(s.points[i].value) if i < len(s.points) else ""
+                         for s in r.series))
             for i, t in enumerate(times)
         ),
+        title=days(r.dates),
     )
 
 
 def stickiness(r: StickinessResult) -> Table:
-    return Table((f"{r.interval}s active", "users"), tuple((k, f"{n:,}") for k, n in r.counts))
+    return Table((f"{r.interval}s active", "users"), tuple((k, count(n)) for k, n in r.counts),
+                 title=days(r.dates))
 
 
 def lifecycle(r: LifecycleResult) -> Table:
     return Table(
         ("t", "new", "returning", "resurrecting", "dormant"),
-        tuple((p.t, p.new, p.returning, p.resurrecting, p.dormant) for p in r.periods),
+        tuple((moment(p.t), count(p.new), count(p.returning), count(p.resurrecting),
+               count(p.dormant)) for p in r.periods),
+        title=days(r.dates),
     )
 
 
 def paths(r: PathsResult) -> Table:
+    when = days(r.dates)
     return Table(
         ("step", "event", "users"),
-        tuple((s.step, e, f"{n:,}") for s in r.steps for e, n in s.events),
-        title=f"{r.users:,} people; events {r.direction} {r.event}",
+        tuple((s.step, e, count(n)) for s in r.steps for e, n in s.events),
+        title=f"{count(r.users)} people; events {r.direction} {r.event}"
+              + (f"; {when}" if when else ""),
     )
 
 
+def _sql_cell(value: Any) -> Any:
+    return moment(value) if isinstance(value, date | datetime) else value
+
+
 def sql(r: SqlResult) -> Table:
-    return Table(r.columns, r.rows, title="first rows only" if r.truncated else None)
+    return Table(r.columns, tuple(tuple(_sql_cell(v) for v in row) for row in r.rows),
+                 title="first rows only" if r.truncated else None)
 
 
 def experiment(r: ExperimentResult) -> Table:
@@ -99,14 +122,13 @@ def experiment(r: ExperimentResult) -> Table:
 
 
 def metric(r: MetricResult) -> Table:
-    return Table(("value", "people"), ((_num(r.value) if r.value is None else f"{r.value:.4g}",
-                                        f"{r.n:,}"),))
+    return Table(("value", "people"), ((number(r.value), count(r.n)),))
 
 
 def span(r: SpanResult) -> Table:
-    return Table(("first", "last"), ((r.first or "", r.last or ""),))
+    return Table(("first", "last"), ((moment(r.first), moment(r.last)),))
 
 
 def user_retention(r: UserRetentionResult) -> Table:
     kept = sum(r.retained)
-    return Table(("days", "people", "retained"), ((r.days, f"{len(r.users):,}", f"{kept:,}"),))
+    return Table(("days", "people", "retained"), ((r.days, count(len(r.users)), count(kept)),))

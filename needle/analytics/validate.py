@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any, get_args
 
+from needle.analytics.ranges import check_day
 from needle.analytics.specs import (
     PROPERTY_MEASURES,
     CohortMetricKind,
@@ -32,16 +33,19 @@ from needle.analytics.specs import (
 from needle.errors import UserError
 
 MAX_PERIODS = 52
+MAX_BUCKETS = 100_000  # a bucket is a row of the answer: an hour, day, week or month
+_HOURS = {"hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 31}
 
 
-def _check(ok: bool, message: str) -> None:
+def _check(ok: bool, message: str, field: str | None = None) -> None:
+    """Refuse with ``message``; ``field`` names the option at fault (faces show it there)."""
     if not ok:
-        raise UserError(message)
+        raise UserError(message, field=field)
 
 
-def _choice(value: Any, literal: Any, what: str) -> None:
+def _choice(value: Any, literal: Any, what: str, field: str | None = None) -> None:
     allowed = get_args(literal)
-    _check(value in allowed, f"{what} {value!r}: choose one of {', '.join(allowed)}")
+    _check(value in allowed, f"{what} {value!r}: choose one of {', '.join(allowed)}", field)
 
 
 def _filters(filters: tuple[PropertyFilter, ...]) -> None:
@@ -60,15 +64,24 @@ def _step(step: Step, what: str) -> None:
     _filters(step.filters)
 
 
-def _dates(dates: DateRange) -> None:
+def _dates(dates: DateRange, unit: str | None = None) -> None:
+    """Days inside the calendar, in order, and (split by ``unit``) not too many buckets."""
+    check_day(dates.start, "start", field="start")
+    check_day(dates.end, "end", field="end")
     if dates.start and dates.end:
-        _check(dates.start <= dates.end, f"date range {dates.start}..{dates.end} ends first")
+        _check(dates.start <= dates.end, f"date range {dates.start}..{dates.end} ends first",
+               "end")
+        if unit is not None:
+            n = ((dates.end - dates.start).days + 1) * 24 // _HOURS[unit]
+            _check(n <= MAX_BUCKETS, f"date range {dates.start}..{dates.end} holds about {n:,} "
+                                     f"{unit}s, more than {MAX_BUCKETS:,}: shorten it or choose "
+                                     "a longer interval", "start")
 
 
 def funnel(q: FunnelQuery) -> None:
-    _check(2 <= len(q.steps) <= 20, "a funnel needs 2 to 20 steps")
-    _choice(q.mode, FunnelMode, "funnel mode")
-    _check(q.window_seconds > 0, "the conversion window must be positive")
+    _check(2 <= len(q.steps) <= 20, "a funnel needs 2 to 20 steps", "steps")
+    _choice(q.mode, FunnelMode, "funnel mode", "mode")
+    _check(q.window_seconds > 0, "the conversion window must be positive", "window")
     for i, step in enumerate(q.steps, 1):
         _step(step, f"step {i}")
         _check(step.event is not None, f"step {i}: name an event")
@@ -86,31 +99,31 @@ def funnel(q: FunnelQuery) -> None:
 
 
 def retention(q: RetentionQuery) -> None:
-    _choice(q.period, Period, "period")
-    _check(1 <= q.periods <= MAX_PERIODS, f"periods: 1 to {MAX_PERIODS}")
+    _choice(q.period, Period, "period", "period")
+    _check(1 <= q.periods <= MAX_PERIODS, f"periods: 1 to {MAX_PERIODS}", "periods")
     _step(q.start, "start event")
     _check(q.start.event is not None, "retention needs a start event")
     _step(q.returning, "return event")
     _filters(q.filters)
-    _dates(q.dates)
+    _dates(q.dates, q.period)
 
 
 def trend(q: TrendQuery) -> None:
     _check(1 <= len(q.series) <= 26, "a trend needs 1 to 26 series")
-    _choice(q.interval, Interval, "interval")
+    _choice(q.interval, Interval, "interval", "interval")
     for s in q.series:
         _step(s.step, "series")
-        _choice(s.measure, Measure, "measure")
+        _choice(s.measure, Measure, "measure", "measure")
         needs_property = s.measure in PROPERTY_MEASURES
         _check(
             needs_property == bool(s.property),
             f"measure {s.measure}: a property is {'needed' if needs_property else 'not used'}",
         )
-    _check(q.breakdown_limit >= 1, "breakdown limit must be at least 1")
+    _check(q.breakdown_limit >= 1, "breakdown limit must be at least 1", "breakdown_limit")
     if q.formula:
         check_formula(q.formula, len(q.series))
     _filters(q.filters)
-    _dates(q.dates)
+    _dates(q.dates, q.interval)
 
 
 def check_formula(formula: str, series: int) -> ast.Expression:
@@ -145,22 +158,22 @@ def check_formula(formula: str, series: int) -> ast.Expression:
 
 def single_event(q: StickinessQuery | LifecycleQuery) -> None:
     _step(q.step, "event")
-    _choice(q.interval, Interval, "interval")
+    _choice(q.interval, Interval, "interval", "interval")
     _filters(q.filters)
-    _dates(q.dates)
+    _dates(q.dates, q.interval)
 
 
 def paths(q: PathsQuery) -> None:
     _check(bool(q.event), "paths need an event")
-    _check(q.direction in ("after", "before"), "direction: after or before")
+    _check(q.direction in ("after", "before"), "direction: after or before", "direction")
     _check(1 <= q.steps <= 10 and 1 <= q.top <= 100, "paths: 1-10 steps, top 1-100")
     _filters(q.filters)
     _dates(q.dates)
 
 
 def sql(q: SqlQuery) -> None:
-    _check(bool(q.sql.strip()), "write a SQL query")
-    _check(q.limit >= 1, "limit must be at least 1")
+    _check(bool(q.sql.strip()), "write a SQL query", "sql")
+    _check(q.limit >= 1, "limit must be at least 1", "limit")
 
 
 def experiment(q: ExperimentQuery) -> None:

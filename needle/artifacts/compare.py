@@ -88,8 +88,8 @@ def aligned_windows(engine: Engine, metric: Metric, shipped_on: date,
     if weeks < 1:
         raise UserError(
             f"the events span {span}: need at least one whole week of data on each side of "
-            f"{shipped_on} (plus {metric.within_days or 0} days to convert) to compare"
-        )
+            f"{shipped_on} (plus {metric.within_days or 0} days to convert) to compare",
+            field="shipped_on", value=shipped_on.isoformat())
     length = timedelta(weeks=weeks)
     return Window(shipped_on - length, shipped_on), Window(shipped_on, shipped_on + length)
 
@@ -98,7 +98,8 @@ def compare(engine: Engine, metric: Metric, shipped_on: date, weeks: int = 4) ->
     before_w, after_w = aligned_windows(engine, metric, shipped_on, weeks)
     before, after = measure(engine, metric, before_w), measure(engine, metric, after_w)
     if not before.n or not after.n or before.value is None or after.value is None:
-        raise UserError(f"{metric.spec}: no users in the window {before_w} or {after_w}")
+        raise UserError(f"{metric.spec}: no users in the window {before_w} or {after_w}",
+                        field="shipped_on", value=shipped_on.isoformat())
     if metric.kind == "conversion":
         low, high, p, method = _proportions(before, after)
     else:

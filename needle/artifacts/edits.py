@@ -61,7 +61,7 @@ def apply(session: Session, engine: Engine, artifact: Artifact,
     fixed = [n for n in spec.computed if n in changes and changes[n] != artifact.fields.get(n)]
     if fixed:
         raise UserError(f"{fixed[0]} of a {artifact.kind} is computed from data; "
-                        "it cannot be edited by hand")
+                        "it cannot be edited by hand", field=fixed[0])
     rule = _RULES.get(artifact.kind)
     if rule:
         rule(session, engine, artifact, changes)

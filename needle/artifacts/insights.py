@@ -47,6 +47,7 @@ def metric_spec(session: Session, text: str) -> tuple[str, str | None]:
     if (not isinstance(query, FunnelQuery) or len(query.steps) != 2 or query.filters
             or any(s.filters or s.event is None for s in query.steps) or query.exclusions):
         raise UserError(f"insight {name!r} cannot be a success metric: use a two-step funnel "
-                        "without filters, or a metric spec such as conversion:A>B@7d")
+                        "without filters, or a metric spec such as conversion:A>B@7d",
+                        field="metric", value=text)
     days = max(1, round(query.window_seconds / 86400))
     return f"conversion:{query.steps[0].event}>{query.steps[1].event}@{days}d", name

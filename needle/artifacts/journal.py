@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -9,9 +10,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from needle.artifacts import store
+from needle.artifacts.links import Link
 from needle.artifacts.models import Artifact
+from needle.errors import UserError
 
 SPRINT_DAYS = 14
+IMPORTANCE = range(1, 6)  # 1 (minor) to 5 (major)
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,30 @@ def week_of(day: date) -> Period:
 
 def sprint_ending(day: date, days: int = SPRINT_DAYS) -> Period:
     return Period(day - timedelta(days=days - 1), day)
+
+
+def day(text: str | None, today: date) -> date:
+    """A day written YYYY-MM-DD; ``today`` when none is given."""
+    if not text:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"day {text!r}: write it as YYYY-MM-DD", field="decided_on",
+                        value=text) from None
+
+
+def log(session: Session, title: str, who: str, fields: Mapping[str, Any],
+        links: Iterable[Link], today: date) -> Artifact:
+    """Log a decision: decided by ``who`` and on ``today`` unless the fields say otherwise."""
+    importance = 3 if fields.get("importance") is None else int(fields["importance"])
+    if importance not in IMPORTANCE:
+        raise UserError(f"importance {importance}: use 1 (minor) to 5 (major)",
+                        field="importance", value=importance)
+    values = {**fields, "decided_by": fields.get("decided_by") or who,
+              "decided_on": day(fields.get("decided_on"), today).isoformat(),
+              "importance": importance}
+    return store.create(session, "decision", title, who, values, links)
 
 
 def decided_on(decision: Artifact) -> date:

@@ -38,8 +38,8 @@ def parse_link(text: str) -> Link:
     kind, sep, reference = text.partition(":")
     if not sep or not reference.strip() or kind not in LINK_KINDS:
         raise UserError(
-            f"link {text!r}: write KIND:REFERENCE with KIND one of {', '.join(LINK_KINDS)}"
-        )
+            f"link {text!r}: write KIND:REFERENCE with KIND one of {', '.join(LINK_KINDS)}",
+            field="link", value=text)
     return Link(kind, reference.strip())
 
 
@@ -47,18 +47,21 @@ def _int_reference(link: Link) -> int:
     try:
         return int(link.reference)
     except ValueError:
-        raise UserError(f"link {link}: {link.kind} ids are numbers") from None
+        raise UserError(f"link {link}: {link.kind} ids are numbers", field=link.kind,
+                        value=link.reference) from None
 
 
 def check_link(session: Session, link: Link) -> None:
     """Refuse links to things that do not exist, so an artifact never cites nothing."""
     if link.kind == "evidence":
         if session.get(Evidence, _int_reference(link)) is None:
-            raise UserError(f"unknown evidence id {link.reference}")
+            raise UserError(f"unknown evidence id {link.reference}", field="evidence",
+                            value=link.reference)
     elif link.kind in KINDS:
         found = session.get(Artifact, _int_reference(link))
         if found is None or found.kind != link.kind:
-            raise UserError(f"unknown {link.kind} id {link.reference}")
+            raise UserError(f"unknown {link.kind} id {link.reference}", field=link.kind,
+                            value=link.reference)
     elif link.kind == "query":
         parse_query(link.reference)
     elif link.kind == "insight":

@@ -111,8 +111,7 @@ def parse_metric(text: str) -> Metric:
     if not match or (match["kind"] != "per_user") != bool(match["then"]):
         raise UserError(
             f"metric {text!r} is not understood; write conversion:A>B@7d, "
-            "median_days:A>B or per_user:EVENT"
-        )
+            "median_days:A>B or per_user:EVENT", field="metric", value=text)
     days = int(match["days"]) if match["days"] else None
     return Metric(match["kind"], match["event"].strip(), (match["then"] or "").strip() or None,
                   days)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -61,6 +62,13 @@ class Strength:
     def to_json(self) -> dict[str, Any]:
         return asdict(self) | {"rice_confidence": self.rice_confidence,
                                "ice_confidence": self.ice_confidence}
+
+
+def create(session: Session, title: str, who: str, fields: Mapping[str, Any],
+           evidence: Iterable[int] = (), links: Iterable[Link] = ()) -> Artifact:
+    """A problem statement (a draft) citing ``evidence`` by id and any other ``links``."""
+    cited = [Link("evidence", str(i)) for i in evidence]
+    return store.create(session, "problem", title, who, fields, [*cited, *links])
 
 
 def evidence_count_sql(problem_id: int) -> str:

@@ -48,9 +48,11 @@ def create(session: Session, engine: Engine, title: str, who: str,
 def respond(session: Session, proposal: Artifact, response: str, by: str, why: str,
             who: str) -> None:
     if response not in RESPONSES:
-        raise UserError(f"response {response!r}: use one of {', '.join(RESPONSES)}")
+        raise UserError(f"response {response!r}: use one of {', '.join(RESPONSES)}",
+                        field="response", value=response)
     if proposal.locked_at is not None:
-        raise UserError(f"proposal {proposal.id} was already approved; amend it instead")
+        raise UserError(f"proposal {proposal.id} was already approved; amend it instead",
+                        field="response", value=response)
     if response == "approved":
         missing = [n for n in ("metric", "target", "decision_rule") if not proposal.fields.get(n)]
         if missing:
@@ -68,9 +70,10 @@ def amend(session: Session, engine: Engine, proposal: Artifact, name: str, value
           reason: str, who: str) -> None:
     """Change a locked field in the open: the amendment is kept beside the proposal."""
     if proposal.locked_at is None:
-        raise UserError(f"proposal {proposal.id} is not locked; edit it instead")
+        raise UserError(f"proposal {proposal.id} is not locked; edit it instead", field="field")
     if name not in ("metric", "target", "decision_rule"):
-        raise UserError(f"amend one of metric, target, decision_rule (not {name!r})")
+        raise UserError(f"amend one of metric, target, decision_rule (not {name!r})",
+                        field="field", value=name)
     if not reason.strip():
         raise UserError("an amendment needs a reason", field="reason")
     if name == "target":
@@ -90,11 +93,13 @@ def _number(value: Any, name: str) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise UserError(f"{name} {value!r} is not a number") from None
+        raise UserError(f"{name} {value!r} is not a number", field="value",
+                        value=value) from None
 
 
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"date {text!r}: write it as YYYY-MM-DD") from None
+        raise UserError(f"date {text!r}: write it as YYYY-MM-DD", field="as_of",
+                        value=text) from None

@@ -31,12 +31,16 @@ class Score:
 
 
 def check_overrides(fields: dict[str, Any]) -> None:
-    """An override of a computed input must say why."""
+    """An override of a computed input must say why; RICE divides by a positive effort."""
     for name in ("reach", "confidence"):
         if fields.get(name) is not None and not fields.get(f"{name}_reason"):
-            raise UserError(f"overriding {name} needs a reason (--{name}-reason TEXT)")
+            raise UserError(f"overriding {name} needs a reason", field=f"{name}_reason")
     if fields.get("method", "rice") not in METHODS:
-        raise UserError(f"scoring method {fields['method']!r}: use one of {', '.join(METHODS)}")
+        raise UserError(f"scoring method {fields['method']!r}: use one of {', '.join(METHODS)}",
+                        field="method", value=fields["method"])
+    if fields.get("effort") is not None and float(fields["effort"]) <= 0:
+        raise UserError(f"effort {fields['effort']:g}: it must be above zero", field="effort",
+                        value=fields["effort"])
 
 
 def score(bet: Artifact, reach: Reach, strength: Strength) -> Score:
@@ -100,7 +104,13 @@ def parse_criterion(text: str) -> tuple[str, dict[str, float]]:
     try:
         return name.strip(), {"weight": float(weight), "score": float(value)}
     except ValueError:
-        raise UserError(f"criterion {text!r}: write NAME=WEIGHT:SCORE, e.g. revenue=3:8") from None
+        raise UserError(f"criterion {text!r}: write NAME=WEIGHT:SCORE, e.g. revenue=3:8",
+                        field="criteria", value=text) from None
+
+
+def ranked_json(scores: list[Score]) -> list[dict[str, Any]]:
+    """Ranked scores as JSON, each with its ``rank`` from 1."""
+    return [s.to_json() | {"rank": i} for i, s in enumerate(scores, 1)]
 
 
 def rank(scores: list[Score]) -> list[Score]:

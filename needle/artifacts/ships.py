@@ -38,9 +38,13 @@ def create(session: Session, engine: Engine, title: str, who: str,
         raise UserError(f"proposal {proposal.id} is {proposal.status}; only an approved "
                         "proposal ships", field="proposal", value=proposal.id,
                         hint="proposal-respond")
-    shipped_on = date.fromisoformat(str(fields["shipped_on"]))
+    shipped_on = launch_day(fields.get("shipped_on"))
+    weeks = int(fields.get("weeks") or 4)
+    if weeks < 1:
+        raise UserError(f"weeks {weeks}: compare at least one week on each side", field="weeks",
+                        value=weeks)
     metric = parse_metric(proposal.fields["metric"])
-    comparison = compare(engine, metric, shipped_on, int(fields.get("weeks") or 4))
+    comparison = compare(engine, metric, shipped_on, weeks)
     result = comparison.to_json()
     result["outcome"] = outcome(result, proposal.fields["baseline"]["value"],
                                 proposal.fields.get("target"))
@@ -50,6 +54,14 @@ def create(session: Session, engine: Engine, title: str, who: str,
     ship = store.create(session, "ship", title, who, values, all_links)
     store.update(session, proposal, {"status": "shipped"}, who, action="ship")
     return ship
+
+
+def launch_day(text: Any) -> date:
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError:
+        raise UserError(f"launch day {text!r}: write it as YYYY-MM-DD", field="shipped_on",
+                        value=text) from None
 
 
 def feedback(session: Session, ship: Artifact) -> list[Evidence]:

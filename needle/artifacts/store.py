@@ -43,7 +43,7 @@ def create(session: Session, kind: str, title: str, who: str,
     values = {name: None for name in spec.fields} | dict(fields or {})
     _check_names(kind, values)
     if not title.strip():
-        raise UserError(f"a {kind} needs a title")
+        raise UserError(f"a {kind} needs a title", field="title")
     moment = now()
     artifact = Artifact(kind=kind, title=title.strip(), status=status or spec.statuses[0],
                         author=who, created_at=moment, updated_at=moment, fields=values)
@@ -78,7 +78,7 @@ def update(session: Session, artifact: Artifact, changes: Mapping[str, Any], who
     _check_names(artifact.kind, {k: v for k, v in changes.items() if k not in HEADER})
     if "status" in changes and changes["status"] not in spec.statuses:
         raise UserError(f"{artifact.kind} status {changes['status']!r}: use one of "
-                        f"{', '.join(spec.statuses)}")
+                        f"{', '.join(spec.statuses)}", field="status", value=changes["status"])
     diff = {k: {"from": _current(artifact, k), "to": v} for k, v in changes.items()
             if _current(artifact, k) != v}
     locked = sorted(set(diff) & set(spec.locked))

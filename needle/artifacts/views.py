@@ -29,6 +29,25 @@ def summary(artifact: Artifact) -> dict[str, Any]:
     }
 
 
+def listing(session: Session, kind: str, status: str | None = None) -> list[dict[str, Any]]:
+    """Every artifact of ``kind`` (of ``status``), oldest first, with its fields."""
+    return [summary(a) | {"fields": a.fields} for a in store.list_all(session, kind, status)]
+
+
+def history(session: Session, artifact: Artifact) -> list[dict[str, Any]]:
+    return [{"at": store.as_utc(e.at).isoformat(), "who": e.who, "action": e.action,
+             "changes": e.changes} for e in store.history(session, artifact)]
+
+
+def decisions(session: Session, engine: Engine, period: journal.Period,
+              count: int | None = None) -> list[dict[str, Any]]:
+    """The decisions of ``period`` in full, by day; only the ``count`` most important when
+    given."""
+    found = (journal.top(session, period, count) if count is not None
+             else journal.in_period(session, period))
+    return [detail(session, engine, d) for d in found]
+
+
 def evidence_json(piece: Evidence) -> dict[str, Any]:
     return {"id": piece.id, "kind": piece.kind, "customer": piece.customer,
             "created_at": store.as_utc(piece.created_at).date().isoformat()
@@ -39,8 +58,7 @@ def detail(session: Session, engine: Engine, artifact: Artifact) -> dict[str, An
     data = summary(artifact) | {
         "fields": dict(artifact.fields),
         "links": [str(link) for link in store.links_of(artifact)],
-        "history": [{"at": store.as_utc(e.at).isoformat(), "who": e.who, "action": e.action,
-                     "changes": e.changes} for e in store.history(session, artifact)],
+        "history": history(session, artifact),
     }
     extra = _EXTRAS.get(artifact.kind)
     return data | (extra(session, engine, artifact) if extra else {})

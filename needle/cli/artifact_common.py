@@ -17,7 +17,7 @@ from needle.analytics.engine import Engine
 from needle.artifacts import edits, store, views
 from needle.artifacts.models import Artifact
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.output import JsonFlag, print_json, print_table, visible
 from needle.cli.shapes import Fields, json_shape
 from needle.documents.artifacts import export as export_document
 from needle.documents.artifacts import markdown_for
@@ -111,7 +111,7 @@ def add_common(app: typer.Typer, kind: str,
             if json_:
                 print_json(views.detail(session, engine, artifact))
             else:
-                typer.echo(markdown_for(session, engine, artifact))
+                typer.echo(visible(markdown_for(session, engine, artifact)))
 
     @app.command("list")
     @json_shape(f"Every {kind} (of the status asked for), oldest first.",
@@ -121,11 +121,10 @@ def add_common(app: typer.Typer, kind: str,
               json_: JsonFlag = False) -> None:
         """List them, oldest first."""
         with opened(ctx) as (_, session, _files):
-            found = store.list_all(session, kind, status)
             if json_:
-                print_json([views.summary(a) | {"fields": a.fields} for a in found])
+                print_json(views.listing(session, kind, status))
             else:
-                print_table(columns, [row(a) for a in found])
+                print_table(columns, [row(a) for a in store.list_all(session, kind, status)])
 
     @app.command("export")
     def export(ctx: typer.Context, artifact_id: Id,
@@ -145,15 +144,13 @@ def add_common(app: typer.Typer, kind: str,
     def history(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
         """The audit trail: who changed what, when."""
         with opened(ctx) as (_, session, _files):
-            artifact = store.get(session, kind, artifact_id)
-            entries = store.history(session, artifact)
+            entries = views.history(session, store.get(session, kind, artifact_id))
         if json_:
-            print_json([{"at": store.as_utc(e.at).isoformat(), "who": e.who,
-                         "action": e.action, "changes": e.changes} for e in entries])
+            print_json(entries)
         else:
             print_table(["at", "who", "action", "what"],
-                        [[store.as_utc(e.at).isoformat()[:19], e.who, e.action,
-                          ", ".join(e.changes)] for e in entries])
+                        [[e["at"][:19], e["who"], e["action"], ", ".join(e["changes"])]
+                         for e in entries])
 
 
 def edit(ctx: typer.Context, kind: str, artifact_id: int, changes: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from needle.artifacts import bets
-from needle.artifacts.scoring import parse_criterion
+from needle.artifacts.scoring import parse_criterion, ranked_json
 from needle.cli.artifact_common import SCORE, Id, add_common, edit, opened
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import json_shape
@@ -76,7 +76,7 @@ def rank(ctx: typer.Context,
     with opened(ctx) as (_, session, engine):
         scores = bets.ranking(session, engine, problem)
     if json_:
-        print_json([s.to_json() | {"rank": i} for i, s in enumerate(scores, 1)])
+        print_json(ranked_json(scores))
         return
     print_table(["rank", "bet", "title", "method", "score", "why"],
                 [[i, s.bet, s.title, s.method, f"{s.value:g}", s.why]

@@ -18,7 +18,8 @@ from needle.demo.truth import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_USERS, PRODUCT
 from needle.workspace import Workspace
 
 STAGES = {"generate": "Generating users, sessions and evidence", "events": "Writing events",
-          "evidence": "Writing evidence"}
+          "evidence": "Writing evidence",
+          "loop": "Analysing the experiment; a dashboard, a goal, a problem"}
 
 
 @json_shape("A first look at the demo workspace.", {

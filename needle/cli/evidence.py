@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from needle.analytics.parse import parse_date
 from needle.cli.context import open_workspace
 from needle.cli.events import (
     IMPORTED,
     DelimiterOpt,
     FormatOpt,
     RejectsOpt,
+    SheetOpt,
     SkipBadOpt,
+    check_format,
     report,
     steps,
 )
-from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.output import JsonFlag, echo, print_json, print_table
 from needle.cli.shapes import Fields, json_shape
 from needle.evidence.importer import import_evidence
-from needle.evidence.models import KINDS, Evidence
-from needle.evidence.queries import evidence_json, get_evidence, list_evidence
-from needle.evidence.search import search_evidence
+from needle.evidence.models import KINDS
+from needle.evidence.queries import EvidenceFilter, evidence_json, get_evidence
 from needle.evidence.tabular import EvidenceMapping
 from needle.io.files import rejects_path
 from needle.io.tables import ReadOptions
@@ -42,7 +44,8 @@ EVIDENCE: dict[str, Fields] = {  # evidence_json
 def import_(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(
-        help="CSV or JSON Lines files (.gz too), Markdown notes or folders of them.")],
+        help="CSV, JSON Lines or Excel .xlsx files (.gz too), Markdown notes or folders "
+             "of them.")],
     kind: Annotated[str | None, typer.Option(
         "--kind", help=f"{_KINDS} (default: interview for notes, ticket for rows).")] = None,
     text_col: Annotated[str | None, typer.Option("--text-col", help="Column of text.")] = None,
@@ -53,14 +56,17 @@ def import_(
         "--id-col", help="Column of the source's own ids.")] = None,
     fmt: FormatOpt = None,
     delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
     skip_bad: SkipBadOpt = False,
     rejects: RejectsOpt = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Import evidence; the same text from the same customer is stored once."""
+    """Import evidence; the same text from the same customer is stored once, and rows with
+    no text are skipped."""
+    check_format(fmt)
     workspace = open_workspace(ctx)
     mapping = EvidenceMapping(text_col, customer_col, time_col, id_col)
-    options = ReadOptions(fmt, delimiter, skip_bad=skip_bad)
+    options = ReadOptions(fmt, delimiter, skip_bad=skip_bad, sheet=sheet)
     with steps(len(files), quiet=json_) as step:
         result = import_evidence(
             workspace.store, files, kind, mapping, options, workspace.settings["timezone"],
@@ -68,9 +74,9 @@ def import_(
     report(result, json_, "pieces of evidence", "store")
 
 
-def _rows(items: list[Evidence]) -> list[list[object]]:
-    return [[e.id, e.kind, e.customer, e.created_at.date() if e.created_at else None,
-             _short(e.text)] for e in items]
+def _rows(items: list[dict[str, Any]]) -> list[list[object]]:
+    return [[e["id"], e["kind"], e["customer"], (e["created_at"] or "")[:10] or None,
+             _short(e["text"])] for e in items]
 
 
 def _short(text: str, width: int = 80) -> str:
@@ -78,22 +84,36 @@ def _short(text: str, width: int = 80) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+KindOpt = Annotated[str | None, typer.Option("--kind", help=f"Only this kind: {_KINDS}.")]
+CustomerOpt = Annotated[str | None, typer.Option("--customer", help="Only this customer.")]
+FromOpt = Annotated[str | None, typer.Option(
+    "--from", help="Only evidence dated on or after this day (YYYY-MM-DD, UTC).")]
+ToOpt = Annotated[str | None, typer.Option(
+    "--to", help="Only evidence dated on or before this day (YYYY-MM-DD, UTC).")]
+
+
+def _filter(kind: str | None, customer: str | None, start: str | None,
+            end: str | None) -> EvidenceFilter:
+    return EvidenceFilter(kind, customer, parse_date(start, "start"), parse_date(end, "end"))
+
+
 @app.command("list")
 @json_shape("Stored evidence, oldest first.", [EVIDENCE])
 def list_(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option("--kind", help=f"Only this kind: {_KINDS}.")] = None,
-    customer: Annotated[str | None, typer.Option("--customer", help="Only this customer.")] = None,
+    kind: KindOpt = None,
+    customer: CustomerOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many; 0 for all.")] = 50,
     json_: JsonFlag = False,
 ) -> None:
     """Stored evidence, oldest first."""
-    with open_workspace(ctx).store.session() as session:
-        items = list_evidence(session, kind, customer, limit or None)
-        if json_:
-            print_json([evidence_json(e) for e in items])
-            return
-        print_table(["id", "kind", "customer", "date", "text"], _rows(items))
+    items = open_workspace(ctx).evidence(_filter(kind, customer, start, end), limit or None)
+    if json_:
+        print_json(items)
+        return
+    print_table(["id", "kind", "customer", "date", "text"], _rows(items))
 
 
 @app.command()
@@ -111,7 +131,7 @@ def show(
         return
     text = data.pop("text")
     print_table(["field", "value"], list(data.items()))
-    typer.echo(text)
+    echo(text)
 
 
 @app.command()
@@ -120,14 +140,17 @@ def show(
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to look for.")],
+    kind: KindOpt = None,
+    customer: CustomerOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 20,
     json_: JsonFlag = False,
 ) -> None:
     """Evidence matching the words, best match first (full-text search)."""
-    with open_workspace(ctx).store.session() as session:
-        hits = search_evidence(session, query, limit)
-        if json_:
-            print_json([hit.to_json() for hit in hits])
-            return
-        print_table(["id", "kind", "customer", "date", "text", "score"],
-                    [[*_rows([h.evidence])[0], f"{h.score:.2f}"] for h in hits])
+    hits = open_workspace(ctx).search_evidence(query, _filter(kind, customer, start, end), limit)
+    if json_:
+        print_json(hits)
+        return
+    print_table(["id", "kind", "customer", "date", "text", "score"],
+                [[*_rows([h])[0], f"{h['score']:.2f}"] for h in hits])

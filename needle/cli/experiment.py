@@ -19,7 +19,10 @@ from needle.experiments import (
     analyze_table,
 )
 from needle.experiments.definitions import mark_lower_is_better, parse_split
+from needle.experiments.results import MetricResult
 from needle.experiments.table import parse_columns
+from needle.experiments.verdicts import describe_exclusions
+from needle.readable import count, effect, moment, number, percent, probability
 
 app = typer.Typer(help="A/B experiments: define, analyse, decide.", no_args_is_help=True)
 
@@ -86,13 +89,19 @@ def _pairs(values: list[str], option: str) -> tuple[tuple[str, str], ...]:
 def create(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Experiment name.")],
-    exposure_event: Annotated[str, typer.Option(help="Event that marks exposure.")],
-    variant_prop: Annotated[str, typer.Option(help="Property of that event naming the variant.")],
     metric: Annotated[list[str], typer.Option(
         help="[NAME=]conversion:EVENT:DAYS | count:EVENT[:DAYS] | sum:EVENT:PROP[:DAYS] | "
              "retention:EVENT:DAY | insight:SAVED; repeatable, the first is primary.")],
     hypothesis: Annotated[str, typer.Option(help="What you expect and why.")],
     decision_rule: Annotated[str, typer.Option(help="What result makes you ship or stop.")],
+    exposure_event: Annotated[str | None, typer.Option(
+        help="Event that marks exposure (not with --flag).")] = None,
+    variant_prop: Annotated[str | None, typer.Option(
+        help="Property of that event naming the variant (not with --flag).")] = None,
+    flag: Annotated[str | None, typer.Option(
+        help="Feature flag KEY the experiment runs on: exposures are its $feature_flag_called "
+             "events, the variant their $feature_flag_response, the control its first variant "
+             "unless --control names one.")] = None,
     control: Annotated[str | None, typer.Option(help="Control variant.")] = None,
     exposure_filter: Annotated[list[str] | None, typer.Option(
         "--filter", help="KEY=VALUE the exposure event must carry (repeatable).")] = None,
@@ -106,16 +115,20 @@ def create(
     = False,
 ) -> None:
     """Define an experiment; its hypothesis and decision rule lock when results are first read."""
+    if flag is not None and (exposure_event or variant_prop):
+        raise UserError("--flag sets the exposure: leave out --exposure-event and --variant-prop")
+    if flag is None and not (exposure_event and variant_prop):
+        raise UserError("name the exposure: --exposure-event and --variant-prop, or --flag KEY")
     workspace = open_workspace(ctx)
     spec = ExperimentSpec(
-        name=name, exposure_event=exposure_event, variant_property=variant_prop,
+        name=name, exposure_event=exposure_event or "", variant_property=variant_prop or "",
         metrics=mark_lower_is_better([workspace.experiment_metric(m) for m in metric],
                                      lower_is_better or []), hypothesis=hypothesis,
         decision_rule=decision_rule, control=control,
         exposure_filters=_pairs(exposure_filter or [], "--filter"), alpha=alpha,
         correction=correction, sequential_tuning=sequential, mde=mde,  # type: ignore[arg-type]
         split=parse_split(split or []))
-    workspace.create_experiment(spec, replace=replace)
+    workspace.create_experiment(spec, replace=replace, flag=flag)
     typer.echo(f"Created experiment {name!r}")
 
 
@@ -128,8 +141,8 @@ def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
         print_json(rows)
         return
     print_table(["name", "exposure", "metrics", "locked"],
-                [[r["name"], r["exposure_event"], len(r["metrics"]), r["locked_at"] or "no"]
-                 for r in rows])
+                [[r["name"], r["exposure_event"], len(r["metrics"]),
+                  moment(r["locked_at"]) or "no"] for r in rows])
 
 
 @app.command()
@@ -140,9 +153,10 @@ def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
     if json_:
         print_json(data)
         return
-    print_table(["field", "value"], [[k, v] for k, v in data.items() if k != "metrics"])
+    print_table(["field", "value"], [[k, moment(v) if k.endswith("_at") else v]
+                                     for k, v in data.items() if k != "metrics"])
     print_table(["metric", "kind", "event", "days", "property", "insight"],
-                [[m["name"], m["kind"], m["event"], m["days"], m["property_name"],
+                [[m["name"], m["kind"], m["event"], number(m["days"]), m["property_name"],
                   m.get("insight")] for m in data["metrics"]])
 
 
@@ -200,29 +214,37 @@ def analyze_table_(
     _print_analysis(result)
 
 
-def _fmt(x: Any, pct: bool = False) -> str:
-    if x is None:
-        return "-"
-    return f"{x * 100:+.2f}%" if pct else f"{x:.4g}"
+def _mean(x: float | None) -> str:
+    return "-" if x is None else f"{x:.4g}"
+
+
+def _interval(lo: float | None, hi: float | None, show: Any) -> str:
+    return f"[{show(lo)}, {show(hi)}]"
+
+
+def _methods(m: MetricResult) -> str:
+    """The lift intervals' method(s), for the comparison table's title."""
+    methods = sorted({c.relative_ci_method for c in m.comparisons if c.relative_ci_method})
+    return f"lift intervals: {' and '.join(methods)} method" if methods else ""
 
 
 def _print_analysis(result: Analysis) -> None:
     data = result.to_json()
     if data["srm"]["warning"]:
-        console.print(f"[bold red]{data['srm']['warning']}[/bold red]")
-    excluded = data["excluded"]
-    if any(v for k, v in excluded.items() if k != "examples"):
-        console.print(f"[yellow]Excluded: {excluded}[/yellow]")
+        console.print(data["srm"]["warning"], style="bold red", markup=False)
+    excluded = describe_exclusions(result.excluded)
+    if excluded:
+        console.print(excluded, style="yellow", markup=False)
     for m in result.metrics:
         print_table(["variant", "units", "mean", "chance best"],
-                    [[v.name, v.units, _fmt(v.mean), _fmt(v.chance_to_be_best)]
+                    [[v.name, count(v.units), _mean(v.mean), probability(v.chance_to_be_best)]
                      for v in m.variants], title=f"{m.metric} ({m.kind})")
-        print_table(["variant", "effect", "interval", "lift", "lift interval", "p", "win",
+        print_table(["variant", "effect and interval", "lift and interval", "p", "win",
                      "significant"],
-                    [[c.variant, _fmt(c.absolute_effect),
-                      f"[{_fmt(c.absolute_ci[0])}, {_fmt(c.absolute_ci[1])}]",
-                      _fmt(c.relative_effect, True),
-                      f"[{_fmt(c.relative_ci[0], True)}, {_fmt(c.relative_ci[1], True)}] "
-                      f"{c.relative_ci_method or ''}", _fmt(c.p_value), _fmt(c.chance_to_win),
-                      "yes" if c.significant else "no"] for c in m.comparisons])
-    console.print(result.verdict)
+                    [[c.variant,
+                      f"{effect(c.absolute_effect)}\n{_interval(*c.absolute_ci, effect)}",
+                      f"{percent(c.relative_effect)}\n{_interval(*c.relative_ci, percent)}",
+                      probability(c.p_value), probability(c.chance_to_win),
+                      "yes" if c.significant else "no"] for c in m.comparisons],
+                    title=_methods(m) or None)
+    console.print(result.verdict, markup=False)

@@ -27,7 +27,9 @@ HINTS: dict[str, str] = {
     "evidence-import": "import some with `needle evidence import FILE`",
     "evidence-list": "`needle evidence list` shows ids",
     "insight-list": "`needle insight list` shows the saved ones",
+    "dashboard-list": "`needle dashboard list` shows them",
     "experiment-list": "`needle experiment list` shows them",
+    "flag-list": "`needle flag list` shows them",
     "themes": "`needle themes` builds them and lists the current ones",
     "settings": "`needle settings` lists every setting",
     "problem-link": "link it with `needle problem link ID evidence:ID`",
@@ -59,11 +61,13 @@ RENAMED: dict[str, str] = {
     "criteria": "criterion", "exposure_filters": "filter", "next_steps": "next",
 }
 OPTION_FIELDS: frozenset[str] = frozenset({
-    "against", "columns", "control", "days", "decision_rule", "delimiter", "event_col", "force",
+    "against", "columns", "confidence_reason", "control", "days", "decision_rule", "delimiter",
+    "event_col", "force",
     "hypothesis", "lower_is_better", "metric", "reason", "replace", "split", "status",
     "text_col", "time_col", "user_col", "users", "window", "mode", "where", "step_where",
     "exclude", "breakdown", "interval", "measure", "property", "formula", "period", "periods",
-    "start_event", "return_event", "direction", "top", "limit", "target", *RENAMED,
+    "start_event", "return_event", "direction", "top", "limit", "target", "reach_reason",
+    "effort", "shipped_on", "weeks", "sheet", "format", "skip_bad", *RENAMED,
 })
 # A second way to give the same thing, shown beside the flag.
 ALTERNATIVES: dict[str, str] = {"event_col": "--event NAME"}

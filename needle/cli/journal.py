@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from needle.artifacts import journal, store, views
+from needle.artifacts import journal, views
 from needle.artifacts.links import parse_link
 from needle.cli.artifact_common import Id, Links, add_common, detail, edit, opened
 from needle.cli.output import JsonFlag, print_json, print_table
@@ -22,14 +22,12 @@ On = Annotated[str | None, typer.Option(
 
 
 def _day(text: str | None) -> date:
-    return date.fromisoformat(text) if text else date.today()
+    return journal.day(text, date.today())
 
 
 def _entries(ctx: typer.Context, period: journal.Period, count: int | None) -> list[dict]:
     with opened(ctx) as (_, session, engine):
-        found = (journal.top(session, period, count) if count is not None
-                 else journal.in_period(session, period))
-        return [views.detail(session, engine, d) for d in found]
+        return views.decisions(session, engine, period, count)
 
 
 @app.callback(invoke_without_command=True)
@@ -59,11 +57,11 @@ def log(ctx: typer.Context, title: str,
         link: Links = None) -> None:
     """Log a decision with the data that informed it."""
     with opened(ctx) as (workspace, session, _files):
-        decision = store.create(
-            session, "decision", title, workspace.author,
-            {"decided_by": by or workspace.author, "decided_on": _day(on).isoformat(),
-             "alternative": alternative, "rationale": rationale, "importance": importance},
-            [parse_link(text) for text in link or []])
+        decision = journal.log(
+            session, title, workspace.author,
+            {"decided_by": by, "decided_on": on, "alternative": alternative,
+             "rationale": rationale, "importance": importance},
+            [parse_link(text) for text in link or []], date.today())
     typer.echo(f"decision {decision.id} logged")
 
 

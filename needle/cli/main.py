@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,9 +17,9 @@ from typer.core import TyperGroup
 
 from needle.cli.context import Options, open_workspace, parse_overrides
 from needle.cli.hints import error_line
-from needle.cli.output import JsonFlag, print_json, print_table
+from needle.cli.output import JsonFlag, print_json, print_table, visible
 from needle.cli.shapes import json_shape
-from needle.config import SETTINGS, load_settings
+from needle.config import SETTINGS, load_settings, redacted
 from needle.errors import NeedleError, NoWorkspace
 from needle.workspace import Workspace
 
@@ -34,7 +35,11 @@ LAZY_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("evidence", "evidence", "app", "Customer evidence: import it, list it, search it."),
     ("query", "query", "command_group", "Ask questions of product events."),
     ("insight", "insight", "app", "Saved insights: named queries other artifacts can cite."),
+    ("dashboard", "dashboard", "app", "Dashboards: saved insights to review together."),
+    ("week", "week", "week", "This week: metrics against last week, goals, themes, what waits "
+     "for a decision."),
     ("experiment", "experiment", "app", "A/B experiments: define, analyse, decide."),
+    ("flag", "flag", "app", "Feature flags: create them, list them, archive them."),
     ("themes", "themes", "app", "Themes: evidence synthesised into themes people can read."),
     ("problem", "problem", "app", "Problem statements: who hurts, how many, and the evidence."),
     ("bet", "bet", "app", "Bets: candidate solutions for a problem, scored and ranked."),
@@ -46,8 +51,10 @@ LAZY_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("teardown", "teardown", "app", "Competitive teardowns, with sources."),
     ("portfolio", "portfolio", "app", "Portfolio: your outcomes, each claim linked to its data."),
     ("plan", "plan", "app", "The 12-week plan: six two-week stages, each with a deliverable."),
-    ("serve", "serve", "serve", "Serve the workspace's pages (and their JSON twins) until Ctrl-C."),
-    ("token", "serve", "token", "Print a token of the workspace."),
+    ("serve", "serve", "serve", "Serve the workspace's pages and capture the product's events "
+     "until Ctrl-C."),
+    ("token", "serve", "token", "Print the project token (what the product's SDKs send with "
+     "events), or the login token."),
 )
 _LAZY = {name: (module, attribute, help) for name, module, attribute, help in LAZY_COMMANDS}
 
@@ -98,7 +105,7 @@ class NeedleGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except NeedleError as exc:
-            typer.echo(error_line(exc), err=True)
+            typer.echo(visible(error_line(exc), newlines=True), err=True)
             raise typer.Exit(1) from exc
 
 
@@ -109,6 +116,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        try:
+            number = version("needle")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown (not installed)"
+        typer.echo(f"needle {number}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -122,6 +139,9 @@ def _root(
         list[str] | None,
         typer.Option("--setting", help="Override a setting for this run: name=value (repeatable)."),
     ] = None,
+    _version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print Needle's version and exit.")] = False,
 ) -> None:
     ctx.obj = Options(workspace, parse_overrides(setting or []))
 
@@ -138,7 +158,7 @@ def init(
 
 @app.command()
 @json_shape("Every setting, in the order of the settings table.", [{
-    "name": "str", "value": "str|int|float|bool: in effect here",
+    "name": "str", "value": "str|int|float|bool: in effect here; passwords (in URLs too) as ***",
     "default": "str|int|float|bool", "help": "str"}])
 def settings(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """List every setting with its value, default and help."""
@@ -146,7 +166,8 @@ def settings(ctx: typer.Context, json_: JsonFlag = False) -> None:
     with contextlib.suppress(NoWorkspace):  # outside a workspace: defaults and environment
         values = open_workspace(ctx).settings
     rows = [
-        {"name": s.name, "value": values[s.name], "default": s.default, "help": s.help}
+        {"name": s.name, "value": redacted(s.name, values[s.name]),
+         "default": redacted(s.name, s.default), "help": s.help}
         for s in SETTINGS
     ]
     if json_:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -10,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (shapes in docs/json.md).")]
 
@@ -27,16 +30,67 @@ def json_default(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    """Print ``data`` as JSON on stdout, unstyled so that pipes get exactly the document."""
-    print(json.dumps(data, default=json_default, indent=2, ensure_ascii=False))
+    """Print ``data`` as JSON on stdout, unstyled so that pipes get exactly the document.
+
+    Always valid JSON: NaN and infinite numbers (which JSON has no word for) are printed as null.
+    Characters a terminal would act on are written as JSON escapes (the same text, see
+    :func:`visible`).
+    """
+    text = json.dumps(_finite(data), default=lambda value: _finite(json_default(value)),
+                      indent=2, ensure_ascii=False, allow_nan=False)
+    print(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def visible(text: str, newlines: bool = False) -> str:
+    """``text`` safe to print on a terminal: control characters (ESC starts the sequences that
+    move the cursor, recolour or retitle the terminal) and the bidi overrides (which make text
+    read in another order than it is stored) are shown as escapes (``\\x1b``, ``\\u202e``).
+    Tabs and line breaks stay, unless ``newlines`` asks for those as escapes too."""
+    text = text.replace("\r\n", "\n")
+    return (_UNSAFE_OR_BREAK if newlines else _UNSAFE).sub(_escape, text)
+
+
+# What JSON leaves raw (it escapes C0 itself) but a terminal would act on; inside JSON strings
+# (the only place they can be) ``\\uXXXX`` is the same text.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and line feed, DEL, C1 controls, bidi embeddings, overrides and isolates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def plain(text: Any, style: str = "") -> Text:
+    """``text`` as Rich shows it literally: no markup (``[bold]``), no emoji codes, escaped."""
+    return Text(visible(str(text)), style=style)
+
+
+def echo(text: Any, style: str = "") -> None:
+    """Print text that may hold what people typed (titles, evidence, labels)."""
+    console.print(plain(text, style), soft_wrap=True)
 
 
 def print_table(
     columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None
 ) -> None:
-    table = Table(title=title)
+    """A table of ``rows``; every cell, header and the title are shown literally (see
+    :func:`plain`), since event names, evidence and SQL columns are other people's text."""
+    table = Table(title=None if title is None else plain(title))
     for column in columns:
-        table.add_column(column)
+        table.add_column(plain(column))
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*(plain("" if cell is None else cell) for cell in row))
     console.print(table)

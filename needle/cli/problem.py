@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from needle.artifacts import store, views
-from needle.artifacts.links import Link, parse_link
+from needle.artifacts import problems, store, views
+from needle.artifacts.links import parse_link
 from needle.cli.artifact_common import REACH, STRENGTH, Id, Links, add_common, edit, opened
 from needle.cli.output import JsonFlag, print_json
 from needle.cli.shapes import json_shape
@@ -18,11 +18,6 @@ Evidence = Annotated[list[int] | None, typer.Option(
     "--evidence", "-e", help="Evidence id to cite (repeatable).")]
 
 
-def _links(evidence: list[int] | None, links: list[str] | None) -> list[Link]:
-    return [Link("evidence", str(i)) for i in evidence or []] + [
-        parse_link(text) for text in links or []]
-
-
 @app.command()
 def new(ctx: typer.Context, title: str,
         statement: Annotated[str | None, typer.Option(help="The problem, in users' terms.")] = None,
@@ -30,9 +25,9 @@ def new(ctx: typer.Context, title: str,
         evidence: Evidence = None, link: Links = None) -> None:
     """Write a problem statement (starts as a draft)."""
     with opened(ctx) as (workspace, session, _files):
-        problem = store.create(session, "problem", title, workspace.author,
-                               {"statement": statement, "affected": affected},
-                               _links(evidence, link))
+        problem = problems.create(session, title, workspace.author,
+                                  {"statement": statement, "affected": affected},
+                                  evidence or [], [parse_link(text) for text in link or []])
     typer.echo(f"problem {problem.id} created (draft)")
 
 

@@ -11,9 +11,11 @@ import typer
 from typer.main import get_command
 
 from needle.analytics import kinds
+from needle.analytics.notes import Note
 from needle.analytics.results import Result
 from needle.analytics.specs import FunnelQuery, Query
 from needle.cli.context import open_workspace
+from needle.cli.hints import HINTS
 from needle.cli.output import JsonFlag, err_console, print_json, print_table
 from needle.cli.shapes import Fields, json_shape, result_fields
 from needle.errors import UserError
@@ -68,6 +70,7 @@ def _command(kind: kinds.Kind) -> Callable[..., None]:
         else:
             with err_console.status("Building the event index (once after each import)..."):
                 result = workspace.query(spec)
+        warn(workspace.notes(spec, result))
         show(result, json_)
 
     json_param = inspect.Parameter("json_", inspect.Parameter.KEYWORD_ONLY, default=False,
@@ -117,6 +120,17 @@ def spec_from_args(ctx: typer.Context, kind: str, args: list[str]) -> Query:
     sub = command.make_context(kind, list(args), parent=ctx)
     params = {k: v for k, v in sub.params.items() if k not in ("json_", "people")}
     return found.parse(params)
+
+
+def note_line(note: Note) -> str:
+    """One line for stderr: ``warning: MESSAGE`` and what to run, if there is something."""
+    extra = f"; {HINTS[note.hint]}" if note.hint in HINTS else ""
+    return f"warning: {note.message}{extra}"
+
+
+def warn(notes: list[Note]) -> None:
+    for note in notes:
+        typer.echo(note_line(note), err=True)
 
 
 def show(result: Result, as_json: bool) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from needle.artifacts import ships
-from needle.artifacts.links import Link
-from needle.artifacts.resolve import experiment_result
-from needle.cli.artifact_common import Id, add_common, edit, opened
+from needle.cli.artifact_common import Id, add_common, edit
 from needle.cli.context import open_workspace
 from needle.cli.output import err_console
 
@@ -33,24 +30,15 @@ def new(ctx: typer.Context, title: str,
             "--evidence", "-e", help="Post-launch feedback (repeatable).")] = None) -> None:
     """Publish a ship post: the proposal's metric before and after, with an interval."""
     fields = {"proposal": proposal, "shipped_on": shipped_on, "what": what, "weeks": weeks,
-              "experiment": experiment, "hypothesis": hypothesis, "learned": learned,
-              "next_steps": next_steps}
+              "hypothesis": hypothesis, "learned": learned, "next_steps": next_steps}
     with err_console.status("Measuring before and after the launch..."):
-        found = _experiment(ctx, experiment) if experiment else None
-        with opened(ctx) as (workspace, session, engine):
-            links = [Link("evidence", str(i)) for i in evidence or []]
-            links += [Link("experiment", experiment)] if experiment else []
-            post = ships.create(session, engine, title, workspace.author, fields, links, found)
-            result = post.fields["result"]
-    typer.echo(f"ship post {post.id} published ({result['outcome']}): {result['statement']}")
-
-
-def _experiment(ctx: typer.Context, name: str) -> dict[str, Any]:
-    workspace = open_workspace(ctx)
-    try:
-        return experiment_result(workspace.store, workspace.engine, name)
-    finally:
-        workspace.close()
+        workspace = open_workspace(ctx)
+        try:
+            post = workspace.publish_ship(title, fields, evidence or [], experiment)
+        finally:
+            workspace.close()
+    result = post["fields"]["result"]
+    typer.echo(f"ship post {post['id']} published ({result['outcome']}): {result['statement']}")
 
 
 @app.command("edit")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from needle.artifacts import store
+from needle.artifacts import teardowns
 from needle.cli.artifact_common import Id, add_common, edit, opened
 
 app = typer.Typer(help="Competitive teardowns, with sources.", no_args_is_help=True)
@@ -22,9 +22,9 @@ def new(ctx: typer.Context, title: str,
         source: Sources = None) -> None:
     """Write a teardown of a competitor's launch."""
     with opened(ctx) as (workspace, session, _files):
-        teardown = store.create(session, "teardown", title, workspace.author,
-                                {"competitor": competitor, "shipped": shipped, "why": why,
-                                 "differently": differently, "sources": list(source or [])})
+        teardown = teardowns.create(session, title, workspace.author,
+                                    {"competitor": competitor, "shipped": shipped, "why": why,
+                                     "differently": differently, "sources": source})
     typer.echo(f"teardown {teardown.id} created")
 
 

@@ -17,7 +17,15 @@ from rich.progress import (
 )
 
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, console, err_console, print_json, print_table
+from needle.cli.output import (
+    JsonFlag,
+    console,
+    echo,
+    err_console,
+    plain,
+    print_json,
+    print_table,
+)
 from needle.cli.shapes import Fields, json_shape
 from needle.themes.view import ThemeList, ThemeSummary
 
@@ -73,7 +81,7 @@ def show(ctx: typer.Context, theme_id: ThemeId, json_: JsonFlag = False) -> None
     """One theme: label, keywords, quotes, size, customers, trend, evidence ids, edits."""
     theme = open_workspace(ctx).theme(theme_id)
     if json_:
-        print_json({**theme.to_json(), "edits": theme.edits})
+        print_json(theme.detail_json())
         return
     _print_detail(theme)
 
@@ -189,13 +197,13 @@ def _print_list(found: ThemeList, json_: bool) -> None:
 
 
 def _print_detail(theme: ThemeSummary) -> None:
-    console.print(f"[bold]{theme.id}. {theme.label}[/bold]  ({theme.origin})")
+    console.print(plain(f"{theme.id}. {theme.label}", "bold") + plain(f"  ({theme.origin})"))
     console.print(f"{theme.size} pieces, {100 * theme.share:.1f}% of evidence, "
                   f"{theme.customers} customers; first {theme.first_seen}, last {theme.last_seen}")
-    console.print("keywords: " + ", ".join(theme.keywords))
+    echo("keywords: " + ", ".join(theme.keywords))
     counts = " ".join(str(c) for c in theme.trend.counts)
     console.print(f"trend: {theme.trend.direction} (weekly: {counts})")
     for quote in theme.quotes:
-        console.print(f"  “{quote.text}” (#{quote.evidence_id})")
+        echo(f"  “{quote.text}” (#{quote.evidence_id})")
     for edit in theme.edits:
-        console.print(f"edit: {edit['kind']} {edit['detail']} by {edit['author']} at {edit['at']}")
+        echo(f"edit: {edit['kind']} {edit['detail']} by {edit['author']} at {edit['at']}")

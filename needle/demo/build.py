@@ -17,6 +17,7 @@ import numpy as np
 from needle.demo import evidence, usage
 from needle.demo import users as population
 from needle.demo.encode import Encoder
+from needle.demo.loop import add_loop
 from needle.demo.plan import plan_evidence
 from needle.demo.truth import (
     DEFAULT_DAYS,
@@ -103,7 +104,8 @@ def generate(seed: int = DEFAULT_SEED, users: int = DEFAULT_USERS,
 def build(path: Path | str, *, seed: int = DEFAULT_SEED, users: int = DEFAULT_USERS,
           days: int = DEFAULT_DAYS, progress: Progress | None = None,
           force: bool = False) -> Workspace:
-    """Create a workspace at ``path`` holding the demo product; see docs/demo.md for its facts."""
+    """Create a workspace at ``path`` holding the demo product and work in progress on it (an
+    analysed experiment, a dashboard, a goal, a problem); see docs/demo.md for its facts."""
     _check(users, days)
     _prepare(Path(path), force)
     report = progress or (lambda stage, done, total: None)
@@ -117,6 +119,9 @@ def build(path: Path | str, *, seed: int = DEFAULT_SEED, users: int = DEFAULT_US
     with workspace.store.session() as session:
         stored = add_evidence(session, demo.evidence).added
     report("evidence", len(demo.evidence), len(demo.evidence))
+    report("loop", 0, 1)
+    add_loop(workspace, demo.truth, seed, users)
+    report("loop", 1, 1)
     info = DemoInfo(PRODUCT, seed, users, days, written, stored)
     (workspace.state_dir / MARKER).write_text(json.dumps(asdict(info), indent=1), "utf-8")
     (workspace.state_dir / BUILDING).unlink()

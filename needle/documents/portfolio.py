@@ -123,30 +123,39 @@ def _insights(session: Session) -> list[dict[str, Any]]:
             for link, by in sorted(cited.items(), key=lambda item: str(item[0]))]
 
 
-def build(session: Session, engine: Engine, out: Path, who: str) -> Portfolio:
-    """Write ``index.html``, one page per artifact shown, ``portfolio.pdf`` and ``claims.json``."""
-    out.mkdir(parents=True, exist_ok=True)
+def contents(session: Session, engine: Engine, out: Path
+             ) -> tuple[Portfolio, dict[str, Any], list[Artifact]]:
+    """What a build into ``out`` would hold (its pages, bullets and claims), the index page's
+    context and the artifacts given a page; nothing is written."""
     book = Portfolio(out)
     ships = [_ship_entry(session, engine, s, book) for s in store.list_all(session, "ship")]
     problems = [p for p in store.list_all(session, "problem") if p.status != "draft"]
     teardowns = store.list_all(session, "teardown")
     shown = [*store.list_all(session, "ship"), *problems, *teardowns]
-    index = render.markdown("portfolio", {
-        "author": who, "bullets": book.bullets,
+    context = {
+        "bullets": book.bullets,
         "outcomes": [s for s in ships if s["outcome"] == "success"],
         "failures": [s for s in ships if s["outcome"] != "success"],
         "problems": [_problem_entry(session, engine, p, book) for p in problems],
         "insights": _insights(session),
         "teardowns": [{"title": t.title, "page": page_name(t),
                        "competitor": t.fields.get("competitor")} for t in teardowns],
-    })
+    }
+    book.pages.extend(page_name(a) for a in shown)
+    return book, context, shown
+
+
+def build(session: Session, engine: Engine, out: Path, who: str) -> Portfolio:
+    """Write ``index.html``, one page per artifact shown, ``portfolio.pdf`` and ``claims.json``."""
+    out.mkdir(parents=True, exist_ok=True)
+    book, context, shown = contents(session, engine, out)
+    index = render.markdown("portfolio", {"author": who, **context})
     documents = [index]
     for artifact in shown:
         text = markdown_for(session, engine, artifact)
         documents.append(text)
         _write(out / page_name(artifact), render.html_page(
             text, artifact.title, nav='<a href="index.html">Portfolio</a>'))
-        book.pages.append(page_name(artifact))
     _write(out / "index.html", render.html_page(index, f"{who}: product outcomes"))
     (out / "portfolio.pdf").write_bytes(render.pdf(*documents))
     _write(out / "claims.json", json.dumps([asdict(c) for c in book.claims], indent=1))

@@ -2,20 +2,26 @@
 
 Readers see only the files the manifest names, so an import either lands whole or not at all: new
 files are written first, then the manifest is swapped in one ``os.replace``. Files no manifest names
-(left by a crash) are removed by the next writer. One writer at a time holds ``.lock``.
+(left by a crash, or by a write that failed on a full or read-only disk) are removed at once or by
+the next writer. One writer at a time holds ``.lock``; the next waits for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
+import threading
+import time
 import uuid as uuidlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,9 +29,14 @@ import pyarrow.parquet as pq
 
 from needle.errors import UserError
 from needle.events.schema import EVENT_SCHEMA
+from needle.io.files import disk_reason
 
 MANIFEST = "manifest.json"
 COMPACT_ROWS = 256 * 1024  # rows per row group of a compacted day
+LOCK_TIMEOUT = 600.0  # seconds a writer waits for another to finish
+_POLL = 0.1
+
+Waiting = Callable[[float], None]  # told the seconds waited so far, about once a second
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,7 @@ class EventLake:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._writer: int | None = None  # the thread inside writing(), which holds the lock
 
     def files(self) -> list[Path]:
         """Every Parquet file of the lake, in day order."""
@@ -52,23 +64,33 @@ class EventLake:
         return sum(entry["rows"] for entry in self._manifest()["files"])
 
     def append(self, table: pa.Table) -> AppendResult:
-        """Add the events of ``table`` whose uuid the lake does not hold yet; return the counts."""
+        """Add the events of ``table`` whose uuid the lake does not hold yet; return the counts.
+
+        Outside :meth:`writing`, a lake busy with another writer fails at once (the capture
+        compactor retries on its next pass); an import holds :meth:`writing` and waits.
+        """
         if table.schema != EVENT_SCHEMA:
             table = table.select(EVENT_SCHEMA.names).cast(EVENT_SCHEMA)
-        with self._locked():
+        with self.writing(timeout=0):
             manifest = self._manifest()
             fresh = self._new_rows(table, manifest)
-            written = [self._write_day(day, part) for day, part in _split_by_day(fresh)]
-            if written:
-                manifest["files"] = sorted(manifest["files"] + written, key=lambda e: e["path"])
-                self._commit(manifest)
+            try:
+                written = [self._write_day(day, part) for day, part in _split_by_day(fresh)]
+                if written:
+                    manifest["files"] = sorted(manifest["files"] + written,
+                                               key=lambda e: e["path"])
+                    self._commit(manifest)
+            except OSError as exc:
+                self._clean_up()
+                raise UserError(f"{self.root}: cannot write the event lake: {disk_reason(exc)}; "
+                                "nothing was imported") from None
         return AppendResult(received=table.num_rows, added=fresh.num_rows)
 
     def compact(self) -> int:
         """Rewrite every day held in several files as one file sorted by (distinct_id, timestamp),
         so readers open fewer files and find each person's events together. Returns the number of
         days rewritten. The replaced files are deleted once the new manifest is in place."""
-        with self._locked():
+        with self.writing(timeout=0):
             manifest = self._manifest()
             by_day: dict[str, list[dict]] = {}
             for entry in manifest["files"]:
@@ -95,15 +117,22 @@ class EventLake:
     def _new_rows(self, table: pa.Table, manifest: dict) -> pa.Table:
         """The rows of ``table`` whose uuid is neither earlier in it nor in the lake already.
 
-        Only the files of the days the batch touches can hold its uuids, so only those are read.
+        Every day is looked at: the same event read under another time zone setting, or sent
+        again with a corrected time, lands on another day. DuckDB reads only the uuid column
+        and keeps only the batch's uuids in memory.
         """
         table = _first_of_each_uuid(table)
-        days = {day.isoformat() for day in pc.unique(_days(table)).to_pylist()}
-        existing = [str(self.root / e["path"]) for e in manifest["files"] if e["day"] in days]
-        if not existing:
+        existing = [str(self.root / e["path"]) for e in manifest["files"]]
+        if not existing or table.num_rows == 0:
             return table
-        seen = pq.read_table(existing, columns=["uuid"])["uuid"].combine_chunks()
-        return table.filter(pc.invert(pc.is_in(table["uuid"], value_set=seen)))
+        con = duckdb.connect()
+        con.register("batch", table.select(["uuid"]))
+        seen = con.sql("SELECT uuid FROM read_parquet($files) WHERE uuid IN "
+                       "(SELECT uuid FROM batch)", params={"files": existing}
+                       ).to_arrow_table()["uuid"]
+        if len(seen) == 0:
+            return table
+        return table.filter(pc.invert(pc.is_in(table["uuid"], value_set=seen.combine_chunks())))
 
     def _write_day(self, day: str, part: pa.Table) -> dict:
         relative = f"day={day}/part-{uuidlib.uuid4().hex}.parquet"
@@ -128,19 +157,67 @@ class EventLake:
         for path in self.root.glob("day=*/*.parquet"):
             if str(path.relative_to(self.root)) not in listed:
                 path.unlink()
+        for folder in self.root.glob("day=*"):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+
+    def _clean_up(self) -> None:
+        """After a failed write: remove what it left, as far as the disk lets us."""
+        with contextlib.suppress(OSError):
+            (self.root / f".{MANIFEST}.tmp").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self._remove_orphans(self._manifest())
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "w") as lock:
+    def writing(self, timeout: float | None = None,
+                waiting: Waiting | None = None) -> Iterator[None]:
+        """Be the lake's one writer for the block: appends inside it take no lock of their own.
+
+        Another writer's lock is waited for, up to ``timeout`` seconds (default
+        :data:`LOCK_TIMEOUT`), telling ``waiting`` how long so far; an import takes the lock
+        before it reads its files, so a second import waits instead of failing at the end.
+        """
+        if self._writer == threading.get_ident():
+            yield
+            return
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            lock = open(self.root / ".lock", "w")  # noqa: SIM115 -- closed below
+        except OSError as exc:
+            raise UserError(f"{self.root}: cannot write the event lake: {disk_reason(exc)}"
+                            ) from None
+        with lock:
+            self._wait_for(lock, LOCK_TIMEOUT if timeout is None else timeout, waiting)
+            self._writer = threading.get_ident()
+            try:
+                with contextlib.suppress(OSError):  # a read-only disk fails the write, not here
+                    self._remove_orphans(self._manifest())
+                yield
+            finally:
+                self._writer = None
+
+    def _busy(self, timeout: float) -> UserError:
+        if not timeout:
+            return UserError(f"{self.root}: another Needle process is writing events; wait "
+                             "for it")
+        return UserError(f"{self.root}: another Needle process has been writing events for "
+                         f"{timeout:g} s; try again when it has finished")
+
+    def _wait_for(self, lock: IO[str], timeout: float, waiting: Waiting | None) -> None:
+        start = time.monotonic()
+        told = start - 1  # the first wait is told at once
+        while True:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
             except BlockingIOError:
-                raise UserError(
-                    f"{self.root}: another Needle process is writing events; wait for it"
-                ) from None
-            self._remove_orphans(self._manifest())
-            yield
+                now = time.monotonic()
+                if now - start >= timeout:
+                    raise self._busy(timeout) from None
+                if waiting is not None and now - told >= 1:
+                    told = now
+                    waiting(now - start)
+                time.sleep(_POLL)
 
 
 def _days(table: pa.Table) -> pa.ChunkedArray:

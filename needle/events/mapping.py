@@ -40,19 +40,21 @@ class Columns:
     properties: dict[str, str]  # property key -> column
 
 
-def resolve(names: list[str], mapping: EventMapping, file: str, where: str) -> Columns:
-    """Resolve ``mapping`` against the column ``names`` of ``file``."""
+def resolve(names: list[str], mapping: EventMapping, file: str, where: str,
+            unsplit: tuple[str, ...] = ()) -> Columns:
+    """Resolve ``mapping`` against the column ``names`` of ``file``; ``unsplit`` are the
+    delimiters tried in vain on its header (see :func:`needle.io.columns.require`)."""
     def find(given: str | None, recognised: tuple[str, ...]) -> str | None:
         return find_column(names, given, recognised, file, where)
 
     user = require(find(mapping.user_col, USER_NAMES), "user", "user_col", USER_NAMES,
-                   file, where)
+                   file, where, unsplit)
     time = require(find(mapping.time_col, TIME_NAMES), "time", "time_col", TIME_NAMES,
-                   file, where)
+                   file, where, unsplit)
     event = None
     if mapping.event is None:
         event = require(find(mapping.event_col, EVENT_NAMES), "event name",
-                        "event_col", EVENT_NAMES, file, where)
+                        "event_col", EVENT_NAMES, file, where, unsplit)
     uuid = find(mapping.uuid_col, UUID_NAMES)
     taken = {user, time, event, uuid}
     if mapping.props_cols is not None:

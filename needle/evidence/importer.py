@@ -1,7 +1,8 @@
 """``needle evidence import``: tickets, surveys and notes into the store, all or nothing.
 
 Every file is read and checked first; then all records are added in one transaction, so a bad
-row anywhere leaves the store as it was. Evidence already stored (same content hash) is skipped.
+row anywhere (or a full disk) leaves the store as it was. Evidence already stored (same content
+hash) is skipped, and so are rows with no text, which are counted.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from needle.errors import UserError
 from needle.evidence.models import KINDS
 from needle.evidence.notes import note_files, read_notes
 from needle.evidence.store import EvidenceRecord, add_evidence
-from needle.evidence.tabular import EvidenceMapping, read_rows
-from needle.io.files import BadRow, ImportResult, write_rejects
+from needle.evidence.tabular import EvidenceMapping, Rows, read_rows
+from needle.io.files import BadRow, ImportResult, discard, disk_reason, one_line, write_rejects
 from needle.io.tables import ReadOptions
 from needle.store import Store
 
@@ -39,21 +42,42 @@ def import_evidence(
     options = options or ReadOptions()
     records: list[EvidenceRecord] = []
     rejected: list[BadRow] = []
+    empty = 0
     for path in paths:
         (step or (lambda _: None))(f"reading {path.name}")
-        found, bad = _read(path, kind, mapping or EvidenceMapping(), options, timezone)
-        records += found
-        rejected += bad
-    with store.session() as session:
-        added = add_evidence(session, records)
+        found = _read(path, kind, mapping or EvidenceMapping(), options, timezone)
+        records += found.records
+        rejected += found.bad
+        empty += found.empty
     written = write_rejects(rejects_to, rejected) if rejected and rejects_to else None
-    return ImportResult(len(paths), len(records), added.added, len(rejected), written)
+    try:
+        with store.session() as session:
+            added = add_evidence(session, records)
+    except (OSError, OperationalError) as exc:
+        discard(written)
+        raise UserError(f"cannot store the evidence: {_storage_reason(exc)}; nothing was "
+                        "imported") from None
+    except BaseException:
+        discard(written)
+        raise
+    return ImportResult(len(paths), len(records), added.added, len(rejected), written,
+                        empty=empty)
+
+
+def _storage_reason(exc: OSError | OperationalError) -> str:
+    """The database's own words (``database or disk is full``), never the statement or the
+    evidence text that SQLAlchemy's message carries."""
+    if isinstance(exc, OSError):
+        return disk_reason(exc)
+    return one_line(str(exc.orig).split("\n")[0]) or "the database refused the write"
 
 
 def _read(path: Path, kind: str | None, mapping: EvidenceMapping, options: ReadOptions,
-          timezone: str) -> tuple[list[EvidenceRecord], list[BadRow]]:
+          timezone: str) -> Rows:
     if path.is_dir():
-        return read_notes(note_files(path), kind or NOTE_KIND, timezone, path, options.skip_bad)
+        return Rows(*read_notes(note_files(path), kind or NOTE_KIND, timezone, path,
+                                options.skip_bad), empty=0)
     if path.suffix.lower() in (".md", ".markdown"):
-        return read_notes([path], kind or NOTE_KIND, timezone, path.parent, options.skip_bad)
+        return Rows(*read_notes([path], kind or NOTE_KIND, timezone, path.parent,
+                                options.skip_bad), empty=0)
     return read_rows(path, kind or TABLE_KIND, mapping, options, timezone)

@@ -21,6 +21,9 @@ from needle.io.files import BadRow, check_utf8, read_bytes
 from needle.io.normalise import read_time
 
 SUFFIXES = (".md", ".markdown")
+# Front matter is a few keys: more than this is not a note's metadata.
+FRONT_MATTER_BYTES = 64 * 1024
+FRONT_MATTER_DEPTH = 20
 _FIELDS = {"customer": ("customer", "customer_id", "interviewee", "participant"),
            "created_at": ("date", "created_at", "time", "timestamp"),
            "source_id": ("id",),
@@ -68,6 +71,34 @@ def read_notes(paths: list[Path], kind: str, timezone: str,
     return records, bad
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """YAML that is valid but that front matter does not take."""
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases and with a nesting limit.
+
+    Notes come from other people. An alias repeats a value, so a few hundred bytes of aliases
+    of aliases grow to gigabytes (a "billion laughs"), and an alias inside its own anchor makes
+    a value that contains itself; front matter is a few keys and never needs one."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(problem=f"front matter uses the YAML alias *{event.anchor}; write "
+                           "the value out instead", problem_mark=event.start_mark)
+        if self.depth >= FRONT_MATTER_DEPTH:
+            raise _Refused(problem=f"front matter is nested more than {FRONT_MATTER_DEPTH} "
+                           "levels deep", problem_mark=self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
     """(front matter, body, line the body starts on)."""
     lines = text.splitlines(keepends=True)
@@ -77,8 +108,15 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]
                None)
     if end is None:
         raise InputError(str(path), "line 1", "front matter has no closing --- line")
+    head = "".join(lines[1:end])
+    if len(head.encode("utf-8")) > FRONT_MATTER_BYTES:
+        raise InputError(str(path), "line 2", f"front matter is over {FRONT_MATTER_BYTES // 1024}"
+                         " KiB; keep it to a few keys and put the text after it")
     try:
-        front = yaml.safe_load("".join(lines[1:end])) or {}
+        front = yaml.load(head, Loader=FrontMatterLoader) or {}  # a SafeLoader, stricter
+    except _Refused as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark is not None else 2
+        raise InputError(str(path), f"line {line}", str(exc.problem)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2

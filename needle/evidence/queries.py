@@ -2,25 +2,61 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from needle.errors import UserError
-from needle.evidence.models import Evidence
+from needle.evidence.models import KINDS, Evidence
+
+
+@dataclass(frozen=True)
+class EvidenceFilter:
+    """Which evidence to show: of one kind, from one customer, dated within days (inclusive,
+    UTC). Undated evidence is left out as soon as a day is given."""
+
+    kind: str | None = None
+    customer: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        if self.kind is not None and self.kind not in KINDS:
+            raise UserError(f"unknown evidence kind {self.kind!r}; use one of "
+                            f"{', '.join(KINDS)}", field="kind", value=self.kind)
+        found: list[ColumnElement[bool]] = []
+        if self.kind is not None:
+            found.append(Evidence.kind == self.kind)
+        if self.customer is not None:
+            found.append(Evidence.customer == self.customer)
+        if self.start is not None:
+            found.append(Evidence.created_at >= _midnight(self.start))
+        if self.end is not None:
+            found.append(Evidence.created_at < _midnight(self.end + timedelta(days=1)))
+        return found
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
 
 
 def list_evidence(session: Session, kind: str | None = None, customer: str | None = None,
-                  limit: int | None = 50) -> list[Evidence]:
-    """Evidence, oldest first (undated last), optionally of one kind or one customer."""
+                  limit: int | None = 50, where: EvidenceFilter | None = None) -> list[Evidence]:
+    """Evidence, oldest first (undated last), optionally of one kind or one customer, or as
+    ``where`` says."""
+    where = where or EvidenceFilter(kind, customer)
     query = select(Evidence).order_by(Evidence.created_at.is_(None), Evidence.created_at,
                                       Evidence.id)
-    if kind is not None:
-        query = query.where(Evidence.kind == kind)
-    if customer is not None:
-        query = query.where(Evidence.customer == customer)
-    return list(session.scalars(query.limit(limit)))
+    return list(session.scalars(query.where(*where.conditions()).limit(limit)))
+
+
+def evidence_listing(session: Session, where: EvidenceFilter,
+                     limit: int | None = 50) -> list[dict[str, Any]]:
+    """The listing every face shows: :func:`evidence_json` of each piece, oldest first."""
+    return [evidence_json(e) for e in list_evidence(session, limit=limit, where=where)]
 
 
 def get_evidence(session: Session, evidence_id: int) -> Evidence:

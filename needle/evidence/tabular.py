@@ -1,7 +1,8 @@
-"""Evidence from CSV and JSON Lines files: one piece of evidence per row.
+"""Evidence from CSV, JSON Lines and Excel files: one piece of evidence per row.
 
 The same readers as event imports (plain or gzip, UTF-8 checked, bad rows named by line); the
-columns are mapped, times parsed and extra columns packed as metadata in one DuckDB pass.
+columns are mapped, times parsed and extra columns packed as metadata in one DuckDB pass. A row
+whose text is empty is no evidence: it is counted and skipped, not an error.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import TYPE_CHECKING
 from needle.evidence.store import EvidenceRecord
 from needle.io.columns import find_column, require
 from needle.io.files import BadRow
-from needle.io.normalise import properties_sql, run_select, text_sql, time_sql
+from needle.io.normalise import finite, properties_sql, run_select, text_sql, time_sql
 from needle.io.tables import RawTable, ReadOptions, read_table
+from needle.io.times import RANGE, in_range_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -48,14 +50,27 @@ class _Columns:
     meta: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Rows:
+    """A file's evidence, the rows that could not be read, and how many rows had no text."""
+
+    records: list[EvidenceRecord]
+    bad: list[BadRow]
+    empty: int
+
+
 def read_rows(path: Path, kind: str, mapping: EvidenceMapping, options: ReadOptions,
-              timezone: str) -> tuple[list[EvidenceRecord], list[BadRow]]:
-    """The rows of a tabular file as evidence of ``kind``, and the rows that could not be read."""
+              timezone: str) -> Rows:
+    """The rows of a tabular file as evidence of ``kind``; a bad row raises its
+    :class:`InputError` unless ``options.skip_bad``."""
     raw = read_table(path, options)
     columns = _resolve(raw, mapping)
     rows = run_select(raw, timezone, lambda con: _select_sql(con, raw, columns)).to_pylist()
-    records, bad = [], list(raw.rejected)
+    records, bad, empty = [], list(raw.rejected), 0
     for row in rows:
+        if row["text"] is None or not row["text"].strip():
+            empty += 1
+            continue
         problem = _problem(row, columns)
         if problem:
             bad.append(raw.bad(row["__row"], problem))
@@ -64,9 +79,9 @@ def read_rows(path: Path, kind: str, mapping: EvidenceMapping, options: ReadOpti
             continue
         records.append(EvidenceRecord(
             kind=kind, text=row["text"], source=str(path), customer=row["customer"],
-            created_at=row["created_at"], meta=json.loads(row["meta"]),
+            created_at=row["created_at"], meta=finite(json.loads(row["meta"])),
             source_id=row["source_id"] or raw.locate(row["__row"])[0]))
-    return records, bad
+    return Rows(records, bad, empty)
 
 
 def _resolve(raw: RawTable, mapping: EvidenceMapping) -> _Columns:
@@ -76,7 +91,7 @@ def _resolve(raw: RawTable, mapping: EvidenceMapping) -> _Columns:
         return find_column(names, given, recognised, raw.file, raw.header)
 
     text = require(find(mapping.text_col, TEXT_NAMES), "text", "text_col", TEXT_NAMES,
-                   raw.file, raw.header)
+                   raw.file, raw.header, raw.unsplit)
     customer = find(mapping.customer_col, CUSTOMER_NAMES)
     time = find(mapping.time_col, TIME_NAMES)
     id_ = find(mapping.id_col, ID_NAMES)
@@ -88,18 +103,22 @@ def _select_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: _Columns
     def text(column: str | None) -> str:
         return text_sql(raw, column) if column else "NULL"
 
-    time = time_sql(raw, columns.time) if columns.time else "NULL"
+    time = time_sql(raw, columns.time) if columns.time else "NULL::TIMESTAMPTZ"
+    # A time out of range is flagged and dropped here: Python has no datetime for year -1199.
     return (
+        "SELECT * REPLACE (CASE WHEN out_of_range THEN NULL ELSE created_at END AS created_at) "
+        f"FROM (SELECT *, NOT {in_range_sql('created_at')} AS out_of_range FROM ("
         f"SELECT __row, {text(columns.text)} AS text, {text(columns.customer)} AS customer, "
         f"{text(columns.id)} AS source_id, {time} AS created_at, {text(columns.time)} "
-        f"AS time_text, {properties_sql(con, raw, columns.meta)}::VARCHAR AS meta FROM raw "
+        f"AS time_text, {properties_sql(con, raw, columns.meta)}::VARCHAR AS meta FROM raw)) "
         "ORDER BY __row"
     )
 
 
 def _problem(row: dict, columns: _Columns) -> str | None:
-    if row["text"] is None or not row["text"].strip():
-        return f"column {columns.text!r}: no text"
+    if row["out_of_range"]:
+        return (f"column {columns.time!r}: {row['time_text']!r} is outside the accepted range "
+                f"of times, {RANGE}")
     if row["created_at"] is None and row["time_text"] is not None:
         return (f"column {columns.time!r}: cannot read {row['time_text']!r} as a time "
                 "(ISO-8601, epoch seconds or milliseconds, or a date)")

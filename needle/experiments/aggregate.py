@@ -6,7 +6,7 @@ the control, orders the variants and counts the units seen in several variants.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,14 +27,16 @@ class Aggregated:
 
 
 def aggregate(engine: Engine, exposure: Exposure, metrics: Sequence[MetricDef],
-              control: str | None) -> Aggregated:
+              control: str | None, arms: Collection[str] | None = None) -> Aggregated:
     """Measure ``metrics`` per variant and shape them for
-    :func:`needle.experiments.analysis.analyze`."""
+    :func:`needle.experiments.analysis.analyze`; with ``arms``, units exposed to another
+    variant are not in the experiment."""
     spec = ExperimentQuery(exposure, tuple(m.unit_metric for m in metrics))
     result = run(engine, spec)
     assert isinstance(result, ExperimentResult)
     mixed = next((v.units for v in result.variants if v.variant is None), 0)
-    rows = [v for v in result.variants if v.variant is not None]
+    rows = [v for v in result.variants if v.variant is not None
+            and (arms is None or v.variant in arms)]
     names = [v.variant for v in rows]
     if not rows:
         where = " with those filters" if exposure.filters else ""

@@ -3,7 +3,7 @@ of results, so they cannot be bent to fit what the data showed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -16,6 +16,12 @@ from needle.stats.corrections import Correction
 from needle.store import Store
 
 CORRECTIONS = ("none", "holm", "bh")
+# PostHog's exposure of a feature flag: the event its SDKs send whenever code reads a flag, the
+# property naming the flag and the one carrying its answer (the variant, or false when the person
+# is outside the rollout or the flag's conditions).
+FLAG_EXPOSURE = "$feature_flag_called"
+FLAG_KEY = "$feature_flag"
+FLAG_RESPONSE = "$feature_flag_response"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,34 @@ def parse_split(values: Sequence[str]) -> tuple[tuple[str, float], ...]:
     return tuple(out)
 
 
+def on_flag(spec: ExperimentSpec, key: str, variants: Sequence[tuple[str, float]]
+            ) -> ExperimentSpec:
+    """``spec`` measured on feature flag ``key`` with ``variants`` (name, percent): its exposures
+    are the flag's ``$feature_flag_called`` events, the arm is the flag's answer; the control is
+    the flag's first variant and the planned split the flag's, unless the spec names them."""
+    names = [name for name, _ in variants]
+    if len(names) < 2:
+        raise UserError(f"flag {key!r} has no variants to compare: an experiment needs a flag "
+                        "with two variants or more", field="flag", value=key)
+    control = spec.control or names[0]
+    if control not in names:
+        raise UserError(f"control {control!r} is not a variant of flag {key!r}; its variants "
+                        f"are {names}", field="control", value=control)
+    split = spec.split or tuple((name, share) for name, share in variants if share > 0)
+    return replace(spec, exposure_event=FLAG_EXPOSURE, variant_property=FLAG_RESPONSE,
+                   exposure_filters=((FLAG_KEY, key), *spec.exposure_filters),
+                   control=control, split=split)
+
+
+def flag_arms(exposure_event: str, variant_property: str,
+              split: Mapping[str, float] | None) -> frozenset[str] | None:
+    """The arms of an experiment on a flag (its planned variants): people whose answer was
+    another (false: outside the rollout) are not in it. None for any other experiment."""
+    if exposure_event != FLAG_EXPOSURE or variant_property != FLAG_RESPONSE or not split:
+        return None
+    return frozenset(split)
+
+
 def mark_lower_is_better(metrics: Sequence[MetricDef], names: Sequence[str]
                          ) -> tuple[MetricDef, ...]:
     """``metrics`` with the named ones marked so a fall counts as the good direction."""
@@ -68,6 +102,11 @@ def validate(spec: ExperimentSpec) -> None:
     """Refuse a definition that could not be analysed, before anything is stored."""
     if not spec.name.strip():
         raise UserError("an experiment needs a name")
+    if not spec.exposure_event.strip() or not spec.variant_property.strip():
+        raise UserError(f"experiment {spec.name!r}: name its exposure event and the property "
+                        "carrying the variant, or tie it to a feature flag",
+                        field="exposure_event" if not spec.exposure_event.strip()
+                        else "variant_property")
     if not spec.metrics:
         raise UserError(f"experiment {spec.name!r}: give at least one metric", field="metric")
     names = [m.name for m in spec.metrics]

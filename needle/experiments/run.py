@@ -9,7 +9,7 @@ from needle.analytics.engine import Engine
 from needle.analytics.specs import Exposure
 from needle.experiments.aggregate import aggregate
 from needle.experiments.analysis import AnalysisOptions, analyze
-from needle.experiments.definitions import get_experiment, lock
+from needle.experiments.definitions import flag_arms, get_experiment, lock
 from needle.experiments.models import Experiment
 from needle.experiments.results import Analysis
 from needle.stats.corrections import Correction
@@ -22,7 +22,8 @@ def analyze_experiment(store: Store, engine: Engine, name: str) -> tuple[Experim
     experiment = get_experiment(store, name)
     exposure = Exposure(experiment.exposure_event, experiment.variant_property,
                         tuple((k, v) for k, v in experiment.exposure_filters))
-    data = aggregate(engine, exposure, experiment.metric_defs, experiment.control)
+    arms = flag_arms(experiment.exposure_event, experiment.variant_property, experiment.split)
+    data = aggregate(engine, exposure, experiment.metric_defs, experiment.control, arms)
     options = AnalysisOptions(
         alpha=experiment.alpha, correction=cast(Correction, experiment.correction),
         sequential_tuning=experiment.sequential_tuning, mde=experiment.mde,

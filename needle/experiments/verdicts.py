@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from needle.experiments.results import Comparison, MetricResult
 from needle.stats import SrmResult
 
@@ -52,3 +54,24 @@ def overall_verdict(srm: SrmResult, metrics: list[MetricResult]) -> str:
     if srm.ok is False:
         lines.insert(0, f"DO NOT TRUST THESE RESULTS: {srm.warning}.")
     return " ".join(lines)
+
+
+_EXCLUDED = (  # (key of Analysis.excluded, how one reads)
+    ("units_in_several_variants", "unit seen in several variants", "units seen in several "
+                                                                    "variants"),
+    ("duplicate_units", "unit listed more than once", "units listed more than once"),
+)
+
+
+def describe_exclusions(excluded: dict[str, Any] | None) -> str | None:
+    """What an analysis left out, as one sentence; ``None`` when it left nothing out."""
+    excluded = excluded or {}
+    parts = [f"{excluded[key]:,} {one if excluded[key] == 1 else many}"
+             for key, one, many in _EXCLUDED if excluded.get(key)]
+    if not parts:
+        return None
+    rows = excluded.get("rows_excluded")
+    head = f"Excluded {rows:,} row{'' if rows == 1 else 's'}: " if rows else "Excluded "
+    examples = excluded.get("examples") or []
+    tail = f" (for example {', '.join(map(str, examples))})" if examples else ""
+    return f"{head}{' and '.join(parts)}{tail}."

@@ -17,13 +17,18 @@ def find_column(names: list[str], given: str | None, recognised: tuple[str, ...]
 
 
 def require(column: str | None, role: str, field: str, recognised: tuple[str, ...],
-            file: str, where: str) -> str:
+            file: str, where: str, unsplit: tuple[str, ...] = ()) -> str:
     """``column``, or an error saying which names were looked for; ``field`` is the mapping's
-    field that names the column."""
-    if column is None:
-        raise InputError(file, where, f"no {role} column (looked for {', '.join(recognised)}); "
-                         "name it", field=field)
-    return column
+    field that names the column. ``unsplit`` are the delimiters tried in vain on a header read
+    as one column: then the delimiter, not the column, is most likely what is wrong."""
+    if column is not None:
+        return column
+    looked = f"no {role} column (looked for {', '.join(recognised)})"
+    if unsplit:
+        tried = ", ".join({"\t": "tab"}.get(d, repr(d)) for d in unsplit)
+        raise InputError(file, where, f"{looked}: the header is one column with each "
+                         f"delimiter tried ({tried}); name the delimiter", field="delimiter")
+    raise InputError(file, where, f"{looked}; name it", field=field)
 
 
 def _list(names: list[str]) -> str:

@@ -6,13 +6,15 @@ row before anything is stored, and the vectorised readers want one buffer anyway
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from needle.errors import InputError
+from needle.errors import InputError, UserError
 
 GZIP_MAGIC = b"\x1f\x8b"
 BOM = b"\xef\xbb\xbf"
@@ -28,18 +30,26 @@ class BadRow:
     text: str = ""
 
     def error(self) -> InputError:
-        return InputError(self.file, self.location, self.reason)
+        """The error for this row when bad rows are not skipped; skipping is the way out."""
+        return InputError(self.file, self.location, self.reason, field="skip_bad")
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did: rows read, stored anew, already there, and refused."""
+    """What an import did: rows read, stored anew, already there, and refused.
+
+    ``empty`` counts rows with no text (evidence: skipped, not an error); ``conflicts`` counts
+    rows whose id an earlier row of the same file holds with other content (events: the first
+    is kept, the others are listed in the rejects file).
+    """
 
     files: int
     read: int
     added: int
     rejected: int
     rejects_file: Path | None
+    empty: int = 0
+    conflicts: int = 0
 
     @property
     def duplicates(self) -> int:
@@ -48,6 +58,7 @@ class ImportResult:
     def to_json(self) -> dict[str, object]:
         return {"files": self.files, "read": self.read, "added": self.added,
                 "duplicates": self.duplicates, "rejected": self.rejected,
+                "empty": self.empty, "conflicts": self.conflicts,
                 "rejects_file": str(self.rejects_file) if self.rejects_file else None}
 
 
@@ -104,6 +115,7 @@ def _encoding_error(path: Path, data: bytes, offset: int) -> InputError:
     return InputError(
         str(path), f"line {line}",
         f"byte 0x{data[offset]:02x} at column {column} is not UTF-8; save the file as UTF-8",
+        field="skip_bad",
     )
 
 
@@ -124,13 +136,52 @@ def _drop_undecodable_lines(path: Path, data: bytes) -> tuple[bytes, list[BadRow
 
 
 def write_rejects(path: Path, rows: list[BadRow]) -> Path:
-    """Write the refused rows, with reasons, as CSV; return the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["file", "location", "reason", "text"])
-        writer.writerows([row.file, row.location, row.reason, row.text] for row in rows)
+    """Write the refused rows, with reasons, as CSV; return the path.
+
+    The file appears whole or not at all: it is written beside and renamed into place, and a
+    full or read-only disk leaves nothing behind.
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    made = not path.parent.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["file", "location", "reason", "text"])
+            writer.writerows([row.file, row.location, row.reason, row.text] for row in rows)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+            if made:
+                path.parent.rmdir()
+        raise UserError(f"{path}: cannot write the rejected rows: {disk_reason(exc)}; nothing "
+                        "was imported") from None
     return path
+
+
+def disk_reason(exc: OSError) -> str:
+    """What went wrong writing, in a few words (``No space left on device``)."""
+    if exc.strerror:
+        return exc.strerror
+    if exc.errno:
+        return os.strerror(exc.errno)
+    return one_line(str(exc)) or type(exc).__name__
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` (a third party's message, say) on one line, cut to ``limit`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def discard(path: Path | None) -> None:
+    """Remove a file this import wrote, and its folder if that is left empty, when the import
+    as a whole failed."""
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+            path.parent.rmdir()  # only when empty
 
 
 def rejects_path(folder: Path, what: str) -> Path:

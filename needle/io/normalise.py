@@ -6,12 +6,16 @@ together into one SELECT, so millions of rows are read in one vectorised pass.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from needle.io.tables import RawTable
 from needle.io.times import set_timezone, text_time_sql, typed_time_sql
@@ -107,6 +111,38 @@ def _numeric_kinds(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[s
                  for i, c in enumerate(columns) if flags[2 * i + 1]}
         columns = list(kinds)
     return {column: f"CAST({quote(column)} AS {kind})" for column, kind in kinds.items()}
+
+
+def finite_json(texts: pa.ChunkedArray) -> pa.ChunkedArray:
+    """JSON texts with NaN and Infinity (which JSON has no word for) as null.
+
+    DuckDB and Python read them and write them back as they came, which no strict JSON reader
+    accepts. Only the texts where the words occur are parsed again, so the usual file costs one
+    vectorised search.
+    """
+    suspect = pc.match_substring_regex(texts, "NaN|Infinity")
+    if not pc.any(suspect).as_py():
+        return texts
+    fixed = [_finite_text(text) if flag else text
+             for text, flag in zip(texts.to_pylist(), suspect.to_pylist(), strict=True)]
+    return pa.chunked_array([pa.array(fixed, texts.type)])
+
+
+def _finite_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return json.dumps(finite(json.loads(text)), ensure_ascii=False, separators=(",", ":"))
+
+
+def finite(value: Any) -> Any:
+    """``value`` (parsed JSON) with every NaN and infinite number as None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite(item) for item in value]
+    return value
 
 
 def quote(name: str) -> str:

@@ -11,6 +11,10 @@ The rules (docs/events.md says the same):
   1970-1973).
 - Typed columns (Parquet, JSON numbers): a timestamp with a zone is kept, one without a zone is
   wall time in ``timezone``, a date is midnight UTC, a number follows the epoch rule.
+
+Times are accepted from 1970-01-01 up to (not including) 2200-01-01 UTC. Readable times outside
+that range are typos or placeholders (year 1, 9999, a negative epoch), and they would break every
+date range a query builds from the data's first and last day.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ import duckdb
 import pyarrow as pa
 
 from needle.errors import UserError
+
+EARLIEST = "1970-01-01"
+LATEST = "2200-01-01"
+RANGE = f"{EARLIEST} to {LATEST} (UTC)"
 
 _EPOCH = (
     "CASE WHEN abs({v}) < 1e19 THEN to_timestamp(({v}) / CASE WHEN abs({v}) < 1e11 THEN 1 "
@@ -59,3 +67,9 @@ def typed_time_sql(column: str, kind: pa.DataType) -> str | None:
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         return _EPOCH.format(v=f"{column}::DOUBLE")
     return None
+
+
+def in_range_sql(moment: str) -> str:
+    """SQL that is true when the TIMESTAMPTZ expression ``moment`` is in the accepted range."""
+    return (f"({moment} >= TIMESTAMPTZ '{EARLIEST} 00:00:00+00' AND "
+            f"{moment} < TIMESTAMPTZ '{LATEST} 00:00:00+00')")

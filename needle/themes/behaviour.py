@@ -57,20 +57,23 @@ AGAINST = ("users", "reporters")
 
 def theme_behaviour(
     store: Store, engine: Engine, days: int = 30, against: str = "users",
-    confidence: float = 0.95,
+    confidence: float = 0.95, only: int | None = None,
 ) -> list[BehaviourRow]:
-    """Retention of each theme's reporters versus everyone else, with an interval."""
+    """Retention of each theme's reporters (or of theme ``only``'s) versus everyone else, with
+    an interval."""
     if against not in AGAINST:
         raise UserError(f"compare against one of {', '.join(AGAINST)}, not {against!r}",
                         field="against", value=against)
     retained = retention_by_user(engine, days)
     themes = list_themes(store).themes
-    by_theme = {t.id: _reporters(store, t.evidence_ids) & retained.keys() for t in themes}
+    needed = [t for t in themes if only is None or t.id == only or against == "reporters"]
+    by_theme = {t.id: _reporters(store, t.evidence_ids) & retained.keys() for t in needed}
     if against == "reporters":
         everyone = set().union(*by_theme.values())
         retained = {user: retained[user] for user in everyone}
     metric = f"retention_{days}d"
-    return [_compare(t.id, t.label, metric, by_theme[t.id], retained, confidence) for t in themes]
+    return [_compare(t.id, t.label, metric, by_theme[t.id], retained, confidence)
+            for t in themes if only is None or t.id == only]
 
 
 def _reporters(store: Store, evidence_ids: list[int]) -> set[str]:

@@ -59,6 +59,10 @@ class ThemeSummary:
             "evidence_ids": self.evidence_ids, "origin": self.origin, "renamed": self.renamed,
         }
 
+    def detail_json(self) -> dict[str, Any]:
+        """One theme shown alone: its JSON and the edits people made to it."""
+        return {**self.to_json(), "edits": self.edits}
+
 
 @dataclass(frozen=True)
 class ThemeList:

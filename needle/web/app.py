@@ -11,10 +11,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from needle.capture.routes import CAPTURE_PATHS, CaptureMiddleware
 from needle.errors import NeedleError, UserError
 from needle.web import auth
 from needle.web.pages import json_response, render
 from needle.web.routes import ROUTERS
+from needle.web.routes.flags import is_flag_api
 from needle.workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -27,6 +29,9 @@ VENDOR_FILES = {
     "htmx.min.js": VENDOR / "htmx.org" / "dist" / "htmx.min.js",
 }
 OPEN_PATHS = ("/login", "/static/", "/vendor/", "/favicon.ico")
+# APIs for the product's SDKs: they authenticate by the project token (checked by the API itself),
+# so neither the login nor CSRF applies; matched with or without the trailing slash.
+TOKEN_PATHS = frozenset(CAPTURE_PATHS)
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -35,7 +40,10 @@ def create_app(root: Path | str, overrides: Mapping[str, Any] | None = None,
                host: str = "127.0.0.1") -> FastAPI:
     """The app serving the workspace at ``root``; off loopback every page needs the login."""
     workspace = Workspace.open(root, overrides)  # fails now, not at the first request
-    app = FastAPI(title="Needle", docs_url=None, redoc_url=None, openapi_url=None)
+    capture = workspace.capture()
+    app = FastAPI(title="Needle", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=capture.lifespan)
+    app.state.capture = capture
     app.state.root = workspace.root
     app.state.overrides = dict(overrides or {})
     app.state.login = None if auth.is_loopback(host) else auth.login_token(workspace.state_dir)
@@ -49,6 +57,7 @@ def create_app(root: Path | str, overrides: Mapping[str, Any] | None = None,
     app.add_api_route("/login", _login, methods=["POST"])
     app.middleware("http")(_guard)
     app.add_exception_handler(NeedleError, _error)  # type: ignore[arg-type]
+    app.add_middleware(CaptureMiddleware, capture=capture)  # outermost: the SDKs' hot path
     return app
 
 
@@ -67,6 +76,8 @@ async def _guard(request: Request, call_next: Handler) -> Response:
     """Login off loopback, CSRF on every form post, and a CSRF cookie for pages to use."""
     state = request.app.state
     path = request.url.path
+    if path.rstrip("/") in TOKEN_PATHS or is_flag_api(request.method, path):
+        return await call_next(request)
     if state.login and not path.startswith(OPEN_PATHS):
         given = request.cookies.get(auth.LOGIN_COOKIE) or _bearer(request)
         if not auth.same(given, state.login):
@@ -74,9 +85,10 @@ async def _guard(request: Request, call_next: Handler) -> Response:
                 return json_response({"error": "log in first", "field": "token"}, 401)
             return RedirectResponse("/login", 303)
     if request.method == "POST" and path != "/login":
-        form = await request.form()
-        if not auth.same(str(form.get(auth.CSRF_FIELD) or ""),
-                         request.cookies.get(auth.CSRF_COOKIE)):
+        await request.body()  # read whole first: the route is handed the same body again
+        async with request.form() as form:  # closes any uploaded file it spooled
+            given = str(form.get(auth.CSRF_FIELD) or "")
+        if not auth.same(given, request.cookies.get(auth.CSRF_COOKIE)):
             return json_response({"error": "the form is stale; reload the page",
                                   "field": auth.CSRF_FIELD}, 403)
     csrf = request.cookies.get(auth.CSRF_COOKIE) or auth.new_csrf()

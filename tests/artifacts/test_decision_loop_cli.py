@@ -28,9 +28,14 @@ LABEL = "signup → onboarding_completed conversion within 2 days"
 
 @pytest.fixture
 def demo_copy(demo_workspace, tmp_path) -> Workspace:  # type: ignore[no-untyped-def]
-    """A private copy of the session's demo workspace, so this test may write to it."""
+    """A private copy of the session's demo workspace, so this test may write to it; the loop
+    starts before any artifact, so the demo's own problem and goal are taken out."""
     root = shutil.copytree(demo_workspace.root, tmp_path / "demo")
     workspace = Workspace.open(root)
+    with workspace.store.session() as session:
+        session.execute(text("DELETE FROM artifact_audit"))
+        session.execute(text("DELETE FROM artifact_links"))
+        session.execute(text("DELETE FROM artifacts"))
     yield workspace
     workspace.close()
 

@@ -36,3 +36,22 @@ def lake_rows(workspace):  # type: ignore[no-untyped-def]
         ).to_arrow_table().to_pylist()
 
     return _rows
+
+
+@pytest.fixture
+def snapshot(workspace):  # type: ignore[no-untyped-def]
+    """snapshot() -> every file (with its bytes) and folder of the workspace but the store's
+    database, and the stored evidence: equal before and after means nothing changed."""
+    from sqlalchemy import select
+
+    from needle.evidence.models import Evidence
+
+    def _snapshot() -> tuple[dict[str, bytes | None], list[tuple]]:
+        files = {str(p.relative_to(workspace.root)): None if p.is_dir() else p.read_bytes()
+                 for p in sorted(workspace.root.rglob("*")) if not p.name.startswith("needle.db")}
+        with workspace.store.session() as session:
+            rows = [(e.id, e.kind, e.text, e.customer, e.source_id)
+                    for e in session.scalars(select(Evidence).order_by(Evidence.id))]
+        return files, rows
+
+    return _snapshot

@@ -2,12 +2,33 @@
 
 import csv
 import gzip
+import io
+import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 GOOD = "user_id,event,timestamp\nu0,seed,2024-01-01T00:00:00Z\n"
 HEADER = "user_id,event,timestamp\n"
 ROWS = "u1,a,2024-01-02T00:00:00Z\nu2,b,2024-01-03T00:00:00Z\n"
+RANGE = "is outside the accepted range of times, 1970-01-01 to 2200-01-01 (UTC)"
+LONG = "x" * 200_000  # longer than Python's csv field limit (131,072)
+
+
+def _jsonl(*rows: dict) -> str:
+    return "".join(json.dumps(row) + "\n" for row in rows)
+
+
+def _parquet(stamps: list) -> bytes:
+    out = io.BytesIO()
+    pq.write_table(pa.table({"user_id": ["u1", "u2", "u3"], "event": ["a", "b", "c"],
+                             "timestamp": pa.array(stamps, pa.timestamp("us", tz="UTC"))}), out)
+    return out.getvalue()
+
+
+def _line(user: str, time: object) -> dict:
+    return {"user_id": user, "event": "e", "timestamp": time}
 
 # (file name, content, expected location, words of the reason, rows --skip-bad keeps)
 CASES = [
@@ -34,6 +55,25 @@ CASES = [
     ("time.jsonl", '{"user_id": "u1", "event": "a", "timestamp": "2024-01-02T00:00:00Z"}\n\n'
      '{"user_id": "u3", "event": "c", "timestamp": "2024-02-30"}\n',
      "line 3", "cannot read '2024-02-30' as a time", 1),
+    # Times out of range: accepted once, they broke every query after.
+    ("year1.csv", HEADER + "u1,a,0001-01-01T00:00:00Z\n" + ROWS, "line 2",
+     f"column 'timestamp': '0001-01-01T00:00:00Z' {RANGE}", 2),
+    ("year9999.csv", HEADER + ROWS + "u3,c,9999-12-31\n", "line 4", f"'9999-12-31' {RANGE}", 2),
+    ("epoch.csv", HEADER + ROWS + "u3,c,-99999999999\n", "line 4", f"'-99999999999' {RANGE}", 2),
+    ("year5138.jsonl", _jsonl(_line("u1", 1704153600), _line("u2", 99999999999)), "line 2",
+     f"'99999999999' {RANGE}", 1),
+    ("year1.parquet", _parquet([1704153600000000, -62135596800000000, 1704240000000000]),
+     "row 2", f"'0001-01-01 00:00:00+00' {RANGE}", 2),
+    # Nested deeper than the JSON reader goes (1,000 levels).
+    ("deep.jsonl", _jsonl(_line("u1", "2024-01-02")) + '{"user_id": "u2", "event": "e", '
+     '"timestamp": "2024-01-03", "p": ' + "[" * 1000 + "]" * 1000 + "}\n"
+     + _jsonl(_line("u3", "2024-01-04")), "line 2", "nested deeper than 128 levels", 2),
+    # Keys a table cannot hold as columns.
+    ("keys.jsonl", _jsonl(_line("u1", "2024-01-02")) + '{"user_id": "u2", "user_id": "u3"}\n'
+     + _jsonl(_line("u4", "2024-01-04")), "line 2", "key 'user_id' appears twice", 2),
+    # A field longer than Python's csv limit before the bad row, which is located with it.
+    ("long.csv", HEADER.strip() + ",body\n" + f'u1,a,2024-01-02T00:00:00Z,"{LONG}"\n'
+     "u2,b,never,short\n", "line 3", "cannot read 'never' as a time", 1),
 ]
 
 
@@ -58,6 +98,7 @@ def test_bad_file_fails_whole_and_skip_bad_skips(cli, write, workspace, tmp_path
     (line,) = _error_lines(result)
     assert line.startswith(f"error: {path}: {where}: ")
     assert reason in line
+    assert line.endswith("(see --skip-bad)")
     assert workspace.lake.files() == before
     assert workspace.lake.row_count() == 1
 

@@ -43,6 +43,22 @@ def stored(workspace: Workspace):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def snapshot(workspace: Workspace):  # type: ignore[no-untyped-def]
+    """snapshot() -> every file (with its bytes) and folder of the workspace but the store's
+    database, and the stored evidence: equal before and after means nothing changed."""
+
+    def _snapshot() -> tuple[dict[str, bytes | None], list[tuple]]:
+        files = {str(p.relative_to(workspace.root)): None if p.is_dir() else p.read_bytes()
+                 for p in sorted(workspace.root.rglob("*")) if not p.name.startswith("needle.db")}
+        with workspace.store.session() as session:
+            rows = [(e.id, e.kind, e.text, e.customer, e.source_id, e.meta)
+                    for e in session.scalars(select(Evidence).order_by(Evidence.id))]
+        return files, rows
+
+    return _snapshot
+
+
+@pytest.fixture
 def postgres_workspace(tmp_path: Path) -> Iterator[Workspace]:
     """A workspace whose store is a fresh PostgreSQL database, dropped afterwards."""
     name = f"needle_evidence_{uuid.uuid4().hex[:12]}"

@@ -1,9 +1,16 @@
 """A malformed evidence file fails whole with one line naming file, line and reason."""
 
 import csv
+import errno
 import gzip
+import json
+import os
+import sqlite3
 
 import pytest
+from sqlalchemy.exc import OperationalError
+
+import needle.evidence.importer
 
 HEADER = "id,text,created_at\n"
 ROWS = "1,Export is slow,2024-03-01\n2,Login fails,2024-03-02\n"
@@ -14,7 +21,14 @@ CASES = [
      "expected 3 fields, found 4", 2),
     ("time.csv", HEADER + "1,Export is slow,soon\n2,Login fails,2024-03-02\n", "line 2",
      "column 'created_at': cannot read 'soon' as a time", 1),
-    ("empty.csv", HEADER + ROWS + '3,"  ",2024-03-03\n', "line 4", "column 'text': no text", 2),
+    ("year1.csv", HEADER + "1,Export is slow,0001-01-01\n" + ROWS.split("\n", 1)[1], "line 2",
+     "column 'created_at': '0001-01-01' is outside the accepted range of times, "
+     "1970-01-01 to 2200-01-01 (UTC)", 1),
+    ("epoch.csv", HEADER + ROWS + "3,Far future,99999999999\n", "line 4",
+     "'99999999999' is outside the accepted range", 2),
+    # A text longer than Python's csv field limit, located without an id column.
+    ("long.csv", "text,created_at\n" + f'"{"Slow. " * 30_000}",2024-03-01\nLogin fails,soon\n',
+     "line 3", "cannot read 'soon' as a time", 1),
     ("latin1.csv", (HEADER + ROWS).encode() + "3,Café closed,2024-03-03\n".encode("latin-1"),
      "line 4", "byte 0xe9 at column 6 is not UTF-8", 2),
     ("survey.jsonl", '{"text": "Great"}\n{"text": "Oops",\n{"text": "Fine"}\n', "line 2",
@@ -42,6 +56,7 @@ def test_bad_file_fails_whole_and_skip_bad_skips(cli, write, stored, seeded, tmp
     assert result.exit_code == 1
     line = _one_line(result)
     assert line.startswith(f"error: {path}: {where}: ") and reason in line
+    assert line.endswith("(see --skip-bad)")
     assert stored() == 1
 
     rejects = tmp_path / "rejected.csv"
@@ -92,3 +107,51 @@ def test_unknown_kind_and_missing_id(cli, write, stored, seeded):
     result = cli("evidence", "show", "999", ok=False)
     assert result.exit_code == 1
     assert _one_line(result).startswith("error: no evidence with id 999")
+
+
+def test_rows_without_text_are_skipped_and_counted(cli, write, stored, seeded):
+    path = write("tickets.csv", HEADER + '1,Export is slow,2024-03-01\n2,,2024-03-02\n'
+                 '3,"  \n ",2024-03-03\n4,Login fails,\n5,,never\n')
+    result = json.loads(cli("evidence", "import", str(path), "--json").stdout)
+    assert (result["read"], result["added"], result["empty"], result["rejected"]) == (2, 2, 3, 0)
+    assert stored() == 3
+    assert "Skipped 3 rows with no text." in cli("evidence", "import", str(path)).stderr
+
+
+def _store_error(*args, **kwargs):  # type: ignore[no-untyped-def]
+    raise OperationalError("INSERT INTO evidence (text) VALUES (?)", {"text": "SECRET TEXT"},
+                           sqlite3.OperationalError("database or disk is full"))
+
+
+def _disk_error(*args, **kwargs):  # type: ignore[no-untyped-def]
+    raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+
+def _rejects_error(source, target):  # type: ignore[no-untyped-def]
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+# (case, object, attribute, replacement, the line's ending)
+DISK_CASES = [
+    ("store-full", needle.evidence.importer, "add_evidence", _store_error,
+     "cannot store the evidence: database or disk is full; nothing was imported"),
+    ("read-only", needle.evidence.importer, "add_evidence", _disk_error,
+     "cannot store the evidence: Read-only file system; nothing was imported"),
+    ("rejects-full", os, "replace", _rejects_error,
+     "cannot write the rejected rows: No space left on device; nothing was imported"),
+]
+
+
+@pytest.mark.parametrize(("case", "target", "name", "replacement", "ending"), DISK_CASES,
+                         ids=[c[0] for c in DISK_CASES])
+def test_a_failing_disk_changes_nothing(cli, write, seeded, snapshot, monkeypatch, case, target,
+                                        name, replacement, ending):
+    path = write("tickets.csv", HEADER + ROWS + "3,Too,many,fields\n")
+    before = snapshot()
+    monkeypatch.setattr(target, name, replacement)
+    result = cli("evidence", "import", str(path), "--skip-bad", ok=False)
+    assert result.exit_code == 1
+    line = _one_line(result)
+    assert line.startswith("error: ") and line.endswith(ending)
+    assert "SECRET" not in result.output
+    assert snapshot() == before

@@ -4,6 +4,7 @@ event index (built on first use) answering the common shapes without SQL."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,9 @@ from needle.analytics.duckdb import (
     sql,
     trend,
 )
-from needle.analytics.duckdb.source import connect
+from needle.analytics.duckdb.source import connect, data_days
 from needle.analytics.engine import FUNNEL_PEOPLE
-from needle.analytics.index import Columns, open_columns
+from needle.analytics.index import Columns, is_built, open_columns
 from needle.analytics.results import Result
 from needle.analytics.specs import (
     ExperimentQuery,
@@ -98,6 +99,29 @@ class DuckDBEngine:
         if self.index_dir is None:
             return None
         return open_columns(self.index_dir, self.files, self.threads)
+
+    def _built_columns(self) -> Columns | None:
+        """The index if it is open or built; building it is not worth a question about days."""
+        if self.index_dir is None:
+            return None
+        if "columns" in self.__dict__ or is_built(self.index_dir, self.files):
+            return self.columns
+        return None
+
+    def data_days(self) -> tuple[date, date] | None:
+        columns = self._built_columns()
+        if columns is not None:
+            return columns.days
+        return data_days(self.con) if self.files else None
+
+    def event_names(self) -> frozenset[str]:
+        columns = self._built_columns()
+        if columns is not None:
+            return frozenset(columns.names)
+        if not self.files:
+            return frozenset()
+        return frozenset(r[0] for r in self.con.execute("SELECT DISTINCT event FROM events")
+                         .fetchall() if r[0] is not None)
 
     def execute(self, query: Query) -> Result:
         if isinstance(query, _NEED_EVENTS) and not self.files:

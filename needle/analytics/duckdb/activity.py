@@ -7,8 +7,8 @@ from datetime import timedelta
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, step_sql, ts_lit
-from needle.analytics.duckdb.source import resolve
-from needle.analytics.periods import DEFAULT_DAYS, buckets, day_start, label
+from needle.analytics.periods import buckets, day_start, label
+from needle.analytics.ranges import bounds
 from needle.analytics.results import LifecyclePeriod, LifecycleResult, StickinessResult
 from needle.analytics.specs import LifecycleQuery, StickinessQuery
 
@@ -23,7 +23,7 @@ def _active(q: StickinessQuery | LifecycleQuery, extra: list[str]) -> str:
 
 def run_stickiness(con: duckdb.DuckDBPyConnection, q: StickinessQuery) -> StickinessResult:
     """People by the number of buckets in the range in which they did the event."""
-    first, last = resolve(con, q.dates, DEFAULT_DAYS[q.interval])
+    first, last = bounds(q.dates)
     rows = con.execute(
         "SELECT n, count(*) FROM (SELECT uid, count(*) AS n FROM "
         f"({_active(q, [in_days(first, last)])}) GROUP BY uid) GROUP BY n"
@@ -56,7 +56,7 @@ def lifecycle_sql(q: LifecycleQuery, last_end: str) -> str:
 
 
 def run_lifecycle(con: duckdb.DuckDBPyConnection, q: LifecycleQuery) -> LifecycleResult:
-    first, last = resolve(con, q.dates, DEFAULT_DAYS[q.interval])
+    first, last = bounds(q.dates)
     end = ts_lit(day_start(last + timedelta(days=1)))
     counts = {(t, kind): n for t, kind, n in con.execute(lifecycle_sql(q, end)).fetchall()}
     periods = tuple(

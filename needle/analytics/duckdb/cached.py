@@ -1,25 +1,21 @@
 """The engine's fast paths: queries the event index can answer, or ``None`` for SQL.
 
-Each takes the engine, whose DuckDB connection is opened only by the paths that need it (an
-experiment's metrics need none)."""
+Each takes the engine, whose DuckDB connection is opened only by the paths that need it (none
+does: a query's days are filled in before it gets here, from the index's own days)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from needle.analytics.duckdb import experiment, indexed, indexed_units
-from needle.analytics.duckdb.funnel import DEFAULT_DAYS
-from needle.analytics.duckdb.retention import default_first
-from needle.analytics.duckdb.source import resolve
 from needle.analytics.index import Columns
-from needle.analytics.periods import DEFAULT_DAYS as PERIOD_DAYS
 from needle.analytics.periods import truncate
+from needle.analytics.ranges import bounds
 from needle.analytics.results import Result, TrendResult
 from needle.analytics.specs import (
-    DateRange,
     ExperimentQuery,
     FunnelQuery,
     RetentionQuery,
@@ -27,25 +23,17 @@ from needle.analytics.specs import (
 )
 
 
-def _resolve(engine: Any, columns: Columns, dates: DateRange, default_days: int
-             ) -> tuple[date, date]:
-    """The query's days; the index knows the data's days, so no connection is opened for them."""
-    return resolve(engine.con if columns.days is None else None, dates, default_days, columns.days)
-
-
 def funnel(engine: Any, columns: Columns, q: FunnelQuery) -> Result | None:
-    return indexed.run_funnel(columns, q, *_resolve(engine, columns, q.dates, DEFAULT_DAYS))
+    return indexed.run_funnel(columns, q, *bounds(q.dates))
 
 
 def retention(engine: Any, columns: Columns, q: RetentionQuery) -> Result | None:
-    first, last = _resolve(engine, columns, q.dates, 1)
-    if q.dates.start is None:
-        first = default_first(last, q)
+    first, last = bounds(q.dates)
     return indexed.run_retention(columns, q, truncate(first, q.period), last)
 
 
 def trend(engine: Any, columns: Columns, q: TrendQuery) -> Result | None:
-    first, last = _resolve(engine, columns, q.dates, PERIOD_DAYS[q.interval])
+    first, last = bounds(q.dates)
     current = indexed.run_trend(columns, q, first, last, "current")
     if current is None:
         return None
@@ -59,7 +47,7 @@ def trend(engine: Any, columns: Columns, q: TrendQuery) -> Result | None:
 def people(
     engine: Any, columns: Columns, q: FunnelQuery, k: int, dropped: bool
 ) -> list[str] | None:
-    found = indexed.people(columns, q, *_resolve(engine, columns, q.dates, DEFAULT_DAYS))
+    found = indexed.people(columns, q, *bounds(q.dates))
     if found is None:
         return None
     return sorted(columns.distinct_ids(found.ids(k, dropped)))

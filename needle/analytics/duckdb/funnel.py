@@ -22,17 +22,15 @@ from needle.analytics.duckdb.expr import (
     prop,
     step_sql,
 )
-from needle.analytics.duckdb.source import resolve
 from needle.analytics.funnel_steps import bins, empty_steps, steps_from
 from needle.analytics.periods import day_start, epoch_us
+from needle.analytics.ranges import bounds
 from needle.analytics.results import (
     FunnelBreakdown,
     FunnelResult,
     HistogramBin,
 )
 from needle.analytics.specs import FunnelQuery
-
-DEFAULT_DAYS = 30
 
 SHIFT = 1 << 32  # rows per microsecond in the (time, row) order key
 RANK = 1 << 52  # reached * RANK + t1 orders attempts by furthest step, then latest start
@@ -177,7 +175,7 @@ def summary_sql(n: int) -> str:
 
 
 def run_funnel(con: duckdb.DuckDBPyConnection, q: FunnelQuery) -> FunnelResult:
-    first, last = resolve(con, q.dates, DEFAULT_DAYS)
+    first, last = bounds(q.dates)
     con.execute(f"CREATE OR REPLACE TEMP TABLE people AS {people_sql(q, first, last, False)}")
     try:
         total = _summarise(con, q)
@@ -211,7 +209,7 @@ def _histogram(con: duckdb.DuckDBPyConnection, q: FunnelQuery) -> tuple[Histogra
 def run_people(
     con: duckdb.DuckDBPyConnection, q: FunnelQuery, step: int, dropped: bool
 ) -> list[str]:
-    first, last = resolve(con, q.dates, DEFAULT_DAYS)
+    first, last = bounds(q.dates)
     op = "=" if dropped else ">="
     rows = con.execute(
         f"WITH people AS ({people_sql(q, first, last, False)}) "

@@ -21,7 +21,7 @@ from needle.analytics.results import (
     RetentionResult,
     TrendSeries,
 )
-from needle.analytics.specs import FunnelQuery, RetentionQuery, Step, TrendQuery
+from needle.analytics.specs import DateRange, FunnelQuery, RetentionQuery, Step, TrendQuery
 
 DAY_US = 86_400_000_000
 
@@ -127,7 +127,7 @@ def _cohort_table(q, first, last, cohort_of, lo, hi, uid, cp, k) -> RetentionRes
     for i, start in enumerate(starts):
         visible = min(periods, hi - lo - i + 1)
         cohorts.append(Cohort(start, int(sizes[i]), tuple(int(v) for v in counts[i, :visible])))
-    return RetentionResult(q.period, tuple(cohorts))
+    return RetentionResult(q.period, tuple(cohorts), dates=DateRange(first, last))
 
 
 def _bucket(ts: np.ndarray, unit: str) -> np.ndarray:

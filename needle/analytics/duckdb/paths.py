@@ -6,8 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, lit
-from needle.analytics.duckdb.source import resolve
-from needle.analytics.periods import DEFAULT_DAYS
+from needle.analytics.ranges import bounds
 from needle.analytics.results import PathsResult, PathStep
 from needle.analytics.specs import PathsQuery
 
@@ -28,7 +27,7 @@ def paths_sql(q: PathsQuery, where: str) -> str:
 
 
 def run_paths(con: duckdb.DuckDBPyConnection, q: PathsQuery) -> PathsResult:
-    first, last = resolve(con, q.dates, DEFAULT_DAYS["day"])
+    first, last = bounds(q.dates)
     where = all_of([in_days(first, last), *(filter_sql(f) for f in q.filters)])
     rows = con.execute(paths_sql(q, where)).fetchall()
     users = con.execute(

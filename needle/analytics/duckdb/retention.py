@@ -7,10 +7,10 @@ from datetime import date, datetime
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
-from needle.analytics.duckdb.source import resolve
 from needle.analytics.periods import buckets, step, truncate
+from needle.analytics.ranges import bounds
 from needle.analytics.results import Cohort, RetentionBreakdown, RetentionResult
-from needle.analytics.specs import RetentionQuery
+from needle.analytics.specs import DateRange, RetentionQuery
 
 _DAYS_PER = {"day": 1, "week": 7, "month": 31}
 
@@ -70,19 +70,12 @@ def retention_sql(q: RetentionQuery, first: date, last: date, breakdown: bool) -
     )
 
 
-def default_first(last: date, q: RetentionQuery) -> date:
-    start = step(_midnight(truncate(last, q.period)), q.period, -(q.periods - 1))
-    return start.date()
-
-
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
 
 def run_retention(con: duckdb.DuckDBPyConnection, q: RetentionQuery) -> RetentionResult:
-    first, last = resolve(con, q.dates, 1)
-    if q.dates.start is None:
-        first = default_first(last, q)
+    first, last = bounds(q.dates)
     first = truncate(first, q.period)
     total = _tables(con, q, first, last, breakdown=False)
     groups = _tables(con, q, first, last, breakdown=True) if q.breakdown else {}
@@ -90,6 +83,7 @@ def run_retention(con: duckdb.DuckDBPyConnection, q: RetentionQuery) -> Retentio
         period=q.period,
         cohorts=total.get(None, ()),
         breakdown=tuple(RetentionBreakdown(v, c) for v, c in groups.items()),
+        dates=DateRange(first, last),
     )
 
 

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
-from needle.analytics.duckdb.source import resolve
-from needle.analytics.periods import DEFAULT_DAYS, buckets, label
+from needle.analytics.periods import buckets, label
+from needle.analytics.ranges import bounds
 from needle.analytics.results import Point, TrendResult, TrendSeries
 from needle.analytics.specs import Series, TrendQuery
 from needle.analytics.validate import check_formula
@@ -143,7 +143,7 @@ def _evaluate(node: ast.expr, env: dict[str, float | None]) -> float | None:
 
 
 def run_trend(con: duckdb.DuckDBPyConnection, q: TrendQuery) -> TrendResult:
-    first, last = resolve(con, q.dates, DEFAULT_DAYS[q.interval])
+    first, last = bounds(q.dates)
     series = _one_period(con, q, first, last, "current")
     if q.compare:
         span = (last - first).days + 1

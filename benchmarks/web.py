@@ -1,0 +1,144 @@
+"""Web benchmark: how long `needle serve` takes to render each page and JSON twin of the demo
+workspace on the server, against the 300 ms target (p95).
+
+``python -m benchmarks web [--smoke] [--repeat N] [--root DIR]``. The full run builds the default
+demo under benchmarks/.data/web-demo once (with its themes, so theme pages have something to
+show) and reuses it; ``--smoke`` builds a 1,000-user demo in a temporary folder and skips themes.
+Every GET route the app's page routers declare is requested through FastAPI's test client (in
+process: the time is the server's, from request to full response body), once to warm up and
+then N times; a route whose path parameter has no example here is listed as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / ".data" / "web-demo"
+TARGET_MS = 300.0
+QUERIES = {
+    "funnel": "events=signup,onboarding_completed,project_created,invite_sent&window=7d",
+    "retention": "start-event=signup&return-event=any&period=week&periods=8",
+    "trend": "events=task_completed&interval=day&measure=users",
+    "stickiness": "event=task_completed",
+    "lifecycle": "event=task_completed&interval=week",
+    "paths": "event=signup",
+    "sql": "sql=SELECT event, count(*) AS n FROM events GROUP BY event",
+}
+EXTRA = {"/evidence": ["query=crash&kind=ticket", "from=2026-07-01&to=2026-07-31&limit=0"]}
+PAGE_ROUTES = (" page", " twin", " form")  # how page routes are named (not the APIs or files)
+PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
+def workspace(smoke: bool, root: Path | None) -> Path:
+    """The demo to serve: built once (full size, with themes) or small in a temporary folder."""
+    from needle.demo import build, demo_info
+    from needle.demo.truth import MIN_DAYS
+
+    if smoke:
+        folder = Path(tempfile.mkdtemp(prefix="needle-web-bench-")) / "demo"
+        build(folder, users=1_000, days=MIN_DAYS).close()
+        return folder
+    folder = root or DATA
+    if demo_info(folder) is None:
+        print(f"building the demo in {folder} (once)", flush=True)
+        with build(folder, force=True) as made:
+            made.build_themes()
+    return folder
+
+
+def paths(get: Callable[[str], Any]) -> tuple[list[str], list[str]]:
+    """Every page, twin and form path to time, and the routes skipped for want of an example.
+
+    A path parameter takes the first id (or name) its list's twin shows: ``/goals/{id}`` the
+    first of ``/goals.json``; query kinds take the options in QUERIES."""
+    from fastapi.routing import APIRoute
+
+    from needle.web.routes import ROUTERS
+
+    found, skipped = [], []
+    for router in ROUTERS:
+        for route in router.routes:
+            if not isinstance(route, APIRoute) or "GET" not in route.methods \
+                    or not route.name.endswith(PAGE_ROUTES):
+                continue
+            filled = _fill(route.path, get)
+            if filled is None:
+                skipped.append(route.path)
+            found += filled or []
+    return found, skipped
+
+
+def _fill(template: str, get: Callable[[str], Any]) -> list[str] | None:
+    params = PARAM.findall(template)
+    if not params:
+        return [template] + [f"{template}?{q}" for q in EXTRA.get(template, [])]
+    if params == ["kind"]:
+        return [PARAM.sub(kind, template) + f"?{query}" for kind, query in QUERIES.items()]
+    value = _first(get, template[:template.index("{")].rstrip("/") + ".json")
+    return None if value is None or len(params) != 1 else [PARAM.sub(value, template)]
+
+
+def _first(get: Callable[[str], Any], listing: str) -> str | None:
+    """The id (or name) of the first item the list twin ``listing`` shows."""
+    answer = get(listing)
+    if answer.status_code != 200:
+        return None
+    data = answer.json()
+    items = data if isinstance(data, list) else next(
+        (v for v in data.values() if isinstance(v, list)), []) if isinstance(data, dict) else []
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    value = next((first[key] for key in ("id", "name", "goal") if key in first), None)
+    return None if value is None else str(value)
+
+
+def timed(get: Callable[[str], Any], path: str, repeat: int) -> tuple[int, list[float]]:
+    status = get(path).status_code  # warm-up: first imports, caches
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        status = max(status, get(path).status_code)
+        times.append((time.perf_counter() - start) * 1000)
+    return status, times
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 \
+        else times[0]
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="benchmarks.web")
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--root", type=Path, default=None, help="a demo workspace to serve")
+    args = parser.parse_args(argv)
+    from fastapi.testclient import TestClient
+
+    from needle.web import create_app
+
+    root = workspace(args.smoke, args.root)
+    repeat = 1 if args.smoke else args.repeat
+    client = TestClient(create_app(root))
+    found, skipped = paths(client.get)
+    rows = [(path, *timed(client.get, path, repeat)) for path in found]
+    print(f"{'path':<72} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'p95/300ms':>9}")
+    for path, status, times in rows:
+        shown = path if len(path) <= 72 else path[:69] + "..."
+        worst = p95(times)
+        print(f"{shown:<72} {status:>6} {statistics.median(times):>8.1f} {worst:>8.1f} "
+              f"{worst / TARGET_MS:>9.2f}")
+    slow = [path for path, _, times in rows if p95(times) > TARGET_MS]
+    failed = [path for path, status, _ in rows if status != 200]
+    print(f"{len(rows)} paths, {repeat} requests each on {root}: {len(slow)} over the "
+          f"{TARGET_MS:.0f} ms target at p95" + (f" ({', '.join(slow)})" if slow else "")
+          + (f"; not 200: {', '.join(failed)}" if failed else "")
+          + (f"; skipped (no example): {', '.join(skipped)}" if skipped else ""))
+    if args.smoke and failed:
+        raise SystemExit(f"pages failed: {failed}")
