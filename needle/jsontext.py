@@ -2,13 +2,16 @@
 same document for the same data.
 
 Dates become ISO strings, objects with ``to_json()`` their JSON, and a number JSON cannot hold
-(NaN, ±Infinity) becomes ``null``, so the text is always valid JSON.
+(NaN, ±Infinity) becomes ``null``, so the text is always valid JSON. Characters a terminal
+would act on (C1 controls, bidi overrides) are written as ``\\uXXXX``: the same string to a
+JSON reader, harmless on a screen.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +35,11 @@ def _finite(value: Any) -> Any:
     return value
 
 
+# What JSON leaves raw (it escapes C0 itself) but a terminal would act on.
+_TERMINAL = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def dumps(data: Any, indent: int | None = 2) -> str:
-    return json.dumps(_finite(data), default=_default, indent=indent, ensure_ascii=False,
+    text = json.dumps(_finite(data), default=_default, indent=indent, ensure_ascii=False,
                       allow_nan=False)
+    return _TERMINAL.sub(lambda m: f"\\u{ord(m[0]):04x}", text)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -14,41 +11,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from needle.jsontext import dumps
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (shapes in docs/json.md).")]
 
 console = Console()
 err_console = Console(stderr=True)
 
 
-def json_default(value: Any) -> Any:
-    """What ``--json`` makes of values JSON has no type for."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if hasattr(value, "to_json"):
-        return value.to_json()
-    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
-
-
 def print_json(data: Any) -> None:
-    """Print ``data`` as JSON on stdout, unstyled so that pipes get exactly the document.
-
-    Always valid JSON: NaN and infinite numbers (which JSON has no word for) are printed as null.
-    Characters a terminal would act on are written as JSON escapes (the same text, see
-    :func:`visible`).
-    """
-    text = json.dumps(_finite(data), default=lambda value: _finite(json_default(value)),
-                      indent=2, ensure_ascii=False, allow_nan=False)
-    print(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(item) for item in value]
-    return value
+    """Print ``data`` as JSON on stdout, unstyled so that pipes get exactly the document (the
+    text the web's twins give too: always valid, nothing a terminal would act on)."""
+    print(dumps(data))
 
 
 def visible(text: str, newlines: bool = False) -> str:
@@ -60,9 +34,6 @@ def visible(text: str, newlines: bool = False) -> str:
     return (_UNSAFE_OR_BREAK if newlines else _UNSAFE).sub(_escape, text)
 
 
-# What JSON leaves raw (it escapes C0 itself) but a terminal would act on; inside JSON strings
-# (the only place they can be) ``\\uXXXX`` is the same text.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # C0 controls but tab and line feed, DEL, C1 controls, bidi embeddings, overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _UNSAFE_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

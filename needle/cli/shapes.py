@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar, Union
 
-from needle.cli.output import json_default
+from needle.jsontext import dumps
 
 Fields = Union[str, dict[str, "Fields"], list["Fields"], tuple["Fields", ...]]  # noqa: UP007
 F = TypeVar("F", bound=Callable[..., Any])
@@ -119,7 +119,7 @@ def check(fields: Fields) -> Fields:
 
 def as_json(value: Any) -> Any:
     """``value`` as ``--json`` prints it, decoded again: what a shape describes."""
-    return json.loads(json.dumps(value, default=json_default))
+    return json.loads(dumps(value))
 
 
 def mismatches(value: Any, fields: Fields, at: str = "$") -> list[str]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb
-
-from needle.analytics.specs import DateRange
 
 # Set when the database opens: a query naming a known extension (httpfs for an https:// path)
 # would otherwise download it into ~/.duckdb.
@@ -73,21 +71,3 @@ def data_days(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
     if row[0] is None:
         return None
     return row[0].date(), row[1].date()
-
-
-def resolve(
-    con: duckdb.DuckDBPyConnection | None,
-    dates: DateRange,
-    default_days: int,
-    known: tuple[date, date] | None = None,
-) -> tuple[date, date]:
-    """Fill open ends: the end defaults to the last day with data (today if none), the start to
-    ``default_days`` days before the end, counting the end. ``known`` days skip the lookup."""
-    if dates.start and dates.end:
-        return dates.start, dates.end
-    if known is None and con is not None:
-        known = data_days(con)
-    fallback = known[1] if known else datetime.now(UTC).date()
-    last = dates.end or fallback
-    first = dates.start or last - timedelta(days=default_days - 1)
-    return first, last
