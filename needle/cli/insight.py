@@ -8,7 +8,7 @@ import typer
 
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, print_json, print_table
-from needle.cli.query import show, spec_from_args
+from needle.cli.query import show, spec_from_args, warn
 from needle.cli.shapes import Fields, json_shape
 
 app = typer.Typer(
@@ -80,4 +80,8 @@ def run(
     json_: JsonFlag = False,
 ) -> None:
     """Run a saved insight on the events as they are now."""
-    show(open_workspace(ctx).run_insight(name), json_)
+    workspace = open_workspace(ctx)
+    spec = workspace.insight(name).query
+    result = workspace.query(spec)
+    warn(workspace.notes(spec, result))
+    show(result, json_)

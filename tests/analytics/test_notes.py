@@ -187,3 +187,10 @@ def test_a_bad_range_is_one_line_for_every_kind(loaded, kind: str, dates: list[s
     assert result.exit_code == 1 and result.exception is not None
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert "(see --from)" in result.stderr or "(see --to)" in result.stderr
+
+
+def test_a_saved_insight_warns_like_its_query(loaded) -> None:
+    loaded("insight", "save", "typo", "trend", "signpu")
+    result = loaded("insight", "run", "typo", "--json")
+    assert result.stderr == "warning: unknown event 'signpu' (did you mean 'signup'?)\n"
+    json.loads(result.stdout)
