@@ -15,12 +15,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from needle.events.lake import EventLake
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.serving import free_port
 
 
 class Server:

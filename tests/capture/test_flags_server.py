@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
-import threading
 import time
 import warnings
 from collections import Counter
@@ -17,7 +15,6 @@ from typing import Any
 
 import pytest
 import requests
-import uvicorn
 from fastapi.testclient import TestClient
 from posthog import Posthog
 
@@ -25,6 +22,7 @@ from needle.capture.flags import FlagSpec, evaluate, parse_condition, parse_vari
 from needle.experiments.definitions import ExperimentSpec
 from needle.web import create_app
 from needle.workspace import Workspace
+from tests.serving import serving
 
 NODE = Path(__file__).parent / "node"
 IDS = [f"user-{n}" for n in range(150)]
@@ -35,12 +33,6 @@ SPECS = [
     FlagSpec("pro-only", parse_variants(["control=50", "test=50"]),
              conditions=(parse_condition("person.plan=pro"),)),
 ]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +52,8 @@ def token(root: Path) -> str:
 @pytest.fixture(scope="module")
 def url(root: Path) -> Iterator[str]:
     """``needle serve``'s app on a loopback port, in a thread."""
-    port = _port()
-    server = uvicorn.Server(uvicorn.Config(create_app(root), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(root) as base:
+        yield base
 
 
 @pytest.fixture

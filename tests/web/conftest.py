@@ -3,18 +3,15 @@ Playwright; never a downloaded browser."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from needle.web import create_app
+from tests.serving import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -44,26 +41,11 @@ def client(web_workspace: Path) -> TestClient:
     return TestClient(create_app(web_workspace))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(web_workspace: Path) -> Iterator[str]:
     """The base URL of the app served by uvicorn on a loopback port, stopped afterwards."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(web_workspace), host="127.0.0.1",
-                                          port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(web_workspace) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -6,23 +6,19 @@ carrying ``<script>`` sits in evidence, a theme label, an insight and a dashboar
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import uvicorn
 from typer.testing import CliRunner
 
 from needle.cli.main import app
-from needle.web import create_app
 from needle.workspace import Workspace
 from tests.artifacts import tinyproduct
 from tests.conftest import SHARED
-from tests.web.conftest import _free_port
+from tests.serving import serving
 
 TRAIN = SHARED / "data" / "banking77" / "banking_data" / "train.csv"
 INTENTS = ("card_arrival", "lost_or_stolen_card", "exchange_rate")
@@ -93,15 +89,6 @@ def csrf(client: Any) -> str:
 
 
 def serve(root: Path) -> Iterator[str]:
-    """The app of ``root`` served by uvicorn on a loopback port; stopped when resumed."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(root), host="127.0.0.1", port=port,
-                                          log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    """The app of ``root`` served on a loopback port; stopped when resumed."""
+    with serving(root) as url:
+        yield url

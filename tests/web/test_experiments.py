@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from needle.experiments import ExperimentSpec
 from needle.workspace import Workspace
+from tests.serving import serving
 from tests.web import loop
 from tests.web.loop import SCREENSHOTS
 
@@ -42,7 +43,7 @@ def client(root: Path) -> TestClient:
 
 @pytest.fixture(scope="module")
 def served(root: Path) -> Iterator[str]:
-    with loop.serving(root) as url:
+    with serving(root) as url:
         yield url
 
 

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from needle.cli.main import app as cli_app
 from tests.artifacts.tinyproduct import METRIC
+from tests.serving import serving
 from tests.web import loop
 from tests.web.loop import DAY, SCREENSHOTS
 
@@ -41,7 +42,7 @@ def client(root: Path) -> TestClient:
 
 @pytest.fixture(scope="module")
 def served(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with loop.serving(loop.copy(template, tmp_path_factory.mktemp("forms"))) as url:
+    with serving(loop.copy(template, tmp_path_factory.mktemp("forms"))) as url:
         yield url
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.serving import serving
 from tests.web import loop
 from tests.web.loop import SCREENSHOTS
 
@@ -31,7 +32,7 @@ def empty_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(root: Path) -> Iterator[str]:
-    with loop.serving(root) as url:
+    with serving(root) as url:
         yield url
 
 
