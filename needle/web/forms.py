@@ -32,14 +32,17 @@ def _number(name: str, text: str) -> float | None:
         raise UserError(f"{name} {text!r} is not a number", field=name, value=text) from None
 
 
-def _whole(name: str, text: str) -> int | None:
-    if not text.strip():
-        return None
+def whole_number(name: str, text: str, field: str | None = None) -> int:
+    """``text`` as an integer, or a one-line error naming ``field`` (by default ``name``)."""
     try:
         return int(text)
     except ValueError:
-        raise UserError(f"{name} {text!r}: write a whole number", field=name,
+        raise UserError(f"{name} {text!r}: write a whole number", field=field or name,
                         value=text) from None
+
+
+def _whole(name: str, text: str) -> int | None:
+    return None if not text.strip() else whole_number(name, text)
 
 
 def _lines(name: str, text: str) -> list[str]:

@@ -18,8 +18,8 @@ from fastapi import APIRouter, Request
 from needle.artifacts import journal
 from needle.artifacts.kinds import KINDS
 from needle.artifacts.metrics import parse_metric
-from needle.errors import UserError
 from needle.web.formats import pvalue, when
+from needle.web.forms import whole_number
 from needle.web.pages import TEMPLATES, View, add_page
 from needle.workspace import Workspace
 
@@ -103,13 +103,7 @@ TEMPLATES.env.globals.update(areas=AREAS)
 
 def _whole(request: Request, name: str) -> int | None:
     text = request.query_params.get(name) or ""
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise UserError(f"{name} {text!r}: write a whole number", field=name,
-                        value=text) from None
+    return whole_number(name, text) if text else None
 
 
 def listing(kind: str) -> Any:

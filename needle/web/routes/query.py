@@ -18,6 +18,7 @@ from starlette.datastructures import QueryParams
 from needle.analytics import kinds
 from needle.errors import UserError
 from needle.web.charts import chart_spec
+from needle.web.forms import whole_number
 from needle.web.pages import View, json_response, opened, render
 from needle.workspace import Workspace
 
@@ -44,11 +45,7 @@ def _value(option: kinds.Option, params: QueryParams) -> Any:
     if option.type is bool:
         return text.lower() in TRUE
     if option.type is int:
-        try:
-            return int(text)
-        except ValueError:
-            raise UserError(f"{name} {text!r}: write a whole number", field=option.name,
-                            value=text) from None
+        return whole_number(name, text, option.name)
     return text
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from needle.errors import UserError
 from needle.web.charts import sparkline
+from needle.web.forms import whole_number
 from needle.web.pages import View, add_page, opened, render
 from needle.workspace import Workspace
 
@@ -22,16 +23,8 @@ router = APIRouter()
 BEHAVIOUR_DAYS = 30
 
 
-def _number(text: str, field: str, what: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise UserError(f"{what} {text!r}: write a whole number", field=field,
-                        value=text) from None
-
-
 def theme_id(request: Request) -> int:
-    return _number(str(request.path_params["theme_id"]), "theme", "theme")
+    return whole_number("theme", str(request.path_params["theme_id"]))
 
 
 def is_twin(request: Request) -> bool:
@@ -93,13 +86,13 @@ def _rename(workspace: Workspace, number: int, form: Any) -> str:
 
 
 def _merge(workspace: Workspace, number: int, form: Any) -> str:
-    other = _number(str(form.get("other") or ""), "other", "theme")
+    other = whole_number("theme", str(form.get("other") or ""), "other")
     workspace.merge_themes(number, other)
     return f"/themes/{number}"
 
 
 def _split(workspace: Workspace, number: int, form: Any) -> str:
-    parts = _number(str(form.get("parts") or "2"), "parts", "parts")
+    parts = whole_number("parts", str(form.get("parts") or "2"))
     if parts < 2:
         raise UserError(f"parts {parts}: split into at least 2 themes", field="parts",
                         value=parts)
