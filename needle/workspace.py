@@ -24,6 +24,7 @@ from needle.store import Store
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from needle.analytics.cache import ResultCache
     from needle.analytics.dashboards import DashboardRun, DashboardView
     from needle.analytics.engine import Engine
     from needle.analytics.insights import Insight
@@ -74,9 +75,11 @@ _TEMPLATE = """\
 class Workspace:
     """An opened workspace. Use :meth:`init`, :meth:`find` or :meth:`open`, not the constructor."""
 
-    def __init__(self, root: Path, overrides: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, root: Path, overrides: Mapping[str, Any] | None = None,
+                 results: ResultCache | None = None) -> None:
         self.root = root
         self.settings = load_settings(root / CONFIG_FILE, overrides=overrides)
+        self.results = results  # a server's answers, shared by the requests it serves
         self._engine: Engine | None = None
         self._engine_files: list[Path] = []
 
@@ -96,11 +99,14 @@ class Workspace:
         return workspace
 
     @classmethod
-    def open(cls, path: Path | str, overrides: Mapping[str, Any] | None = None) -> Workspace:
+    def open(cls, path: Path | str, overrides: Mapping[str, Any] | None = None,
+             results: ResultCache | None = None) -> Workspace:
+        """Open the workspace at ``path``; ``results`` lets its queries answer from a cache
+        shared with other openings (a server's requests)."""
         root = Path(path).resolve()
         if not (root / CONFIG_FILE).is_file():
             raise NoWorkspace(f"{root} is not a Needle workspace", value=str(path), hint="init")
-        return cls(root, overrides)
+        return cls(root, overrides, results)
 
     @classmethod
     def find(cls, start: Path | str = ".", overrides: Mapping[str, Any] | None = None) -> Workspace:
@@ -172,7 +178,13 @@ class Workspace:
             self._close_engine()
             options = EngineOptions(files, self.index_dir, self.settings["threads"],
                                     self.settings["memory_limit"])
-            self._engine, self._engine_files = open_engine(self.settings["engine"], options), files
+            engine = open_engine(self.settings["engine"], options)
+            if self.results is not None:
+                from needle.analytics.cache import CachedEngine
+
+                scope = (str(self.root), repr(sorted(self.settings.items())), *map(str, files))
+                engine = CachedEngine(engine, self.results, scope)
+            self._engine, self._engine_files = engine, files
         return self._engine
 
     def _close_engine(self) -> None:

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from needle.analytics.cache import ResultCache
 from needle.capture.routes import CAPTURE_PATHS, CaptureMiddleware
 from needle.errors import NeedleError, UserError
 from needle.web import auth
@@ -46,6 +47,7 @@ def create_app(root: Path | str, overrides: Mapping[str, Any] | None = None,
     app.state.capture = capture
     app.state.root = workspace.root
     app.state.overrides = dict(overrides or {})
+    app.state.results = ResultCache()
     app.state.login = None if auth.is_loopback(host) else auth.login_token(workspace.state_dir)
     workspace.close()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

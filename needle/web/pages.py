@@ -48,7 +48,7 @@ def twin_path(path: str) -> str:
 def opened(request: Request) -> Iterator[Workspace]:
     """The served workspace, opened for one request and closed after it."""
     state = request.app.state
-    workspace = Workspace.open(state.root, state.overrides)
+    workspace = Workspace.open(state.root, state.overrides, state.results)
     try:
         yield workspace
     finally:
