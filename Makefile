@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt $(WEB)/package-lock.json $(CAPTURE_NODE
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt torch==2.13.0
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,spark]'
 	command -v npm >/dev/null 2>&1 || bash scripts/services.sh
 	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
 	npm ci --prefix $(CAPTURE_NODE) --no-audit --no-fund --loglevel=error

@@ -2,7 +2,9 @@
 
 Users arrive over the period and fade out (so retention has a shape); 40 event names have Zipf
 frequencies; a 4-step funnel (visit, signup, activate, purchase) has drop-off at every step and
-exact ties between consecutive steps. Generated per block of users so memory stays flat.
+exact ties between consecutive steps. Funnel events carry the person's plan (a quarter have
+none), visits a country (30, skewed) and purchases a whole-number amount, for filters,
+breakdowns and sums. Generated per block of users so memory stays flat.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from needle.events.schema import EVENT_SCHEMA
 FUNNEL = ("visit", "signup", "activate", "purchase")
 NAMES = (*FUNNEL, *(f"event_{i:02d}" for i in range(36)))
 START = datetime(2024, 1, 1, tzinfo=UTC)
-PLANS = np.array(['{"plan": "free"}', '{"plan": "pro"}', '{"plan": "team"}', "{}"])
+PLANS = ('"plan": "free"', '"plan": "pro"', '"plan": "team"', None)
+COUNTRIES = 30
+AMOUNTS = 97
 
 
 def _zipf_weights(n: int) -> np.ndarray:
@@ -74,13 +78,41 @@ def blocks(
         owner = np.concatenate([b_owner, f_owner])
         seconds = np.minimum(np.concatenate([b_t, f_t]), days * 86400 - 1)
         name_idx = np.concatenate([b_names, f_step])
-        n = len(owner)
-        props = np.where(name_idx == 0, PLANS[rng.integers(0, 4, n)], "{}")
-        yield _table(next_uuid, owner, seconds, name_idx, props)
-        next_uuid += n
+        yield _table(next_uuid, owner, seconds, name_idx, _properties(owner, name_idx))
+        next_uuid += len(owner)
 
 
-def _table(first_uuid: int, owner, seconds, name_idx, props) -> pa.Table:  # type: ignore[no-untyped-def]
+def _properties(owner: np.ndarray, name_idx: np.ndarray) -> pa.Array:
+    """JSON objects, derived from the person and the row (no draws: the events stay as they
+    were): the plan on funnel events, a country on visits, an amount on purchases. Each row
+    takes its text from a table of every combination (one ``take``, no string building)."""
+    plan = owner % len(PLANS)
+    skew = ((owner * 2654435761) % 2**32 / 2**32) ** 3  # a few countries hold most visits
+    country = (skew * COUNTRIES).astype(np.int64)
+    amount = (owner * 31 + np.arange(len(owner))) % AMOUNTS
+    visit, purchase = len(PLANS), len(PLANS) * (1 + COUNTRIES)
+    code = np.where(name_idx >= len(FUNNEL), len(TEXTS) - 1, plan)
+    code = np.where(name_idx == 0, visit + plan * COUNTRIES + country, code)
+    code = np.where(name_idx == len(FUNNEL) - 1, purchase + plan * AMOUNTS + amount, code)
+    return TEXTS.take(pa.array(code))
+
+
+def _texts() -> pa.Array:
+    """Every properties text: funnel steps by plan; visits by plan and country; purchases by
+    plan and amount; then the empty object of every other event."""
+    def obj(*parts: str | None) -> str:
+        return "{" + ", ".join(p for p in parts if p) + "}"
+
+    out = [obj(p) for p in PLANS]
+    out += [obj(p, f'"country": "c{c:02d}"') for p in PLANS for c in range(COUNTRIES)]
+    out += [obj(p, f'"amount": {a + 1}') for p in PLANS for a in range(AMOUNTS)]
+    return pa.array([*out, "{}"])
+
+
+TEXTS = _texts()
+
+
+def _table(first_uuid: int, owner, seconds, name_idx, props: pa.Array) -> pa.Table:  # type: ignore[no-untyped-def]
     micros = int(START.timestamp()) * 1_000_000 + seconds.astype(np.int64) * 1_000_000
     names = pa.DictionaryArray.from_arrays(pa.array(name_idx.astype(np.int32)), pa.array(NAMES))
     return pa.table(
@@ -91,6 +123,6 @@ def _table(first_uuid: int, owner, seconds, name_idx, props) -> pa.Table:  # typ
                 "u", pc.cast(pa.array(owner), pa.string()), ""
             ),
             "timestamp": pa.array(micros, pa.timestamp("us", tz="UTC")),
-            "properties": pa.array(props, pa.string()),
+            "properties": props,
         }
     ).cast(EVENT_SCHEMA)

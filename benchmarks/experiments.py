@@ -8,7 +8,9 @@ cache is built once before the timed runs (its build time is shown). A feature-f
 (PostHog's ``$feature_flag_called``) finds its exposures in the cache; one with a custom exposure
 event reads them from the lake's JSON the first time and saves them, and later analyses (the
 "again" row) read them back; a sum metric's property values are read and saved the same way.
-Ratios are to Needle's cached funnel.
+Ratios are to Needle's cached funnel. (3) A bandit update (best-arm and top-two chances, next
+weights) for 3 and 10 arms by Needle's quadrature against 10,000 Monte-Carlo draws, the way
+gbstats estimates them (peer), with the largest difference between the two.
 
 ``--smoke`` runs tiny sizes in a few seconds; ``--events N`` sets the event count (default 50M).
 Timings are wall-clock best-of-N on a shared machine: treat small differences as noise.
@@ -35,6 +37,7 @@ from needle.experiments import AnalysisOptions, analyze
 from needle.experiments.aggregate import aggregate
 from needle.experiments.metrics import parse_metric
 from needle.experiments.sums import ExperimentSums, MetricSums
+from needle.stats import thompson
 
 VARIANTS = ("control", "a", "b")
 
@@ -179,6 +182,34 @@ def _funnel(engine: Any, query: Any, repeat: int) -> tuple[float, float]:
         engine.close()
 
 
+def draws_peer(means: np.ndarray, sds: np.ndarray, draws: int = 10_000) -> np.ndarray:
+    """Best-arm and top-two chances from seeded draws, as gbstats estimates them."""
+    y = np.random.default_rng(0).normal(means, sds, size=(draws, len(means)))
+    order = np.argsort(y, axis=1)
+    k = len(means)
+    first = np.bincount(order[:, -1], minlength=k) / draws
+    second = np.bincount(order[:, -2], minlength=k) / draws
+    return np.stack([first, (first + second) / 2])
+
+
+def bandit_rows(arms: int, repeat: int) -> tuple[list[tuple[str, tuple[float, float]]], float]:
+    rng = np.random.default_rng(arms)
+    n = np.full(arms, 5_000.0)
+    p = rng.uniform(0.09, 0.11, arms)
+    var = p * (1 - p) / n
+
+    def needle() -> Any:
+        return thompson(n, p, var, np.full(arms, 1 / arms))
+
+    r = needle()
+    post_sd = r.posterior_sd
+    gap = float(np.max(np.abs(draws_peer(r.posterior_mean, post_sd)[0]
+                              - r.best_arm_probabilities)))
+    return [("needle thompson (quadrature)", _best(needle, repeat)),
+            ("10,000 draws (gbstats' way, peer)",
+             _best(lambda: draws_peer(r.posterior_mean, post_sd), repeat))], gap
+
+
 def _table(title: str, rows: list[tuple[str, tuple[float, float]]]) -> None:
     base = rows[0][1][0]
     print(f"\n{title}")
@@ -201,5 +232,8 @@ def main(argv: list[str]) -> None:
         ("needle.stats Welch + Holm only", _best(lambda: stats_only(sums), repeat)),
         ("scipy loop, Welch + Holm only (peer)", _best(lambda: scipy_loop(sums), repeat)),
     ])
+    for arms in (3, 10):
+        rows, gap = bandit_rows(arms, max(repeat, 3))
+        _table(f"bandit update, {arms} arms (largest best-arm difference {gap:.4f})", rows)
     _table(f"per-unit aggregation over {events:,} events (ratios to the cached funnel)",
            aggregation_rows(events, repeat))

@@ -1,21 +1,44 @@
 """Needle: a local-first workbench for product engineers."""
 
-from needle.analytics.specs import (
-    DateRange,
-    Exclusion,
-    FunnelQuery,
-    LifecycleQuery,
-    PathsQuery,
-    PropertyFilter,
-    RetentionQuery,
-    Series,
-    SqlQuery,
-    Step,
-    StickinessQuery,
-    TrendQuery,
-)
-from needle.errors import InputError, InternalError, NeedleError, UserError
-from needle.workspace import Workspace
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from needle.analytics.specs import (
+        DateRange,
+        Exclusion,
+        FunnelQuery,
+        LifecycleQuery,
+        PathsQuery,
+        PropertyFilter,
+        RetentionQuery,
+        Series,
+        SqlQuery,
+        Step,
+        StickinessQuery,
+        TrendQuery,
+    )
+    from needle.errors import InputError, InternalError, NeedleError, UserError
+    from needle.workspace import Workspace
+
+# Loaded on first use (PEP 562): every ``needle`` command imports this package, and most need
+# neither the engine nor the store.
+_EXPORTS = {
+    **dict.fromkeys(["DateRange", "Exclusion", "FunnelQuery", "LifecycleQuery", "PathsQuery",
+                     "PropertyFilter", "RetentionQuery", "Series", "SqlQuery", "Step",
+                     "StickinessQuery", "TrendQuery"], "needle.analytics.specs"),
+    **dict.fromkeys(["InputError", "InternalError", "NeedleError", "UserError"], "needle.errors"),
+    "Workspace": "needle.workspace",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)
+
 
 __all__ = [
     "DateRange",

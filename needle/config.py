@@ -31,9 +31,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("memory_limit", "3GB", "Memory DuckDB may hold for a query before it spills to disk "
             "(DuckDB's syntax); the process peaks a few hundred MB above it."),
     Setting("author", "", "Name recorded on artifacts and audit entries; empty means $USER."),
+    Setting("name", "", "Your full name, as the portfolio, resume and conversation plan are "
+            "titled; empty leaves them untitled (never the login name)."),
     Setting("timezone", "UTC", "Time zone used when a timestamp in an import has none."),
-    Setting("engine", "duckdb", "Analytics engine that runs queries: duckdb (embedded).",
-            choices=("duckdb",)),
+    Setting("engine", "duckdb", "Analytics engine that runs queries: duckdb (embedded) or "
+            "spark (Apache Spark; see docs/spark.md).", choices=("duckdb", "spark")),
+    Setting("spark_master", "local[2]", "Spark master URL for engine = spark: local[N], "
+            "spark://host:7077, yarn, k8s://..., or sc://host:15002 (Spark Connect)."),
+    Setting("lake_path", "", "Lake the spark engine reads (a folder, hdfs:// or s3a:// path "
+            "holding a lake and its manifest); empty means this workspace's own lake."),
+    Setting("anomaly_threshold", 0.9987, "Anomaly score (0 to 1) at which a metric's point "
+            "alerts; 0.9987 is about three standard deviations of surprise."),
+    Setting("alert_minutes", 60, "How often the server checks the alert rules (minutes); "
+            "0 leaves them to reviews."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -71,13 +81,13 @@ def _coerce(setting: Setting, value: Any, source: str) -> Any:
         raise UserError(
             f"{source}: setting {setting.name!r} must be a {kind.__name__}, "
             f"got {redacted(setting.name, value)!r}",
-            field=setting.name, value=redacted(setting.name, value),
+            field=setting.name, value=redacted(setting.name, value), hint="settings",
         ) from None
     if setting.choices and value not in setting.choices:
         raise UserError(
             f"{source}: setting {setting.name!r} must be one of {', '.join(setting.choices)}, "
             f"got {redacted(setting.name, value)!r}", field=setting.name,
-            value=redacted(setting.name, value),
+            value=redacted(setting.name, value), hint="settings",
         )
     return value
 

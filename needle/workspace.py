@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from needle.config import load_settings
 from needle.errors import NoWorkspace, UserError
-from needle.events.lake import EventLake
-from needle.store import Store
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -45,8 +43,10 @@ if TYPE_CHECKING:
     from needle.capture.flags import Flag, FlagSpec
     from needle.capture.service import Capture
     from needle.documents.portfolio import Portfolio
-    from needle.events.lake import AppendResult
+    from needle.events.export import ExportResult
+    from needle.events.lake import AppendResult, EventLake
     from needle.events.mapping import EventMapping
+    from needle.events.stats import LakeStats
     from needle.evidence.queries import EvidenceFilter
     from needle.evidence.tabular import EvidenceMapping
     from needle.experiments.definitions import ExperimentSpec
@@ -55,11 +55,15 @@ if TYPE_CHECKING:
     from needle.experiments.results import Analysis
     from needle.io.files import ImportResult
     from needle.io.tables import ReadOptions
+    from needle.review.alerts import RuleState
+    from needle.review.review import Review
+    from needle.review.series import ScoredSeries
+    from needle.store import Store
     from needle.themes.behaviour import BehaviourRow
-    from needle.themes.cluster import ClusterParams
+    from needle.themes.clustering import ClusterParams
     from needle.themes.groups import ThemeGroup
-    from needle.themes.refresh import Progress, RefreshResult
-    from needle.themes.update import UpdateResult
+    from needle.themes.refreshing import Progress, RefreshResult
+    from needle.themes.updating import UpdateResult
     from needle.themes.view import ThemeList, ThemeSummary
 
 CONFIG_FILE = "needle.toml"
@@ -159,12 +163,18 @@ class Workspace:
     def author(self) -> str:
         return self.settings["author"] or getpass.getuser()
 
+    # The store and the lake import SQLAlchemy and DuckDB: opened on first use, so that a
+    # command that needs neither does not pay for them.
     @cached_property
     def store(self) -> Store:
+        from needle.store import Store
+
         return Store(self.store_url)
 
     @cached_property
     def lake(self) -> EventLake:
+        from needle.events.lake import EventLake
+
         return EventLake(self.state_dir / "events")
 
     @property
@@ -177,7 +187,8 @@ class Workspace:
 
             self._close_engine()
             options = EngineOptions(files, self.index_dir, self.settings["threads"],
-                                    self.settings["memory_limit"])
+                                    self.settings["memory_limit"], self.settings["spark_master"],
+                                    self.settings["lake_path"])
             engine = open_engine(self.settings["engine"], options)
             if self.results is not None:
                 from needle.analytics.cache import CachedEngine
@@ -216,7 +227,7 @@ class Workspace:
                         mapping: EvidenceMapping | None = None,
                         options: ReadOptions | None = None, rejects_to: Path | None = None,
                         step: Callable[[str], None] | None = None) -> ImportResult:
-        """Import evidence files or note folders; the same text from the same customer is
+        """Import evidence files or note folders, one piece per row; a row imported again is
         stored once."""
         from needle.evidence.importer import import_evidence
         from needle.io.files import rejects_path
@@ -256,6 +267,13 @@ class Workspace:
             return False
         open_columns(self.index_dir, files, self.settings["threads"])
         return True
+
+    def event_stats(self) -> LakeStats:
+        """Events, users, time span and counts per event name; counted once after each change
+        to the lake and kept in the cache until the next."""
+        from needle.events.stats import lake_stats
+
+        return lake_stats(self.state_dir / "events", self.cache_dir)
 
     # Evidence out.
     def evidence(self, where: EvidenceFilter | None = None,
@@ -331,6 +349,13 @@ class Workspace:
     def sql(self, sql: str, limit: int = 1000) -> SqlResult:
         return self.run("sql", sql=sql, limit=limit)  # type: ignore[return-value]
 
+    def export_lake(self, target: Path) -> ExportResult:
+        """Copy the event lake and its manifest to ``target`` (an empty or new folder), for the
+        spark engine's ``lake_path`` on a cluster."""
+        from needle.events.export import export_lake
+
+        return export_lake(self.lake, target)
+
     # Saved insights.
     def save_insight(self, name: str, spec: Query, description: str = "",
                      replace: bool = False) -> Insight:
@@ -351,6 +376,14 @@ class Workspace:
     def run_insight(self, name: str) -> Result:
         """Run the saved insight ``name``; the result has ``to_json()``."""
         return self.query(self.insight(name).query)
+
+    def insight_anomalies(self, name: str) -> ScoredSeries:
+        """Score each point of the trend insight ``name`` for anomalies."""
+        from needle.review.insight_series import trend_points
+        from needle.review.series import score_points
+
+        times, values = trend_points(name, self.run_insight(name))
+        return score_points(times, values, self.settings["anomaly_threshold"], f"insight {name!r}")
 
     # Dashboards of saved insights.
     def create_dashboard(self, name: str, description: str = "") -> DashboardView:
@@ -453,6 +486,34 @@ class Workspace:
 
         return archive_flag(self.store, key)
 
+    # Alert rules on saved insights, checked by each review.
+    def add_alert(self, insight: str, kind: str, value: float | None = None) -> RuleState:
+        """Watch the saved insight ``insight``: ``above``/``below`` a value, a relative
+        ``change`` on last week, or any ``anomaly``."""
+        from needle.review.alerts import add_rule
+
+        return add_rule(self.store, insight, kind, value, self.author)
+
+    def alerts(self) -> list[RuleState]:
+        """Every alert rule with the outcome of its latest check."""
+        from needle.review.alerts import list_rules
+
+        return list_rules(self.store)
+
+    def remove_alert(self, rule_id: int) -> None:
+        from needle.review.alerts import remove_rule
+
+        remove_rule(self.store, rule_id)
+
+    # The weekly review.
+    def review(self, week: str | None = None, today: date | None = None) -> Review:
+        """The review of ISO ``week`` (``YYYY-Www``; default the newest complete week of
+        events): key metrics, anomalies with drivers, and what waits for a decision."""
+        from needle.review.review import build_review, key_insights
+
+        return build_review(self.store, self.engine, key_insights(self.store),
+                            self.settings["anomaly_threshold"], week, today or date.today())
+
     # This week.
     def this_week(self, today: date | None = None) -> Week:
         """Key metrics against last week, goals, themes on the rise, experiments waiting for a
@@ -465,16 +526,22 @@ class Workspace:
     def build_themes(self, params: ClusterParams | None = None,
                      progress: Progress | None = None) -> RefreshResult:
         """Cluster all evidence again; theme ids, names and edits carry over."""
-        from needle.themes.refresh import refresh
+        from needle.themes.refreshing import refresh
 
         return refresh(self.store, self.cache_dir, params, progress)
 
     def update_themes(self, params: ClusterParams | None = None,
                       progress: Callable[[int, int], None] | None = None) -> UpdateResult:
         """Assign evidence added since the last build; build themes when there are none."""
-        from needle.themes.update import update
+        from needle.themes.updating import update
 
         return update(self.store, self.cache_dir, params, progress)
+
+    def themes_built(self) -> bool:
+        """Whether themes were ever built here (else listing them builds them once)."""
+        from needle.themes.view import built
+
+        return built(self.store)
 
     def themes(self, weeks: int | None = None) -> ThemeList:
         from needle.themes.trend import WEEKS
@@ -493,9 +560,10 @@ class Workspace:
 
         return group_themes(self.store)
 
-    def theme_behaviour(self, days: int = 30, against: str = "users",
+    def theme_behaviour(self, days: int = 30, against: str = "reporters",
                         confidence: float = 0.95, only: int | None = None) -> list[BehaviourRow]:
-        """Retention of each theme's reporters (or theme ``only``'s) against everyone else's."""
+        """Retention of each theme's reporters (or theme ``only``'s) against other reporters'
+        (``against="users"``: everyone else's)."""
         from needle.themes.behaviour import theme_behaviour
 
         return theme_behaviour(self.store, self.engine, days, against, confidence, only)
@@ -571,13 +639,15 @@ class Workspace:
         return self._created(lambda s: proposals.create(s, self.engine, title, self.author,
                                                         fields, as_of))
 
-    def respond_to_proposal(self, proposal_id: int, response: str, by: str, why: str) -> None:
-        """Record the response; approval locks the metric, baseline, target and rule."""
+    def respond_to_proposal(self, proposal_id: int, response: str, by: str, why: str,
+                            learned: str | None = None) -> None:
+        """Record the response and what was learned from it; approval locks the metric,
+        baseline, target and rule."""
         from needle.artifacts import proposals, store
 
         with self.store.session() as session:
             proposal = store.get(session, "proposal", proposal_id)
-            proposals.respond(session, proposal, response, by, why, self.author)
+            proposals.respond(session, proposal, response, by, why, self.author, learned)
 
     def amend_proposal(self, proposal_id: int, field: str, value: Any, reason: str) -> None:
         from needle.artifacts import proposals, store
@@ -615,6 +685,24 @@ class Workspace:
         return self._created(lambda s: ships.create(
             s, self.engine, title, self.author, {**fields, "experiment": experiment}, links,
             found))
+
+    def create_synthesis(self, start: date | None = None, end: date | None = None,
+                         kind: str | None = None, title: str | None = None) -> dict[str, Any]:
+        """A customer-insight synthesis of the stored topics (themes are built first if they
+        never were)."""
+        from needle.artifacts import synthesis
+        from needle.errors import UserError
+
+        if not self.themes_built():
+            self.build_themes()
+        topics = self.themes().topics
+        try:
+            behaviour = {r.theme_id: synthesis.Behaviour(r.metric, r.difference, r.low, r.high)
+                         for r in self.theme_behaviour()} if self.lake.files() else {}
+        except UserError:  # reporters unknown to the lake: severity from the text alone
+            behaviour = {}
+        return self._created(lambda s: synthesis.create(
+            s, self.author, topics, behaviour, start, end, kind, title))
 
     def create_teardown(self, title: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         from needle.artifacts import teardowns
@@ -667,11 +755,34 @@ class Workspace:
             return decisions(session, self.engine, period, count)
 
     def plan(self, today: date | None = None) -> list[dict[str, Any]]:
-        """The 12-week plan's six stages, each ticked off by the artifacts that exist."""
+        """The 12-week plan's six stages as they stand ``today``: status, due day, what the
+        deliverable lacks."""
         from needle.artifacts.plan import rows
 
         with self.store.session() as session:
             return rows(session, today or date.today())
+
+    def start_plan(self, week1: date) -> None:
+        """Start the plan with week 1 beginning on ``week1``; only artifacts made from now on
+        count towards its stages."""
+        from needle.artifacts.plan import start
+
+        with self.store.session() as session:
+            start(session, self.author, week1)
+
+    def plan_overview(self, today: date | None = None) -> dict[str, Any]:
+        """The plan's start, this week, this week's stage and the habits as streaks."""
+        from needle.artifacts.plan import overview
+
+        with self.store.session() as session:
+            return overview(session, today or date.today())
+
+    def plan_next(self, today: date | None = None) -> dict[str, Any] | None:
+        """The plan's one next action (a stage row), or None when all six are done."""
+        from needle.artifacts.plan import next_step
+
+        with self.store.session() as session:
+            return next_step(session, today or date.today())
 
     def portfolio(self, out: Path | None = None) -> Portfolio:
         """What building the portfolio would write (pages, resume bullets, claims); nothing
@@ -686,4 +797,74 @@ class Workspace:
         from needle.documents.portfolio import build
 
         with self.store.session() as session:
-            return build(session, self.engine, out or self.root / "portfolio", self.author)
+            return build(session, self.engine, out or self.root / "portfolio", self.author,
+                         self.settings["name"])
+
+    def roadmap(self) -> dict[str, Any]:
+        """Now / next / later / not doing, from ranked bets, proposals and decisions."""
+        from needle.artifacts.roadmap import build
+
+        with self.store.session() as session:
+            return build(session, self.engine)
+
+    def drop_bet(self, bet_id: int, why: str) -> None:
+        """Say no to a bet; it keeps its reason."""
+        from needle.artifacts import bets, store
+
+        with self.store.session() as session:
+            bets.drop(session, store.get(session, "bet", bet_id), why, self.author)
+
+    def learn_from_proposal(self, proposal_id: int, learned: str) -> None:
+        from needle.artifacts import proposals, store
+
+        with self.store.session() as session:
+            proposals.learn(session, store.get(session, "proposal", proposal_id), learned,
+                            self.author)
+
+    def smaller_bet(self, proposal_id: int, title: str,
+                    fields: Mapping[str, Any]) -> dict[str, Any]:
+        """After a no or a not now: a smaller bet on the proposal's problem, linked to it."""
+        from needle.artifacts import proposals, store
+
+        return self._created(lambda s: proposals.smaller(
+            s, store.get(s, "proposal", proposal_id), title, self.author, fields))
+
+    def create_guide(self, problem_id: int, questions: Sequence[str] = (),
+                     goal: str | None = None) -> dict[str, Any]:
+        """An interview guide for a problem; a leading question refuses it."""
+        from needle.artifacts import interviews
+
+        return self._created(lambda s: interviews.create(s, problem_id, self.author, questions,
+                                                         goal))
+
+    def import_interview_notes(self, guide_id: int, paths: Sequence[Path]) -> list[int]:
+        """Import interview notes as evidence and link them to the guide; their ids."""
+        from sqlalchemy import func, select
+
+        from needle.artifacts import interviews, store
+        from needle.evidence.models import Evidence
+
+        with self.store.session() as session:
+            store.get(session, "guide", guide_id)
+            before = session.scalar(select(func.max(Evidence.id))) or 0
+        self.import_evidence(paths, kind="interview")
+        with self.store.session() as session:
+            fresh = list(session.scalars(select(Evidence.id).where(Evidence.id > before)))
+            interviews.link_notes(session, store.get(session, "guide", guide_id), fresh,
+                                  self.author)
+        return fresh
+
+    def write_resume(self) -> dict[str, Any]:
+        """A new version of the resume, titled with the ``name`` setting."""
+        from needle.documents import resume
+
+        return self._created(lambda s: resume.write(s, self.engine, self.settings["name"],
+                                                    self.author))
+
+    def write_conversation(self, manager: str | None = None,
+                           ask: str | None = None) -> dict[str, Any]:
+        """A draft of the manager conversation from the portfolio's evidence."""
+        from needle.documents import conversation
+
+        return self._created(lambda s: conversation.write(
+            s, self.engine, self.settings["name"], manager, ask, self.author))

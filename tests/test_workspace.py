@@ -33,9 +33,9 @@ def test_engine_setting_is_checked_when_settings_load(tmp_path: Path) -> None:
     with Workspace.open(tmp_path, {"engine": "duckdb"}) as workspace:
         assert workspace.engine.name == "duckdb"
     (tmp_path / "needle.toml").write_text('[needle]\nengine = "nope"\n', encoding="utf-8")
-    with pytest.raises(UserError, match="must be one of duckdb, got 'nope'") as raised:
+    with pytest.raises(UserError, match="must be one of duckdb, spark, got 'nope'") as raised:
         Workspace.open(tmp_path)
-    assert raised.value.field == "engine"
+    assert (raised.value.field, raised.value.hint) == ("engine", "settings")
 
 
 def test_a_closed_workspace_reopens_its_engine_when_the_lake_changes(tmp_path: Path) -> None:
@@ -99,3 +99,16 @@ def test_settings_command_reports_a_broken_config(tmp_path: Path) -> None:
     (tmp_path / "needle.toml").write_text("[needle]\nthreads = \n")
     broken = CliRunner().invoke(app, ["-w", str(tmp_path), "settings"])
     assert broken.exit_code == 1 and "not valid TOML" in broken.output
+
+
+def test_the_spark_engine_without_pyspark_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    for name in [m for m in sys.modules if m.startswith(("pyspark", "needle.analytics.spark"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as if it were not installed
+    Workspace.init(tmp_path)
+    with Workspace.open(tmp_path, {"engine": "spark"}) as workspace, \
+            pytest.raises(UserError, match=r"pip install 'needle\[spark\]'"):
+        workspace.engine  # noqa: B018

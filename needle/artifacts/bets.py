@@ -11,6 +11,7 @@ from needle.analytics.engine import Engine
 from needle.artifacts import problems, scoring, store
 from needle.artifacts.links import Link
 from needle.artifacts.models import Artifact
+from needle.errors import UserError
 
 
 def create(session: Session, title: str, who: str, fields: Mapping[str, Any]) -> Artifact:
@@ -18,6 +19,14 @@ def create(session: Session, title: str, who: str, fields: Mapping[str, Any]) ->
     values = {**fields, "problem": problem.id, "method": fields.get("method") or "rice"}
     scoring.check_overrides(values)
     return store.create(session, "bet", title, who, values, [Link("problem", str(problem.id))])
+
+
+def drop(session: Session, bet: Artifact, why: str, who: str) -> None:
+    """Say no to a bet: it leaves the ranking and keeps its reason (the roadmap's not doing)."""
+    if not why.strip():
+        raise UserError("a dropped bet needs its reason", field="why")
+    record = {"why": why.strip(), "by": who, "at": store.now().isoformat()}
+    store.update(session, bet, {"status": "dropped", "dropped": record}, who, action="drop")
 
 
 def ranking(session: Session, engine: Engine, problem_id: int | None = None,

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from needle.analytics.engine import Engine
 from needle.artifacts.metrics import (
@@ -24,12 +22,11 @@ from needle.artifacts.metrics import (
     user_values,
 )
 from needle.errors import UserError
-from needle.stats.twosample import (
-    Interval,
-    mean_difference,
-    median_difference,
-    proportion_difference,
-)
+
+if TYPE_CHECKING:  # SciPy loads when something is compared, not when artifacts are listed
+    import numpy as np
+
+    from needle.stats.twosample import Interval
 
 CONFIDENCE = 0.95
 
@@ -111,15 +108,21 @@ def compare(engine: Engine, metric: Metric, shipped_on: date, weeks: int = 4) ->
 
 def _proportions(before: Measurement, after: Measurement) -> tuple[float, float, float, str]:
     assert before.value is not None and after.value is not None
+    from needle.stats.twosample import proportion_difference
+
     hits_a, hits_b = round(after.value * after.n), round(before.value * before.n)
     return _fields(proportion_difference(hits_a, after.n, hits_b, before.n, CONFIDENCE))
 
 
 def _means(after: np.ndarray, before: np.ndarray) -> tuple[float, float, float, str]:
+    from needle.stats.twosample import mean_difference
+
     return _fields(mean_difference(after, before, CONFIDENCE))
 
 
 def _medians(after: np.ndarray, before: np.ndarray) -> tuple[float, float, float, str]:
+    from needle.stats.twosample import median_difference
+
     return _fields(median_difference(after, before, CONFIDENCE))
 
 

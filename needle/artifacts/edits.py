@@ -9,7 +9,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from needle.analytics.engine import Engine
-from needle.artifacts import goals, insights, problems, proposals, scoring, store
+from needle.artifacts import goals, insights, problems, proposals, quality, scoring, store
 from needle.artifacts.kinds import KINDS
 from needle.artifacts.models import Artifact
 from needle.errors import UserError
@@ -24,6 +24,9 @@ def _problem(session: Session, engine: Engine, problem: Artifact,
 
 
 def _bet(session: Session, engine: Engine, bet: Artifact, changes: dict[str, Any]) -> None:
+    if changes.get("status") == "dropped" and bet.status != "dropped":
+        raise UserError(f"bet {bet.id}: a dropped bet keeps its reason; drop it with one",
+                        field="status", value="dropped", hint="bet-drop")
     scoring.check_overrides({**bet.fields, **changes})
 
 
@@ -47,6 +50,8 @@ def _proposal(session: Session, engine: Engine, proposal: Artifact,
             proposal.locked_at is None):
         as_of = (proposal.fields.get("baseline") or {}).get("as_of")
         changes["baseline"] = proposals.baseline(engine, changes["metric"], as_of)
+    quality.refuse_errors(quality.proposal_findings({**proposal.fields, **changes},
+                                                    engine.event_names()))
 
 
 _RULES: dict[str, Rule] = {"problem": _problem, "bet": _bet, "goal": _goal,

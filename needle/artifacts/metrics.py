@@ -18,14 +18,15 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from needle.analytics.engine import Engine, run
 from needle.analytics.results import MetricResult, SpanResult
 from needle.analytics.specs import CohortMetric, DateRange, MetricQuery, SpanQuery
 from needle.errors import UserError
+
+if TYPE_CHECKING:  # NumPy loads when values are compared, not when artifacts are listed
+    import numpy as np
 
 _SPEC = re.compile(
     r"^(?P<kind>conversion|median_days|per_user):(?P<event>[^>@]+)"
@@ -148,6 +149,8 @@ def measure(engine: Engine, metric: Metric, window: Window) -> Measurement:
 
 
 def user_values(engine: Engine, metric: Metric, window: Window) -> np.ndarray:
+    import numpy as np
+
     return np.array(_run(engine, metric, window, True).values, dtype=float)
 
 

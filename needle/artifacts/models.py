@@ -49,6 +49,9 @@ class ArtifactLink(Base):
     added_by: Mapped[str] = mapped_column(String(255))
     artifact: Mapped[Artifact] = relationship(back_populates="links")
 
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.reference}"
+
 
 class AuditEntry(Base):
     """Who changed what, when; ``artifact_id`` is empty for workspace-wide events."""

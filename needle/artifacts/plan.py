@@ -1,114 +1,175 @@
-"""The 12-week plan into product engineering: six two-week stages, each ticked off by the
-artifacts that exist, so the plan shows real progress rather than intentions."""
+"""The 12-week plan into product engineering, lived in time.
+
+``start`` fixes week 1. Each of the six two-week stages has activities, habits and one
+deliverable, judged by :mod:`needle.artifacts.deliverables` from artifacts made after the start
+(what a workspace held before, such as a demo's own artifacts, counts for nothing). A stage is
+``not_started``, ``in_progress``, ``done`` or ``late`` (its last day has passed without the
+deliverable); a deliverable finished before its stage began says so, and the plan never calls a
+week that has not come current.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from needle.artifacts import store
-from needle.artifacts.models import Artifact, AuditEntry
-from needle.artifacts.problems import MIN_EVIDENCE, evidence_count
-from needle.evidence.models import Evidence
+from needle.artifacts import deliverables, habits, store
+from needle.artifacts.deliverables import Check
+from needle.artifacts.models import AuditEntry
 
-
-@dataclass(frozen=True)
-class Progress:
-    """The counts the deliverables are judged on."""
-
-    evidence: int
-    problems: int
-    evidenced_problems: int
-    bets: int
-    approved_proposals: int
-    ships: int
-    goals: int
-    decisions: int
-    teardowns: int
-    portfolios: int
+WEEKS = 12
+STAGE_DAYS = 14
+START_ACTION = "plan-start"
+NOT_STARTED = Check(None, False, "the plan has not started", "plan-start")
 
 
 @dataclass(frozen=True)
 class Stage:
     number: int
-    name: str
-    activities: str
-    deliverable: str
-    hint: str  # the next action, as a code each face words as its own command or form
-    done: Callable[[Progress], bool]
+    name: str  # the stage's goal
+    activities: tuple[str, ...]
+    habits: tuple[str, ...]  # names in :data:`needle.artifacts.habits.HABITS`
+    deliverable: str  # the programme's wording
+
+    @property
+    def weeks(self) -> str:
+        return f"{2 * self.number - 1}-{2 * self.number}"
 
 
 STAGES = (
-    Stage(1, "Observe and reframe",
-          "Read a month of tickets and usage; import the evidence; restate one request as a "
-          "problem.", "a problem statement drafted from imported evidence",
-          "problem-new",
-          lambda p: p.evidence > 0 and p.problems > 0),
+    Stage(1, "See the product layer",
+          ("Write a one-sentence decision journal every day: who decided, on what data, "
+           "against which alternative.", "Read the last 10 support tickets.",
+           "Ask of each piece of work: what metric does this target? What if we don't build "
+           "it? What did the last interview reveal?"),
+          ("journal", "evidence"),
+          "A one-page document: the top 5 product decisions this sprint, who made each, and "
+          "what data (or lack of it) informed it."),
     Stage(2, "First customer contact",
-          "Talk to five customers; record their words as evidence; link it to the problem.",
-          f"a problem statement with at least {MIN_EVIDENCE} pieces of evidence",
-          "problem-link", lambda p: p.evidenced_problems > 0),
+          ("Shadow 3 user calls or read 20 support conversations.",
+           "Notice the complaints that repeat."),
+          ("journal", "evidence"),
+          "A problem statement for one unaddressed pain point backed by at least 3 pieces of "
+          "evidence (tickets, quotes, usage data)."),
     Stage(3, "First product bet",
-          "Score candidate solutions; write a one-page proposal with a success metric.",
-          "two scored bets and an approved proposal",
-          "bet-proposal-new",
-          lambda p: p.bets >= 2 and p.approved_proposals > 0),
+          ("Write a one-page proposal: problem (evidence), solution (scope), expected outcome "
+           "(metric), timeline (milestones).", "Share it and record the response."),
+          ("journal",),
+          "The proposal plus the response received and what was learned from it (yes, no or "
+          "not now; a no leads to a smaller bet)."),
     Stage(4, "Ship and measure",
-          "Ship the smallest version; read the metric before and after; publish the result.",
-          "a ship post with before/after numbers",
-          "ship-new",
-          lambda p: p.ships > 0),
+          ("Instrument the events; set up a dashboard.",
+           "Define success in numbers before shipping.",
+           "Follow up with the users who had the pain."),
+          ("journal", "evidence"),
+          "A ship post: we noticed X affecting Y users, we built Z, here is the data after one "
+          "week, with before/after metrics, user feedback and what was learned."),
     Stage(5, "Expand scope",
-          "Own an outcome over several bets; log the decisions you make along the way.",
-          "a SMART goal and three logged decisions",
-          "goal-journal-new",
-          lambda p: p.goals > 0 and p.decisions >= 3),
+          ("Map the 3 closest competitors: where they are better, where worse.",
+           "Attend a sales call.", "Review the dashboard weekly for anomalies."),
+          ("journal", "evidence"),
+          "A competitive analysis document and one proposed outcome-framed quarterly goal "
+          "(reduce time-to-first-value from 14 days to 3, not build a wizard)."),
     Stage(6, "Consolidate and position",
-          "Study a competitor; assemble the evidence of your outcomes.",
-          "a competitive teardown and a built portfolio",
-          "teardown-portfolio-new",
-          lambda p: p.teardowns > 0 and p.portfolios > 0),
+          ("Rewrite resume bullets as: identified X affecting Y users, shipped Z, resulting in "
+           "W% improvement.", "Compile the portfolio.", "Plan the manager conversation."),
+          ("journal",),
+          "An updated resume, the transition portfolio (problem discovery, ship post with "
+          "metrics, failed-experiment write-up, customer-insight synthesis, competitive "
+          "teardown) and the conversation plan."),
 )
 
 
-def progress(session: Session) -> Progress:
-    def count(kind: str) -> int:
-        return len(store.list_all(session, kind))
-
-    problems = store.list_all(session, "problem")
-    approved = [p for p in store.list_all(session, "proposal") if p.locked_at is not None]
-    return Progress(
-        evidence=session.scalar(select(func.count()).select_from(Evidence)) or 0,
-        problems=len(problems),
-        evidenced_problems=sum(evidence_count(session, p) >= MIN_EVIDENCE for p in problems),
-        bets=count("bet"), approved_proposals=len(approved), ships=count("ship"),
-        goals=count("goal"), decisions=count("decision"), teardowns=count("teardown"),
-        portfolios=session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "portfolio")) or 0,
-    )
+@dataclass(frozen=True)
+class Start:
+    week1: date  # the first day of week 1
+    at: datetime  # when the plan was started: only artifacts made since count
 
 
-def start_day(session: Session, today: date) -> date:
-    first = session.scalar(select(func.min(Artifact.created_at)))
-    return store.as_utc(first).date() if first else today
+def start(session: Session, who: str, week1: date) -> Start:
+    """Start (or restart) the plan with week 1 beginning on ``week1``."""
+    moment = store.now()
+    store.audit(session, None, who, START_ACTION, {"week1": week1.isoformat()})
+    return Start(week1, moment)
+
+
+def started(session: Session) -> Start | None:
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == START_ACTION)
+                            .order_by(AuditEntry.id.desc()).limit(1)).first()
+    if entry is None:
+        return None
+    return Start(date.fromisoformat(entry.changes["week1"]), store.as_utc(entry.at))
+
+
+def current_week(plan: Start | None, today: date) -> int | None:
+    """The week of the plan ``today`` falls in (1-12); None before week 1 or after week 12."""
+    if plan is None:
+        return None
+    week = (today - plan.week1).days // 7 + 1
+    return week if 1 <= week <= WEEKS else None
+
+
+def window(week1: date, number: int) -> tuple[date, date]:
+    """The first and the last day of stage ``number`` when week 1 begins on ``week1``."""
+    starts = week1 + timedelta(days=STAGE_DAYS * (number - 1))
+    return starts, starts + timedelta(days=STAGE_DAYS - 1)
+
+
+def _status(check: Check, starts: date, due: date, today: date) -> tuple[str, str | None]:
+    """The stage's status, and for a done one whether it finished early, on time or late."""
+    if check.done_at is not None:
+        finished = check.done_at.date()
+        return "done", ("early" if finished < starts else "late" if finished > due
+                        else "on time")
+    if today > due:
+        return "late", None
+    if today >= starts or check.begun:
+        return "in_progress", None
+    return "not_started", None
 
 
 def rows(session: Session, today: date) -> list[dict[str, Any]]:
-    state, start = progress(session), start_day(session, today)
-    return [{
-        "stage": s.number, "name": s.name,
-        "weeks": f"{2 * s.number - 1}-{2 * s.number}",
-        "starts": (start + timedelta(weeks=2 * (s.number - 1))).isoformat(),
-        "activities": s.activities, "deliverable": s.deliverable,
-        "done": s.done(state), "hint": s.hint,
-    } for s in STAGES]
+    """The six stages as they stand on ``today``; before ``start`` they are laid out from today
+    and none has begun."""
+    plan = started(session)
+    week1 = plan.week1 if plan else today
+    since = plan.at if plan else None
+    found = []
+    for stage in STAGES:
+        starts, due = window(week1, stage.number)
+        check = deliverables.CHECKS[stage.number](session, since) if since else NOT_STARTED
+        status, finished = (_status(check, starts, due, today) if plan
+                            else ("not_started", None))
+        found.append({
+            "stage": stage.number, "name": stage.name, "weeks": stage.weeks,
+            "starts": starts.isoformat(), "due": due.isoformat(),
+            "activities": list(stage.activities), "habits": list(stage.habits),
+            "deliverable": stage.deliverable, "status": status, "finished": finished,
+            "done_on": check.done_at.date().isoformat() if check.done_at else None,
+            "missing": check.missing, "hint": check.hint,
+        })
+    return found
+
+
+def overview(session: Session, today: date) -> dict[str, Any]:
+    """Where the plan stands: its start, this week, this week's stage and the habits' streaks."""
+    plan = started(session)
+    week = current_week(plan, today)
+    return {"started": plan.week1.isoformat() if plan else None, "week": week,
+            "stage": (week + 1) // 2 if week else None,
+            "habits": habits.streaks(session, plan.at, today) if plan else []}
 
 
 def next_step(session: Session, today: date) -> dict[str, Any] | None:
-    """The first stage whose deliverable is not there yet."""
-    return next((row for row in rows(session, today) if not row["done"]), None)
+    """The one next action: start the plan; else the earliest stage that is due or under way
+    and not done; else the earliest not done (working ahead is allowed); None when all are."""
+    found = rows(session, today)
+    if started(session) is None:
+        return found[0]
+    open_ = [r for r in found if r["status"] != "done"]
+    begun = [r for r in open_ if date.fromisoformat(r["starts"]) <= today]
+    return (begun or open_)[0] if open_ else None

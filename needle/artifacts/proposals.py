@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from needle.analytics.engine import Engine
-from needle.artifacts import insights, store
+from needle.artifacts import bets, insights, quality, store
 from needle.artifacts.links import Link
 from needle.artifacts.metrics import measure, parse_metric, trailing_window
 from needle.artifacts.models import Artifact
@@ -40,13 +40,19 @@ def create(session: Session, engine: Engine, title: str, who: str,
         values["metric"], insight = insights.metric_spec(session, values["metric"])
         links += [Link("insight", insight)] if insight else []
         values["baseline"] = baseline(engine, values["metric"], as_of)
+    quality.refuse_errors(quality.proposal_findings(values, engine.event_names()))
     if values.get("bet"):
         links.append(Link("bet", str(store.get(session, "bet", int(values["bet"])).id)))
     return store.create(session, "proposal", title, who, values, links)
 
 
+def findings(engine: Engine, proposal: Artifact) -> list[quality.Finding]:
+    """What the proposal risks (warnings) or contradicts (errors), as it stands."""
+    return quality.proposal_findings(proposal.fields, engine.event_names())
+
+
 def respond(session: Session, proposal: Artifact, response: str, by: str, why: str,
-            who: str) -> None:
+            who: str, learned: str | None = None) -> None:
     if response not in RESPONSES:
         raise UserError(f"response {response!r}: use one of {', '.join(RESPONSES)}",
                         field="response", value=response)
@@ -59,11 +65,50 @@ def respond(session: Session, proposal: Artifact, response: str, by: str, why: s
             raise UserError(f"proposal {proposal.id} cannot be approved without "
                             f"{', '.join(missing)}; set it first", field=missing[0],
                             hint="proposal-edit")
-    record = {"response": response, "by": by, "why": why, "at": store.now().isoformat()}
+    moment = store.now().isoformat()
+    record = {"response": response, "by": by, "why": why, "at": moment,
+              "learned": (learned or "").strip() or None,
+              "learned_at": moment if (learned or "").strip() else None}
     store.update(session, proposal, {"response": record, "status": response}, who,
                  action="respond")
     if response == "approved":
         proposal.locked_at = store.now()
+
+
+def learn(session: Session, proposal: Artifact, learned: str, who: str) -> None:
+    """Record what was learned from the response (the stage 3 deliverable needs it)."""
+    response = proposal.fields.get("response")
+    if not response:
+        raise UserError(f"proposal {proposal.id} has no response yet; record it first",
+                        field="response", hint="proposal-respond")
+    if not learned.strip():
+        raise UserError("say what was learned", field="learned")
+    store.update(session, proposal, {"response": {**response, "learned": learned.strip(),
+                                                  "learned_at": store.now().isoformat()}},
+                 who, action="respond")
+
+
+def smaller(session: Session, proposal: Artifact, title: str, who: str,
+            fields: Mapping[str, Any]) -> Artifact:
+    """After a no or a not now: a smaller bet on the same problem, linked to the proposal
+    (and to its bet), needing less effort than that bet when both say."""
+    response = (proposal.fields.get("response") or {}).get("response")
+    if response not in ("rejected", "not_now"):
+        raise UserError(f"proposal {proposal.id} was not turned down (it is "
+                        f"{proposal.status}); a smaller bet follows a no or a not now",
+                        field="response", hint="proposal-respond")
+    first = store.get(session, "bet", int(proposal.fields["bet"])) if proposal.fields.get(
+        "bet") else None
+    effort, before = fields.get("effort"), (first.fields.get("effort") if first else None)
+    if first is not None and effort is not None and before is not None and float(
+            effort) >= float(before):
+        raise UserError(f"effort {effort:g}: a smaller bet needs less than bet {first.id}'s "
+                        f"{before:g}", field="effort", value=effort)
+    values = {**fields, "problem": proposal.fields["problem"], "smaller_than": proposal.id}
+    bet = bets.create(session, title, who, values)
+    store.add_links(session, bet, [Link("proposal", str(proposal.id))]
+                    + ([Link("bet", str(first.id))] if first else []), who)
+    return bet
 
 
 def amend(session: Session, engine: Engine, proposal: Artifact, name: str, value: Any,

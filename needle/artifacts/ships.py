@@ -67,9 +67,14 @@ def launch_day(text: Any) -> date:
 def feedback(session: Session, ship: Artifact) -> list[Evidence]:
     """Evidence dated on or after the ship date, linked (directly or by theme) to the post or
     to its problem."""
-    proposal = store.get(session, "proposal", int(ship.fields["proposal"]))
-    problem = store.get(session, "problem", int(proposal.fields["problem"]))
+    problem = problem_of(session, ship)
     links = store.links_of(ship) + store.links_of(problem)
     shipped_on = date.fromisoformat(ship.fields["shipped_on"])
     return [e for e in evidence_for(session, links)
             if e.created_at is not None and store.as_utc(e.created_at).date() >= shipped_on]
+
+
+def problem_of(session: Session, ship: Artifact) -> Artifact:
+    """The problem the shipped proposal set out to solve."""
+    proposal = store.get(session, "proposal", int(ship.fields["proposal"]))
+    return store.get(session, "problem", int(proposal.fields["problem"]))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from needle.analytics.engine import Engine
-from needle.artifacts import goals, journal, problems, scoring, ships, store
+from needle.artifacts import goals, journal, problems, proposals, quality, scoring, ships, store
 from needle.artifacts.links import evidence_for
 from needle.artifacts.metrics import parse_metric
 from needle.artifacts.models import Artifact
@@ -70,7 +70,8 @@ def _problem(session: Session, engine: Engine, problem: Artifact) -> dict[str, A
     return {"reach": problems.reach(session, engine, problem).to_json(),
             "strength": problems.strength(session, problem).to_json(),
             "evidence": pieces, "evidence_count": problems.evidence_count(session, problem),
-            "usage": [str(link) for link in problem.links if link.kind in problems.USAGE_KINDS]}
+            "usage": [str(link) for link in store.links_of(problem)
+                      if link.kind in problems.USAGE_KINDS]}
 
 
 def bet_score(session: Session, engine: Engine, bet: Artifact) -> scoring.Score:
@@ -94,7 +95,8 @@ def _proposal(session: Session, engine: Engine, proposal: Artifact) -> dict[str,
             "baseline_text": metric.format((f.get("baseline") or {}).get("value"))
             if metric else None,
             "target_text": metric.format(f.get("target")) if metric and f.get("target")
-            is not None else None}
+            is not None else None,
+            "checks": [c.to_json() for c in proposals.findings(engine, proposal)]}
 
 
 def _ship(session: Session, engine: Engine, ship: Artifact) -> dict[str, Any]:
@@ -106,7 +108,10 @@ def _ship(session: Session, engine: Engine, ship: Artifact) -> dict[str, Any]:
             "metric_label": metric.label, "outcome": result["outcome"],
             "before_text": metric.format(result["before"]["value"]),
             "after_text": metric.format(result["after"]["value"]),
-            "feedback": [evidence_json(e) for e in ships.feedback(session, ship)]}
+            "feedback": [evidence_json(e) for e in ships.feedback(session, ship)],
+            "checks": [c.to_json() for c in quality.ship_findings(
+                date.fromisoformat(ship.fields["shipped_on"]),
+                store.as_utc(proposal.locked_at).date() if proposal.locked_at else None)]}
 
 
 def _goal(session: Session, engine: Engine, goal: Artifact) -> dict[str, Any]:

@@ -19,8 +19,6 @@ from needle.artifacts.models import Artifact
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, print_json, print_table, visible
 from needle.cli.shapes import Fields, json_shape
-from needle.documents.artifacts import export as export_document
-from needle.documents.artifacts import markdown_for
 from needle.errors import UserError
 from needle.workspace import Workspace
 
@@ -57,16 +55,18 @@ _EVIDENCE: dict[str, Fields] = {
 _PROBLEM: dict[str, Fields] = {
     "reach": REACH, "strength": STRENGTH, "evidence": [_EVIDENCE], "evidence_count": "int",
     "usage": ["str: KIND:REF of linked usage data"]}
+CHECK: dict[str, Fields] = {
+    "severity": "str: error or warning", "code": "str", "field": "str", "message": "str"}
 _PROPOSAL: dict[str, Fields] = {
     "problem": SUMMARY | _PROBLEM | {"statement": "str|null"}, "metric_label": "str|null",
-    "baseline_text": "str|null", "target_text": "str|null"}
+    "baseline_text": "str|null", "target_text": "str|null", "checks": [CHECK]}
 DETAIL_EXTRAS: dict[str, dict[str, Fields]] = {
     "problem": _PROBLEM,
     "bet": {"score": SCORE, "problem": SUMMARY},
     "proposal": _PROPOSAL,
     "ship": {"proposal": SUMMARY | {"fields": FIELDS}, "problem": _PROPOSAL["problem"],
              "metric_label": "str", "outcome": "str", "before_text": "str", "after_text": "str",
-             "feedback": [_EVIDENCE]},
+             "feedback": [_EVIDENCE], "checks": [CHECK]},
     "goal": {"metric_label": "str", "status_now": (GOAL_STATUS, "null"), "baseline_text": "str",
              "target_text": "str", "current_text": "str"},
     "decision": {"informed_by": "str", "decided_on": "date"},
@@ -91,6 +91,18 @@ def opened(ctx: typer.Context) -> Iterator[tuple[Workspace, Session, Engine]]:
         workspace.close()
 
 
+@contextmanager
+def stored(ctx: typer.Context) -> Iterator[Session]:
+    """A session of the workspace's store that commits on success; for reads that need no
+    event data, so the engine and the lake stay closed."""
+    workspace = open_workspace(ctx)
+    try:
+        with workspace.store.session() as session:
+            yield session
+    finally:
+        workspace.close()
+
+
 def default_row(artifact: Artifact) -> list[Any]:
     return [artifact.id, artifact.title, artifact.status, artifact.author,
             store.as_utc(artifact.updated_at).date()]
@@ -111,6 +123,8 @@ def add_common(app: typer.Typer, kind: str,
             if json_:
                 print_json(views.detail(session, engine, artifact))
             else:
+                from needle.documents.artifacts import markdown_for
+
                 typer.echo(visible(markdown_for(session, engine, artifact)))
 
     @app.command("list")
@@ -120,7 +134,7 @@ def add_common(app: typer.Typer, kind: str,
               status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
               json_: JsonFlag = False) -> None:
         """List them, oldest first."""
-        with opened(ctx) as (_, session, _files):
+        with stored(ctx) as session:
             if json_:
                 print_json(views.listing(session, kind, status))
             else:
@@ -133,6 +147,8 @@ def add_common(app: typer.Typer, kind: str,
                    "--out", "-o", help="File to write (default: KIND-ID.FORMAT).")] = None,
                ) -> None:
         """Write the artifact as Markdown, HTML or PDF (renders of the same Markdown)."""
+        from needle.documents.artifacts import export as export_document
+
         with opened(ctx) as (_, session, engine):
             data = export_document(session, engine, store.get(session, kind, artifact_id), fmt)
         target = out or Path(f"{kind}-{artifact_id}.{fmt}")
@@ -143,7 +159,7 @@ def add_common(app: typer.Typer, kind: str,
     @json_shape(f"The {kind}'s audit trail, oldest first.", [HISTORY])
     def history(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
         """The audit trail: who changed what, when."""
-        with opened(ctx) as (_, session, _files):
+        with stored(ctx) as session:
             entries = views.history(session, store.get(session, kind, artifact_id))
         if json_:
             print_json(entries)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from needle.artifacts import bets
+from needle.artifacts import bets, store
 from needle.artifacts.scoring import parse_criterion, ranked_json
 from needle.cli.artifact_common import SCORE, Id, add_common, edit, opened
 from needle.cli.output import JsonFlag, print_json, print_table
@@ -65,6 +65,16 @@ def edit_(ctx: typer.Context, artifact_id: Id, title: Text = None, status: Text 
     fields = _fields(method, reach, reach_reason, impact, confidence, confidence_reason, effort,
                      ease, criterion, description)
     edit(ctx, "bet", artifact_id, {"title": title, "status": status, **fields})
+
+
+@app.command()
+def drop(ctx: typer.Context, artifact_id: Id,
+         why: Annotated[str, typer.Option(help="Why not: kept on the bet and the roadmap.")]
+         ) -> None:
+    """Say no to a bet: it leaves the ranking and keeps its reason."""
+    with opened(ctx) as (workspace, session, _files):
+        bets.drop(session, store.get(session, "bet", artifact_id), why, workspace.author)
+    typer.echo(f"bet {artifact_id}: dropped")
 
 
 @app.command()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from needle.errors import UserError
-from needle.workspace import Workspace
+
+if TYPE_CHECKING:
+    from needle.workspace import Workspace
 
 
 @dataclass
@@ -30,6 +32,8 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
 
 def open_workspace(ctx: typer.Context) -> Workspace:
     """The workspace named by -w, or the nearest one above the current folder."""
+    from needle.workspace import Workspace
+
     options: Options = ctx.find_root().obj or Options()
     if options.workspace_dir is not None:
         return Workspace.open(options.workspace_dir, options.overrides)

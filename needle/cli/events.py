@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, err_console, print_json, print_table
+from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import Fields, json_shape
-from needle.events.importer import STEPS_PER_FILE, import_events
-from needle.events.mapping import EventMapping
-from needle.events.stats import lake_stats
-from needle.io.files import ImportResult, rejects_path
-from needle.io.tables import FORMATS, ReadOptions
+from needle.io.raw import FORMATS, ReadOptions
+
+if TYPE_CHECKING:  # the import's own modules and Rich's progress load when it runs
+    from rich.progress import Progress
+
+    from needle.io.files import ImportResult
 
 app = typer.Typer(help="Product events: import them, look at them.", no_args_is_help=True)
 
@@ -70,6 +70,10 @@ class Steps:
 @contextmanager
 def steps(total: int, quiet: bool = False) -> Iterator[Steps]:
     """A progress bar on stderr advanced by calling the yielded object with a description."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from needle.cli.output import err_console
+
     columns = (TextColumn("{task.description:<32}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True, disable=quiet) as bar:
         yield Steps(bar, total, quiet)
@@ -106,6 +110,10 @@ def import_(
     json_: JsonFlag = False,
 ) -> None:
     """Import event files into the lake; importing a file again adds nothing."""
+    from needle.events.importer import STEPS_PER_FILE, import_events
+    from needle.events.mapping import EventMapping
+    from needle.io.files import rejects_path
+
     check_format(fmt)
     workspace = open_workspace(ctx)
     mapping = EventMapping(user_col, event_col, time_col, uuid_col, _names(props_cols), event)
@@ -146,7 +154,7 @@ def report(result: ImportResult, json_: bool, what: str, where: str) -> None:
     "event_names": {"<event>": "int: events of that name, most frequent first"}})
 def stats(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Events, users, time span and counts per event name."""
-    result = lake_stats(open_workspace(ctx).lake)
+    result = open_workspace(ctx).event_stats()
     if json_:
         print_json(result.to_json())
         return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -40,7 +40,9 @@ EVIDENCE: dict[str, Fields] = {  # evidence_json
 
 
 @app.command("import")
-@json_shape("What the import did.", IMPORTED)
+@json_shape("What the import did.", {
+    **cast(dict[str, Fields], IMPORTED),
+    "same_text": "int: rows whose text another row read also has (each kept as its own piece)"})
 def import_(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(
@@ -48,7 +50,9 @@ def import_(
              "of them.")],
     kind: Annotated[str | None, typer.Option(
         "--kind", help=f"{_KINDS} (default: interview for notes, ticket for rows).")] = None,
-    text_col: Annotated[str | None, typer.Option("--text-col", help="Column of text.")] = None,
+    text_col: Annotated[list[str] | None, typer.Option(
+        "--text-col", help="Column of text; repeat it to join several columns into one text "
+        "(title, then body).")] = None,
     customer_col: Annotated[str | None, typer.Option(
         "--customer-col", help="Column naming the customer.")] = None,
     time_col: Annotated[str | None, typer.Option("--time-col", help="Column of times.")] = None,
@@ -61,17 +65,22 @@ def import_(
     rejects: RejectsOpt = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Import evidence; the same text from the same customer is stored once, and rows with
-    no text are skipped."""
+    """Import evidence, one piece per row (equal texts in different rows all count); importing
+    the same row again adds nothing, and rows with no text are skipped."""
     check_format(fmt)
     workspace = open_workspace(ctx)
-    mapping = EvidenceMapping(text_col, customer_col, time_col, id_col)
+    texts = text_col or []
+    mapping = EvidenceMapping(texts[0] if texts else None, customer_col, time_col, id_col,
+                              tuple(texts[1:]))
     options = ReadOptions(fmt, delimiter, skip_bad=skip_bad, sheet=sheet)
     with steps(len(files), quiet=json_) as step:
         result = import_evidence(
             workspace.store, files, kind, mapping, options, workspace.settings["timezone"],
             rejects or rejects_path(workspace.state_dir, "evidence"), step)
     report(result, json_, "pieces of evidence", "store")
+    if result.same_text and not json_:
+        echo(f"{result.same_text:,} of the rows read repeat another row's text; each is kept as "
+             "its own piece, so counts say how many people said it.")
 
 
 def _rows(items: list[dict[str, Any]]) -> list[list[object]]:

@@ -18,7 +18,12 @@ from needle.experiments import (
     TableSpec,
     analyze_table,
 )
-from needle.experiments.definitions import mark_lower_is_better, parse_split
+from needle.experiments.definitions import (
+    mark_lower_is_better,
+    parse_alternatives,
+    parse_directions,
+    parse_split,
+)
 from needle.experiments.results import MetricResult
 from needle.experiments.table import parse_columns
 from needle.experiments.verdicts import describe_exclusions
@@ -36,13 +41,18 @@ Split = Annotated[list[str] | None, typer.Option(
                     "(repeat per variant; default: equal shares).")]
 LowerIsBetter = Annotated[list[str] | None, typer.Option(
     "--lower-is-better", help="Metric whose fall is the good direction (repeatable).")]
+AlternativeOpt = Annotated[list[str] | None, typer.Option(
+    "--alternative", help="METRIC=two-sided|greater|less: the direction that metric is tested "
+                          "in (repeatable; a bare direction applies to every metric; default "
+                          "two-sided). One-sided intervals are open on the other side.")]
 
 # Experiment.to_json and Analysis.to_json; docs/experiments.md says what each field means.
 METRIC: Fields = {
     "name": "str", "kind": "str: conversion, count, sum or retention", "event": "str",
     "days": "float|null", "property_name": "str|null",
     "insight?": "str|null: the saved insight it was made from",
-    "lower_is_better?": "bool: a fall is the good direction"}
+    "lower_is_better?": "bool: a fall is the good direction",
+    "alternative?": "str: two-sided, greater or less (the direction tested)"}
 EXPERIMENT: dict[str, Fields] = {
     "name": "str", "exposure_event": "str", "variant_property": "str",
     "exposure_filters": {"<property>": "str: the value the exposure event must carry"},
@@ -58,13 +68,14 @@ _COMPARISON: Fields = {
     "chance_to_win": "float|null", "risk_if_shipped": "float|null", "risk_if_kept": "float|null",
     "power": "float|null", "mde": "float|null", "additional_units_needed": "float|null",
     "days_needed": "float|null", "not_computable": "str|null: why no test is possible",
-    "verdict": "str"}
+    "verdict": "str", "alternative": "str: two-sided, greater or less"}
 ANALYSIS: dict[str, Fields] = {
     "variants": [{"name": "str", "units": "int"}], "control": "str", "alpha": "float",
     "correction": "str", "sequential": "bool", "sequential_tuning": "float|null",
     "covariates": ["str"],
     "srm": {"p_value": "float|null", "chi2": "float|null", "ok": "bool|null",
-            "warning": "str|null", "not_computable": "str|null"},
+            "warning": "str|null", "not_computable": "str|null",
+            "unplanned_units": "int: units in variants planned at weight 0"},
     "excluded": {"units_in_several_variants?": "int", "duplicate_units?": "int",
                  "rows_excluded?": "int", "examples?": ["str"]},
     "metrics": [{"metric": "str", "kind": "str: proportion, mean, ratio or quantile",
@@ -111,6 +122,7 @@ def create(
     mde: Mde = 0.05,
     split: Split = None,
     lower_is_better: LowerIsBetter = None,
+    alternative: AlternativeOpt = None,
     replace: Annotated[bool, typer.Option(help="Redefine (only before results were read).")]
     = False,
 ) -> None:
@@ -120,10 +132,11 @@ def create(
     if flag is None and not (exposure_event and variant_prop):
         raise UserError("name the exposure: --exposure-event and --variant-prop, or --flag KEY")
     workspace = open_workspace(ctx)
+    metrics = mark_lower_is_better([workspace.experiment_metric(m) for m in metric],
+                                   lower_is_better or [])
     spec = ExperimentSpec(
         name=name, exposure_event=exposure_event or "", variant_property=variant_prop or "",
-        metrics=mark_lower_is_better([workspace.experiment_metric(m) for m in metric],
-                                     lower_is_better or []), hypothesis=hypothesis,
+        metrics=parse_alternatives(metrics, alternative or []), hypothesis=hypothesis,
         decision_rule=decision_rule, control=control,
         exposure_filters=_pairs(exposure_filter or [], "--filter"), alpha=alpha,
         correction=correction, sequential_tuning=sequential, mde=mde,  # type: ignore[arg-type]
@@ -155,9 +168,9 @@ def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
         return
     print_table(["field", "value"], [[k, moment(v) if k.endswith("_at") else v]
                                      for k, v in data.items() if k != "metrics"])
-    print_table(["metric", "kind", "event", "days", "property", "insight"],
+    print_table(["metric", "kind", "event", "days", "property", "insight", "alternative"],
                 [[m["name"], m["kind"], m["event"], number(m["days"]), m["property_name"],
-                  m.get("insight")] for m in data["metrics"]])
+                  m.get("insight"), m.get("alternative", "two-sided")] for m in data["metrics"]])
 
 
 @app.command()
@@ -192,6 +205,7 @@ def analyze_table_(
     mde: Mde = 0.05,
     split: Split = None,
     lower_is_better: LowerIsBetter = None,
+    alternative: AlternativeOpt = None,
     json_: JsonFlag = False,
 ) -> None:
     """Analyse a per-unit table directly (no workspace needed)."""
@@ -202,16 +216,59 @@ def analyze_table_(
     lower = frozenset(parse_columns(lower_is_better or []))
     if lower - set(spec.metrics):
         raise UserError(f"--lower-is-better {sorted(lower - set(spec.metrics))}: not a --metric")
+    directions = parse_directions(spec.metrics, alternative or [])
     options = AnalysisOptions(alpha=alpha, correction=correction,  # type: ignore[arg-type]
                               sequential_tuning=sequential, mde=mde,
                               split=dict(parse_split(split or [])) or None,
-                              lower_is_better=lower)
+                              lower_is_better=lower, alternatives=directions)
     with err_console.status(f"Reading {file.name}..."):
         result = analyze_table(file, spec, options)
     if json_:
         print_json(result.to_json())
         return
     _print_analysis(result)
+
+
+BANDIT: Fields = {
+    "arms": [{"name": "str", "units": "int", "mean": "float|null: period-weighted",
+              "posterior_mean": "float|null", "posterior_sd": "float|null",
+              "ci": ["float|null"], "chance_to_be_best": "float|null",
+              "next_weight": "float: share of traffic for the next period"}],
+    "periods": "int", "top_two": "bool", "enough_units": "bool: every arm has 100 units",
+    "stop": "bool: the leader's chance to be best reached 0.95", "winner": "str|null",
+    "message": "str"}
+
+
+@app.command("bandit")
+@json_shape("The bandit's state and next weights.", BANDIT)
+def bandit(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet, one row per unit.")],
+    variant: Annotated[str, typer.Option(help="Column naming each unit's arm.")],
+    metric: Annotated[str, typer.Option(help="Metric column (0/1 or a number).")],
+    period: Annotated[str, typer.Option(help="Column naming the period each unit arrived in "
+                                              "(the weights changed between periods).")],
+    weights: Annotated[list[str] | None, typer.Option(
+        "--weights", help="ARM=WEIGHT of the current period (repeat per arm; default "
+                          "equal).")] = None,
+    top_two: Annotated[bool, typer.Option(help="Top-two Thompson sampling.")] = True,
+    lower_is_better: Annotated[bool, typer.Option(help="A fall is the good direction.")]
+    = False,
+    json_: JsonFlag = False,
+) -> None:
+    """Thompson sampling: each arm's chance to be best, the next weights, whether to stop."""
+    from needle.experiments.bandit import BanditSpec, bandit_table
+
+    current = dict(parse_split(weights)) if weights else None
+    data = bandit_table(file, BanditSpec(variant, metric, period, current, top_two,
+                                         lower_is_better))
+    if json_:
+        print_json(data)
+        return
+    print_table(["arm", "units", "mean", "chance best", "next weight"],
+                [[a["name"], count(a["units"]), _mean(a["mean"]),
+                  probability(a["chance_to_be_best"]), f"{a['next_weight'] * 100:.1f}%"]
+                 for a in data["arms"]], title=f"{data['periods']} periods")
+    console.print(data["message"], markup=False)
 
 
 def _mean(x: float | None) -> str:

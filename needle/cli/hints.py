@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from needle.config import SETTINGS
 from needle.errors import UserError
 
 # Artifact kind -> the command group that holds it (``store.get`` hints ``<kind>-list``).
 ARTIFACT_GROUPS: dict[str, str] = {
     "problem": "problem", "bet": "bet", "proposal": "proposal", "decision": "journal",
-    "goal": "goal", "ship": "ship", "teardown": "teardown",
+    "goal": "goal", "ship": "ship", "teardown": "teardown", "guide": "interview",
+    "resume": "resume", "conversation": "conversation", "synthesis": "synthesis",
 }
 
 # Hint code -> what to run, as a sentence that follows the message after "; ".
@@ -35,6 +35,7 @@ HINTS: dict[str, str] = {
     "problem-link": "link it with `needle problem link ID evidence:ID`",
     "proposal-respond": "record a response with `needle proposal respond ID RESPONSE`",
     "proposal-edit": "set it with `needle proposal edit ID`",
+    "bet-drop": "drop it with `needle bet drop ID --why TEXT`",
     "proposal-amend": "record it with `needle proposal amend ID --field NAME --value V "
                       "--reason TEXT`",
     **{f"{kind}-list": f"`needle {group} list` shows them"
@@ -43,15 +44,25 @@ HINTS: dict[str, str] = {
 
 # Hint code -> the command to run (the 12-week plan's next step for each stage).
 COMMANDS: dict[str, str] = {
+    "plan-start": "needle plan start [--date YYYY-MM-DD]",
+    "journal-log": 'needle journal log "DECISION" --by WHO --alternative "..." --link KIND:REF',
+    "journal-top": "needle journal top 5 --sprint -o top-decisions.md",
     "problem-new": 'needle problem new "TITLE" --statement "..." --evidence ID',
     "problem-link": "needle problem link ID evidence:ID",
-    "bet-proposal-new": 'needle bet new --problem ID "SOLUTION" ; '
-                        "needle proposal new --problem ID ...",
-    "ship-new": 'needle ship new --proposal ID --shipped-on YYYY-MM-DD "WHAT SHIPPED"',
-    "goal-journal-new": 'needle goal new "GOAL" --metric SPEC --target N --by YYYY-MM-DD ; '
-                        "needle journal log",
-    "teardown-portfolio-new": 'needle teardown new "WHAT THEY SHIPPED" --competitor NAME ; '
-                              "needle portfolio build",
+    "proposal-new": 'needle proposal new "TITLE" --problem ID --metric SPEC --guardrail SPEC',
+    "proposal-respond": 'needle proposal respond ID approved|rejected|not_now --by WHO '
+                        '--why "..." --learned "..."',
+    "proposal-learn": 'needle proposal learn ID "WHAT WE LEARNED"',
+    "proposal-smaller": 'needle proposal smaller ID "A SMALLER BET" --effort N',
+    "ship-new": 'needle ship new "WHAT SHIPPED" --proposal ID --shipped-on YYYY-MM-DD',
+    "ship-feedback": "needle problem link ID evidence:ID (feedback dated after the launch)",
+    "ship-learned": 'needle ship edit ID --learned "..."',
+    "teardown-new": 'needle teardown new "WHAT THEY SHIPPED" --competitor NAME --better "..." '
+                    '--worse "..."',
+    "goal-new": 'needle goal new "OUTCOME" --metric SPEC --target N --by YYYY-MM-DD',
+    "resume-write": "needle resume",
+    "portfolio-build": "needle portfolio build",
+    "conversation-write": "needle conversation --manager NAME",
 }
 
 # Fields that are command-line options. The flag is ``--`` and the field with dashes, except
@@ -67,12 +78,11 @@ OPTION_FIELDS: frozenset[str] = frozenset({
     "text_col", "time_col", "user_col", "users", "window", "mode", "where", "step_where",
     "exclude", "breakdown", "interval", "measure", "property", "formula", "period", "periods",
     "start_event", "return_event", "direction", "top", "limit", "target", "reach_reason",
-    "effort", "shipped_on", "weeks", "sheet", "format", "skip_bad", *RENAMED,
+    "effort", "shipped_on", "weeks", "sheet", "format", "skip_bad", "unit", "alternative",
+    "weights", *RENAMED,
 })
 # A second way to give the same thing, shown beside the flag.
 ALTERNATIVES: dict[str, str] = {"event_col": "--event NAME"}
-
-_SETTINGS = frozenset(s.name for s in SETTINGS)
 
 
 def flag(field: str) -> str:
@@ -97,8 +107,6 @@ def suggestion(error: UserError) -> str:
     if error.field in OPTION_FIELDS:
         see = " or ".join([flag(error.field), *filter(None, [ALTERNATIVES.get(error.field)])])
         return f" (see {see})"
-    if error.field in _SETTINGS:
-        return f"; {HINTS['settings']}"
     return ""
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +20,6 @@ from needle.cli.output import JsonFlag, print_json, print_table, visible
 from needle.cli.shapes import json_shape
 from needle.config import SETTINGS, load_settings, redacted
 from needle.errors import NeedleError, NoWorkspace
-from needle.workspace import Workspace
 
 # Command groups and top-level commands, loaded only when used so that each command imports just
 # the libraries it needs: (name, module under needle.cli, attribute, short help). The attribute is
@@ -36,8 +34,13 @@ LAZY_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("query", "query", "command_group", "Ask questions of product events."),
     ("insight", "insight", "app", "Saved insights: named queries other artifacts can cite."),
     ("dashboard", "dashboard", "app", "Dashboards: saved insights to review together."),
+    ("anomalies", "anomalies", "anomalies", "Score every point of a metric series for "
+     "anomalies (a file, or a saved insight)."),
     ("week", "week", "week", "This week: metrics against last week, goals, themes, what waits "
      "for a decision."),
+    ("review", "review", "review", "The weekly review: what moved and why, and what waits for "
+     "a decision."),
+    ("alert", "alert", "app", "Alert rules on saved insights, checked by each review."),
     ("experiment", "experiment", "app", "A/B experiments: define, analyse, decide."),
     ("flag", "flag", "app", "Feature flags: create them, list them, archive them."),
     ("themes", "themes", "app", "Themes: evidence synthesised into themes people can read."),
@@ -49,12 +52,23 @@ LAZY_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("goal", "goal", "app", "Goals: move a metric from its baseline to a target by a date."),
     ("ship", "ship", "app", "Ship posts: what shipped and what the data says happened."),
     ("teardown", "teardown", "app", "Competitive teardowns, with sources."),
+    ("synthesis", "synthesis", "app",
+     "Customer-insight syntheses: themes ranked by frequency and severity."),
     ("portfolio", "portfolio", "app", "Portfolio: your outcomes, each claim linked to its data."),
     ("plan", "plan", "app", "The 12-week plan: six two-week stages, each with a deliverable."),
+    ("roadmap", "roadmap", "roadmap", "The roadmap: now, next, later and not doing."),
+    ("interview", "interview", "app",
+     "Interview guides: open questions about past behaviour, and the notes."),
+    ("resume", "resume", "app",
+     "Resume bullets from shipped outcomes, each number linked to its query."),
+    ("conversation", "conversation", "app",
+     "The manager conversation plan: the evidence first, then the ask."),
     ("serve", "serve", "serve", "Serve the workspace's pages and capture the product's events "
      "until Ctrl-C."),
     ("token", "serve", "token", "Print the project token (what the product's SDKs send with "
      "events), or the login token."),
+    ("export", "export", "export", "Copy the event lake and its manifest to a folder a Spark "
+     "cluster reads."),
 )
 _LAZY = {name: (module, attribute, help) for name, module, attribute, help in LAZY_COMMANDS}
 
@@ -120,6 +134,8 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
+        from importlib.metadata import PackageNotFoundError, version
+
         try:
             number = version("needle")
         except PackageNotFoundError:  # run from a source tree that was never installed
@@ -152,6 +168,8 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder to make a workspace of.")] = Path("."),
 ) -> None:
     """Create a workspace: needle.toml and .needle/ with the store and the event lake."""
+    from needle.workspace import Workspace
+
     workspace = Workspace.init(directory, ctx.obj.overrides)
     typer.echo(f"Initialised Needle workspace in {workspace.root}")
 

@@ -1,22 +1,38 @@
-"""How the CLI shows results: stable JSON with --json, Rich tables otherwise."""
+"""How the CLI shows results: stable JSON with --json, Rich tables otherwise.
+
+Rich is imported when something is first shown with it, so that ``--json`` never loads it:
+``console`` and ``err_console`` (stdout and stderr) are made on first use.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Annotated, Any
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from needle.jsontext import dumps
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (shapes in docs/json.md).")]
 
-console = Console()
-err_console = Console(stderr=True)
+
+@cache
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("console", "err_console"):
+        return _console(name == "err_console")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def print_json(data: Any) -> None:
@@ -46,12 +62,14 @@ def _escape(match: re.Match[str]) -> str:
 
 def plain(text: Any, style: str = "") -> Text:
     """``text`` as Rich shows it literally: no markup (``[bold]``), no emoji codes, escaped."""
+    from rich.text import Text
+
     return Text(visible(str(text)), style=style)
 
 
 def echo(text: Any, style: str = "") -> None:
     """Print text that may hold what people typed (titles, evidence, labels)."""
-    console.print(plain(text, style), soft_wrap=True)
+    _console(False).print(plain(text, style), soft_wrap=True)
 
 
 def print_table(
@@ -59,9 +77,11 @@ def print_table(
 ) -> None:
     """A table of ``rows``; every cell, header and the title are shown literally (see
     :func:`plain`), since event names, evidence and SQL columns are other people's text."""
+    from rich.table import Table
+
     table = Table(title=None if title is None else plain(title))
     for column in columns:
         table.add_column(plain(column))
     for row in rows:
         table.add_row(*(plain("" if cell is None else cell) for cell in row))
-    console.print(table)
+    _console(False).print(table)

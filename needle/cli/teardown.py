@@ -14,28 +14,34 @@ Text = Annotated[str | None, typer.Option()]
 Sources = Annotated[list[str] | None, typer.Option(
     "--source", help="Where this comes from: a URL or a note (repeatable).")]
 
+Better = Annotated[str | None, typer.Option(help="Where they are better than us.")]
+Worse = Annotated[str | None, typer.Option(help="Where they are worse than us.")]
+
 
 @app.command()
 def new(ctx: typer.Context, title: str,
         competitor: Annotated[str, typer.Option(help="Who shipped it.")],
         shipped: Text = None, why: Text = None, differently: Text = None,
-        source: Sources = None) -> None:
+        better: Better = None, worse: Worse = None, source: Sources = None) -> None:
     """Write a teardown of a competitor's launch."""
     with opened(ctx) as (workspace, session, _files):
         teardown = teardowns.create(session, title, workspace.author,
                                     {"competitor": competitor, "shipped": shipped, "why": why,
-                                     "differently": differently, "sources": source})
+                                     "differently": differently, "better": better,
+                                     "worse": worse, "sources": source})
     typer.echo(f"teardown {teardown.id} created")
 
 
 @app.command("edit")
 def edit_(ctx: typer.Context, artifact_id: Id, title: Text = None, competitor: Text = None,
           shipped: Text = None, why: Text = None, differently: Text = None,
-          source: Sources = None, status: Text = None) -> None:
+          better: Better = None, worse: Worse = None, source: Sources = None,
+          status: Text = None) -> None:
     """Change a teardown with flags, or in $EDITOR when no flag is given."""
     edit(ctx, "teardown", artifact_id,
          {"title": title, "competitor": competitor, "shipped": shipped, "why": why,
-          "differently": differently, "sources": list(source) if source else None,
+          "differently": differently, "better": better, "worse": worse,
+          "sources": list(source) if source else None,
           "status": status})
 
 

@@ -59,14 +59,33 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
         yield report
 
 
+TOPIC: dict[str, Fields] = {  # Topic.to_json
+    "id": "int: topic id (new ones at each build)", "label": "str", "keywords": ["str"],
+    "size": "int: pieces in its themes", "share": "float: size / all evidence",
+    "theme_ids": ["int: its themes, largest first"]}
+LISTING: dict[str, Fields] = {
+    "topics": [TOPIC], "themes": [THEME], "unthemed": ["int: ids of evidence in no theme"],
+    "evidence": "int: all evidence"}
+
+
 @app.callback(invoke_without_command=True)
-@json_shape("The active themes, largest first.", {
-    "themes": [THEME], "unthemed": ["int: ids of evidence in no theme"],
-    "evidence": "int: all evidence"})
-def build(ctx: typer.Context, json_: JsonFlag = False) -> None:
-    """Build or refresh themes from all evidence and list them (people's edits are kept)."""
+@json_shape("The stored topics and themes, largest first.", LISTING)
+def listing(ctx: typer.Context, json_: JsonFlag = False) -> None:
+    """The stored themes in their topics (built once if never built; `themes build` rebuilds)."""
     if ctx.invoked_subcommand is not None:
         return
+    workspace = open_workspace(ctx)
+    if not workspace.themes_built():
+        with _progress(json_) as report:
+            workspace.build_themes(progress=report)
+    _print_list(workspace.themes(), json_)
+
+
+@app.command("build")
+@json_shape("The themes as built, largest first.", LISTING)
+def build(ctx: typer.Context, json_: JsonFlag = False) -> None:
+    """Build (or rebuild) the themes from all evidence, with progress; people's edits are
+    kept."""
     workspace = open_workspace(ctx)
     with _progress(json_) as report:
         workspace.build_themes(progress=report)
@@ -135,16 +154,19 @@ def rename(
     "theme_id": "int", "label": "str", "metric": "str: retention_<days>d",
     "reporters": "int", "reporters_rate": "float|null", "others": "int",
     "others_rate": "float|null", "difference": "float|null: reporters_rate - others_rate",
-    "low": "float|null", "high": "float|null"}])
+    "low": "float|null", "high": "float|null",
+    "against": "str: the baseline, reporters (of other themes) or users (everyone else)"}])
 def behaviour(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", min=1, help="Retention horizon in days.")] = 30,
     against: Annotated[str, typer.Option(
-        "--against", help="Baseline: all other users, or reporters of other themes only.",
-    )] = "users",
+        "--against", help="Baseline: reporters of other themes only (default: people who write "
+        "in are more engaged than most), or all other users.",
+    )] = "reporters",
     json_: JsonFlag = False,
 ) -> None:
-    """How each theme's reporters differ from everyone else on N-day retention."""
+    """How each theme's reporters differ from other reporters (or all users) on N-day
+    retention, with a 95% interval."""
     rows = open_workspace(ctx).theme_behaviour(days, against)
     if json_:
         print_json([row.to_json() for row in rows])
@@ -154,7 +176,8 @@ def behaviour(
          "95% interval"],
         [[r.theme_id, r.label, r.reporters, _pct(r.reporters_rate), r.others, _pct(r.others_rate),
           _pct(r.difference), "" if r.low is None else f"{_pct(r.low)} to {_pct(r.high)}"]
-         for r in rows], title=f"{days}-day retention of each theme's reporters vs other {against}")
+         for r in rows], title=f"{days}-day retention of each theme's reporters vs "
+               + ("reporters of other themes" if against == "reporters" else "all other users"))
 
 
 @app.command()
@@ -188,12 +211,21 @@ def _print_list(found: ThemeList, json_: bool) -> None:
     if json_:
         print_json(found.to_json())
         return
+    rows = [[f"{topic.label} ({topic.size})", t.id, t.label, t.size, f"{100 * t.share:.1f}%",
+             t.customers, t.trend.direction, ", ".join(t.keywords[:4])]
+            for topic in found.topics for t in topic.themes]
+    on_topic = {t.id for topic in found.topics for t in topic.themes}
+    rows += [["", t.id, t.label, t.size, f"{100 * t.share:.1f}%", t.customers,
+              t.trend.direction, ", ".join(t.keywords[:4])]
+             for t in found.themes if t.id not in on_topic]
     print_table(
-        ["id", "theme", "size", "share", "customers", "trend", "keywords"],
-        [[t.id, t.label, t.size, f"{100 * t.share:.1f}%", t.customers, t.trend.direction,
-          ", ".join(t.keywords[:4])] for t in found.themes],
-        title=f"{len(found.themes)} themes from {found.evidence} pieces; "
-              f"{len(found.unthemed)} unthemed")
+        ["topic", "id", "theme", "size", "share", "customers", "trend", "keywords"], rows,
+        title=f"{len(found.topics)} topics, {len(found.themes)} themes from {found.evidence} "
+              f"pieces; {len(found.unthemed)} unthemed")
+    waiting = found.evidence - len(found.unthemed) - sum(t.size for t in found.themes)
+    if waiting:
+        echo(f"{waiting} pieces arrived after the last build: `needle themes update` assigns "
+             "them.")
 
 
 def _print_detail(theme: ThemeSummary) -> None:

@@ -105,7 +105,8 @@ def build(path: Path | str, *, seed: int = DEFAULT_SEED, users: int = DEFAULT_US
           days: int = DEFAULT_DAYS, progress: Progress | None = None,
           force: bool = False) -> Workspace:
     """Create a workspace at ``path`` holding the demo product and work in progress on it (an
-    analysed experiment, a dashboard, a goal, a problem); see docs/demo.md for its facts."""
+    analysed experiment, a dashboard, a goal, a problem, built themes); see docs/demo.md for
+    its facts."""
     _check(users, days)
     _prepare(Path(path), force)
     report = progress or (lambda stage, done, total: None)
@@ -122,6 +123,7 @@ def build(path: Path | str, *, seed: int = DEFAULT_SEED, users: int = DEFAULT_US
     report("loop", 0, 1)
     add_loop(workspace, demo.truth, seed, users)
     report("loop", 1, 1)
+    workspace.build_themes(progress=report)  # stored, so `needle themes` only reads them
     info = DemoInfo(PRODUCT, seed, users, days, written, stored)
     (workspace.state_dir / MARKER).write_text(json.dumps(asdict(info), indent=1), "utf-8")
     (workspace.state_dir / BUILDING).unlink()

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from needle.events.stats import LakeStats, lake_stats
+from needle.events.stats import LakeStats
 from needle.evidence.models import Evidence
 from needle.workspace import Workspace
 
@@ -35,4 +35,4 @@ def first_look(workspace: Workspace) -> FirstLook:
         rows = session.execute(
             select(Evidence.kind, func.count()).group_by(Evidence.kind).order_by(Evidence.kind))
         evidence = {kind: count for kind, count in rows}
-    return FirstLook(lake_stats(workspace.lake), evidence)
+    return FirstLook(workspace.event_stats(), evidence)

@@ -11,7 +11,10 @@ from needle.documents import render
 
 
 def markdown_for(session: Session, engine: Engine, artifact: Artifact) -> str:
-    return render.markdown(artifact.kind, {"a": views.detail(session, engine, artifact)})
+    """The kind's own template, or the generic one listing the fields (a kind without a
+    template of its own, such as the synthesis, still renders and exports)."""
+    template = artifact.kind if render.has_template(artifact.kind) else "artifact"
+    return render.markdown(template, {"a": views.detail(session, engine, artifact)})
 
 
 def export(session: Session, engine: Engine, artifact: Artifact, fmt: str) -> bytes:

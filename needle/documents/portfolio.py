@@ -1,7 +1,10 @@
-"""The portfolio: a static site and a PDF of shipped outcomes, failures, problems and teardowns.
+"""The transition portfolio: a static site and a PDF of the five artifacts the programme asks
+for (problem discoveries, ship posts with metrics, failed-experiment write-ups, customer-insight
+syntheses and competitive teardowns) and the resume bullets.
 
-Each number on it is a claim in ``claims.json`` with the SQL (over the ``events`` view) that
-produces it, so anyone can re-run what the portfolio says.
+Each number on it is a claim in ``claims.json`` (:mod:`needle.documents.claims`) with the query
+that produces it; the index names the claim beside each number and lists every query, so anyone
+can re-run what the portfolio says.
 """
 
 from __future__ import annotations
@@ -15,34 +18,15 @@ from sqlalchemy.orm import Session
 
 from needle.analytics.engine import Engine
 from needle.artifacts import store, views
-from needle.artifacts.compare import CONFIDENCE
 from needle.artifacts.links import Link, describe
-from needle.artifacts.metrics import parse_metric
 from needle.artifacts.models import Artifact
-from needle.artifacts.problems import evidence_count_sql
 from needle.documents import render
 from needle.documents.artifacts import markdown_for
+from needle.documents.claims import Claim, cited_claim, interval, problem_claims, ship_claims
+from needle.documents.resume import bullet
 
-
-@dataclass(frozen=True)
-class Claim:
-    """One number the portfolio shows, and how to get it again.
-
-    ``source`` says where ``sql`` runs: ``events`` (the lake's ``events`` view, which
-    ``needle query sql`` reads) or
-    ``store`` (the artifacts store); ``derived`` numbers are computed by ``method`` from the
-    claims named in ``derived_from``. ``column`` names the result column holding the value."""
-
-    id: str
-    artifact: str
-    label: str
-    value: float
-    display: str
-    source: str
-    sql: str | None = None
-    column: str = "value"
-    derived_from: tuple[str, ...] = ()
-    method: str | None = None
+# The customer-insight synthesis, a kind of its own (:mod:`needle.artifacts.synthesis`).
+SYNTHESIS = "synthesis"
 
 
 @dataclass
@@ -65,50 +49,24 @@ def page_name(artifact: Artifact) -> str:
     return f"{artifact.kind}-{artifact.id}.html"
 
 
-def _scale(metric_spec: str) -> tuple[float, str]:
-    return (100, " pts") if parse_metric(metric_spec).unit == "rate" else (1, "")
-
-
-def _interval(metric_spec: str, result: dict[str, Any]) -> str:
-    scale, unit = _scale(metric_spec)
-    return (f"{CONFIDENCE:.0%} CI {result['low'] * scale:+.1f} to "
-            f"{result['high'] * scale:+.1f}{unit}")
-
-
-def _ship_claims(ship: Artifact, view: dict[str, Any], book: Portfolio) -> None:
-    result, name, key = ship.fields["result"], f"ship {ship.id}", f"ship-{ship.id}"
-    for side in ("before", "after"):
-        m = result[side]
-        book.claim(Claim(f"{key}-{side}", name, f"{result['label']} {side}", m["value"],
-                         view[f"{side}_text"], "events", m["sql"]))
-        book.claim(Claim(f"{key}-{side}-n", name, f"users {side}", m["n"], str(m["n"]),
-                         "events", m["sql"], column="n"))
-    scale, _ = _scale(result["metric"])
-    for bound in ("low", "high"):
-        book.claim(Claim(f"{key}-{bound}", name, f"{bound} end of the interval", result[bound],
-                         f"{result[bound] * scale:+.1f}", "derived",
-                         derived_from=(f"{key}-before", f"{key}-before-n", f"{key}-after",
-                                       f"{key}-after-n"), method=result["method"]))
-
-
 def _ship_entry(session: Session, engine: Engine, ship: Artifact,
                 book: Portfolio) -> dict[str, Any]:
     view = views.detail(session, engine, ship)
     result = ship.fields["result"]
-    _ship_claims(ship, view, book)
-    problem = view["problem"]
-    _problem_claims(problem, book)
-    interval = _interval(result["metric"], result)
+    for claim in [*ship_claims(ship, view), *problem_claims(view["problem"])]:
+        book.claim(claim)
+    found = bullet(session, engine, ship)
+    if found:
+        book.bullets.append(found[0])
+        for claim in found[1]:
+            book.claim(claim)
     verdict = ("distinguishable from noise" if result["distinguishable"]
                else "not distinguishable from noise")
-    if view["outcome"] == "success":
-        book.bullets.append(
-            f"Identified {problem['title']} affecting {problem['reach']['total']} users, "
-            f"shipped {ship.fields.get('what') or ship.title}, {result['label']} moved "
-            f"{view['before_text']} → {view['after_text']} ({interval})")
     return {"title": ship.title, "page": page_name(ship), "metric_label": result["label"],
             "before_text": view["before_text"], "after_text": view["after_text"],
-            "interval": interval, "verdict": verdict, "outcome": view["outcome"]}
+            "interval": interval(result["metric"], result), "verdict": verdict,
+            "outcome": view["outcome"], "claims": [f"ship-{ship.id}-before",
+                                                   f"ship-{ship.id}-after"]}
 
 
 def _insights(session: Session) -> list[dict[str, Any]]:
@@ -131,12 +89,14 @@ def contents(session: Session, engine: Engine, out: Path
     ships = [_ship_entry(session, engine, s, book) for s in store.list_all(session, "ship")]
     problems = [p for p in store.list_all(session, "problem") if p.status != "draft"]
     teardowns = store.list_all(session, "teardown")
-    shown = [*store.list_all(session, "ship"), *problems, *teardowns]
+    syntheses = store.list_all(session, SYNTHESIS)
+    shown = [*store.list_all(session, "ship"), *problems, *syntheses, *teardowns]
     context = {
         "bullets": book.bullets,
         "outcomes": [s for s in ships if s["outcome"] == "success"],
         "failures": [s for s in ships if s["outcome"] != "success"],
         "problems": [_problem_entry(session, engine, p, book) for p in problems],
+        "syntheses": [_synthesis_entry(s, book) for s in syntheses],
         "insights": _insights(session),
         "teardowns": [{"title": t.title, "page": page_name(t),
                        "competitor": t.fields.get("competitor")} for t in teardowns],
@@ -145,38 +105,41 @@ def contents(session: Session, engine: Engine, out: Path
     return book, context, shown
 
 
-def build(session: Session, engine: Engine, out: Path, who: str) -> Portfolio:
-    """Write ``index.html``, one page per artifact shown, ``portfolio.pdf`` and ``claims.json``."""
+def _synthesis_entry(synthesis: Artifact, book: Portfolio) -> dict[str, Any]:
+    claim = cited_claim(synthesis)
+    book.claim(claim)
+    return {"title": synthesis.title, "page": page_name(synthesis), "evidence": claim.display,
+            "claims": [claim.id]}
+
+
+def build(session: Session, engine: Engine, out: Path, who: str, name: str = "") -> Portfolio:
+    """Write ``index.html``, one page per artifact shown, ``portfolio.pdf`` and ``claims.json``;
+    titled with ``name`` (the person's, from settings) when there is one."""
     out.mkdir(parents=True, exist_ok=True)
     book, context, shown = contents(session, engine, out)
-    index = render.markdown("portfolio", {"author": who, **context})
+    title = f"{name}: product outcomes" if name else "Product outcomes"
+    index = render.markdown("portfolio", {"title": title, "claims": book.claims, **context})
     documents = [index]
     for artifact in shown:
         text = markdown_for(session, engine, artifact)
         documents.append(text)
         _write(out / page_name(artifact), render.html_page(
             text, artifact.title, nav='<a href="index.html">Portfolio</a>'))
-    _write(out / "index.html", render.html_page(index, f"{who}: product outcomes"))
+    _write(out / "index.html", render.html_page(index, title))
     (out / "portfolio.pdf").write_bytes(render.pdf(*documents))
     _write(out / "claims.json", json.dumps([asdict(c) for c in book.claims], indent=1))
     store.audit(session, None, who, "portfolio", {"out": str(out), "pages": len(book.pages)})
     return book
 
 
-def _problem_claims(view: dict[str, Any], book: Portfolio) -> None:
-    name, key = f"problem {view['id']}", f"problem-{view['id']}"
-    book.claim(Claim(f"{key}-reach", name, "reach", view["reach"]["total"],
-                     str(view["reach"]["total"]), "events", view["reach"]["sql"]))
-    book.claim(Claim(f"{key}-evidence", name, "pieces of evidence", view["evidence_count"],
-                     str(view["evidence_count"]), "store", evidence_count_sql(view["id"])))
-
-
 def _problem_entry(session: Session, engine: Engine, problem: Artifact,
                    book: Portfolio) -> dict[str, Any]:
     view = views.detail(session, engine, problem)
-    _problem_claims(view, book)
+    for claim in problem_claims(view):
+        book.claim(claim)
     return {"title": problem.title, "page": page_name(problem), "reach": view["reach"]["total"],
-            "evidence": view["evidence_count"]}
+            "evidence": view["evidence_count"],
+            "claims": [f"problem-{problem.id}-reach", f"problem-{problem.id}-evidence"]}
 
 
 def _write(path: Path, text: str) -> None:

@@ -126,6 +126,10 @@ def markdown(template: str, context: dict[str, Any]) -> str:
     return _ENV.get_template(f"{template}.md.j2").render(**context)
 
 
+def has_template(name: str) -> bool:
+    return f"{name}.md.j2" in _ENV.list_templates()
+
+
 def html_body(text: str) -> str:
     return _MARKDOWN.render(text)
 

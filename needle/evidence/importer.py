@@ -1,13 +1,16 @@
 """``needle evidence import``: tickets, surveys and notes into the store, all or nothing.
 
 Every file is read and checked first; then all records are added in one transaction, so a bad
-row anywhere (or a full disk) leaves the store as it was. Evidence already stored (same content
-hash) is skipped, and so are rows with no text, which are counted.
+row anywhere (or a full disk) leaves the store as it was. Each row is its own piece of evidence,
+even when another row has the same text (how many people said a thing is what themes count);
+only a row already stored (see :attr:`EvidenceRecord.content_hash`) is skipped, and so are rows
+with no text, which are counted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -25,6 +28,16 @@ NOTE_KIND = "interview"
 TABLE_KIND = "ticket"
 
 
+@dataclass(frozen=True)
+class EvidenceImport(ImportResult):
+    """An import's counts, plus how many rows read repeat the text of another row read."""
+
+    same_text: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {**super().to_json(), "same_text": self.same_text}
+
+
 def import_evidence(
     store: Store,
     paths: Sequence[Path],
@@ -34,7 +47,7 @@ def import_evidence(
     timezone: str = "UTC",
     rejects_to: Path | None = None,
     step: Callable[[str], None] | None = None,
-) -> ImportResult:
+) -> EvidenceImport:
     """Import files and folders of notes; ``kind`` defaults to interview for notes and to
     ticket for rows."""
     if kind is not None and kind not in KINDS:
@@ -60,8 +73,9 @@ def import_evidence(
     except BaseException:
         discard(written)
         raise
-    return ImportResult(len(paths), len(records), added.added, len(rejected), written,
-                        empty=empty)
+    texts = {(r.kind, r.normal_text) for r in records}
+    return EvidenceImport(len(paths), len(records), added.added, len(rejected), written,
+                          empty=empty, same_text=len(records) - len(texts))
 
 
 def _storage_reason(exc: OSError | OperationalError) -> str:

@@ -1,4 +1,4 @@
-"""Stored customer evidence: one row per distinct piece of text."""
+"""Stored customer evidence: one row per piece a customer gave (a row, a note)."""
 
 from __future__ import annotations
 

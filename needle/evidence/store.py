@@ -1,4 +1,4 @@
-"""Adding evidence to the store, deduplicated by a hash of its content."""
+"""Adding evidence to the store, deduplicated by a hash of the row it came from."""
 
 from __future__ import annotations
 
@@ -29,10 +29,18 @@ class EvidenceRecord:
 
     @property
     def content_hash(self) -> str:
-        """Same kind, customer and whitespace-normalised text: the same evidence."""
-        normal = " ".join(self.text.split()).lower()
-        key = "\x1f".join((self.kind, self.customer or "", normal))
+        """Same row: kind, source id, customer and whitespace-normalised text.
+
+        The source id is part of it so that two people (or one person twice) writing the same
+        words stay two pieces of evidence: how many said a thing is what themes count. Only a
+        true re-import of the same row (same id, or same place in its file) is a duplicate."""
+        key = "\x1f".join((self.kind, self.source_id or "", self.customer or "", self.normal_text))
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    @property
+    def normal_text(self) -> str:
+        """The text with case and runs of whitespace ignored."""
+        return " ".join(self.text.split()).lower()
 
 
 @dataclass(frozen=True)

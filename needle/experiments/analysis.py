@@ -1,16 +1,18 @@
 """Analyse an experiment from per-variant sufficient statistics: every metric against the
 control, frequentist and Bayesian, with one multiple-comparison rule that decides "significant"
-everywhere and draws every interval at the same corrected level.
+everywhere and draws every interval at the same corrected level. Each metric is tested in its
+own direction (two-sided, or one-sided: its interval is then open on the other side).
 
 All metrics of one kind are analysed in one vectorised pass (arrays of metrics x treatments).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -30,6 +32,7 @@ from needle.stats import (
     confidence_sequence,
     contrast,
     corrected_alpha,
+    family_size,
     fieller,
     gaussian_best,
     gaussian_effect,
@@ -37,7 +40,7 @@ from needle.stats import (
     welch,
 )
 from needle.stats.corrections import Correction
-from needle.stats.frequentist import Contrast, TestResult, critical
+from needle.stats.frequentist import Alternative, Contrast, TestResult, critical
 from needle.stats.sequential import halfwidth
 
 # Above this g = t^2 var(control mean) / control mean^2 the delta-method interval of a relative
@@ -55,6 +58,7 @@ class AnalysisOptions:
     units_per_day: float | None = None
     split: Mapping[str, float] | None = None  # planned share per variant (SRM); None: equal
     lower_is_better: frozenset[str] = field(default_factory=frozenset)
+    alternatives: Mapping[str, Alternative] = field(default_factory=dict)  # else two-sided
 
 
 @dataclass(frozen=True)
@@ -65,18 +69,37 @@ class _Block:
     absolute: Contrast
     relative: Contrast
     p_value: np.ndarray
+    sides: np.ndarray  # (metrics, 1): each metric's alternative
+
+
+def _by_side(sides: np.ndarray, compute: Callable[[Alternative], TestResult]) -> TestResult:
+    """One test per metric in its own direction: each alternative present computed once over
+    the whole block, rows taken from the one that applies."""
+    present = [cast(Alternative, a) for a in dict.fromkeys(sides.ravel().tolist())]
+    results = {a: compute(a) for a in present}
+    if len(results) == 1:
+        return results[present[0]]
+
+    def pick(name: str) -> np.ndarray:
+        out = getattr(results[present[0]], name)
+        for a in present[1:]:
+            out = np.where(sides == a, getattr(results[a], name), out)
+        return np.asarray(out)
+
+    return TestResult(**{f.name: pick(f.name) for f in dataclasses.fields(TestResult)})
 
 
 def planned_weights(variants: Sequence[str], split: Mapping[str, float] | None
                     ) -> list[float] | None:
-    """The planned shares in ``variants`` order; a variant missing on either side is an error."""
+    """The planned shares in ``variants`` order; a variant missing on either side is an error,
+    except a variant planned at weight 0, which may well never be seen."""
     if split is None:
         return None
     unplanned = [v for v in variants if v not in split]
     if unplanned:
         raise UserError(f"variants {unplanned} were exposed but are not in the planned split "
                         f"{dict(split)}")
-    never = [v for v in split if v not in variants]
+    never = [v for v in split if v not in variants and split[v] > 0]
     if never:
         raise UserError(f"variants {never} of the planned split were never exposed: "
                         "assignment or logging is broken")
@@ -149,31 +172,40 @@ def _block(metrics: tuple[MetricSums, ...], options: AnalysisOptions) -> _Block:
     control, treatment = _arms(metrics)
     absolute = contrast(control, treatment)
     relative = contrast(control, treatment, relative=True)
-    if options.sequential_tuning is None:
-        p = welch(absolute, options.alpha).p_value
-    else:
-        p = confidence_sequence(absolute, options.alpha, options.sequential_tuning).p_value
-    return _Block(metrics, absolute, relative, p)
+    sides = np.array([[options.alternatives.get(m.name, "two-sided")] for m in metrics])
+    p = _interval(absolute, np.asarray(options.alpha), options, sides).p_value
+    return _Block(metrics, absolute, relative, p, sides)
 
 
-def _interval(c: Contrast, level: np.ndarray, options: AnalysisOptions) -> TestResult:
-    if options.sequential_tuning is None:
-        return welch(c, level)
-    return confidence_sequence(c, level, options.sequential_tuning, options.alpha)
+def _interval(c: Contrast, level: np.ndarray, options: AnalysisOptions,
+              sides: np.ndarray) -> TestResult:
+    def test(alternative: Alternative) -> TestResult:
+        if options.sequential_tuning is None:
+            return welch(c, level, alternative)
+        return confidence_sequence(c, level, options.sequential_tuning, options.alpha,
+                                   alternative)
+    return _by_side(sides, test)
 
 
 def _relative_ci(block: _Block, level: np.ndarray, significant: np.ndarray,
                  options: AnalysisOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Delta-method interval where it is reliable and agrees with the decision; Fieller's
     (which always agrees with the absolute test) otherwise."""
-    delta = _interval(block.relative, level, options)
-    crit = None
-    if options.sequential_tuning is not None:
-        a = block.absolute
+    delta = _interval(block.relative, level, options, block.sides)
+    one_sided = block.sides != "two-sided"
+    a = block.absolute
+    if options.sequential_tuning is None:
+        # a one-sided bound is one end of the two-sided interval at twice the level
+        crit = critical(np.where(one_sided, 2 * level, level), a.dof)
+    else:
+        tuning = options.sequential_tuning
         with np.errstate(divide="ignore", invalid="ignore"):
-            crit = halfwidth(a.se, a.n_total, level, options.sequential_tuning,
-                             options.alpha) / a.se
+            crit = np.where(one_sided, halfwidth(a.se, a.n_total, level, tuning, options.alpha,
+                                                 "greater"),
+                            halfwidth(a.se, a.n_total, level, tuning, options.alpha)) / a.se
     lo, hi, g = fieller(block.relative, level, crit=crit)
+    lo = np.where(block.sides == "less", -np.inf, lo)
+    hi = np.where(block.sides == "greater", np.inf, hi)
     excludes = (delta.ci_lower > 0) | (delta.ci_upper < 0)
     use_fieller = (g >= DELTA_G_LIMIT) | (excludes != significant)
     method = np.where(use_fieller, "fieller", "delta")
@@ -222,7 +254,8 @@ def _finish(block: _Block, p_adj: np.ndarray, sums: ExperimentSums,
             options: AnalysisOptions) -> list[MetricResult]:
     """Intervals at the corrected levels, Bayesian chances and power, as result values."""
     significant = p_adj <= options.alpha
-    columns, method = _columns(block, p_adj, significant, options)
+    columns, method = _columns(block, p_adj, significant, options,
+                               (len(sums.variants), len(sums.metrics)))
     bayes = _bayes(block, options)
     columns.update(win=bayes["win"], risk_ship=bayes["risk_ship"], risk_keep=bayes["risk_keep"])
     lists = {k: _plain(v) for k, v in columns.items()}
@@ -242,27 +275,53 @@ def _finish(block: _Block, p_adj: np.ndarray, sums: ExperimentSums,
 
 
 def _columns(block: _Block, p_adj: np.ndarray, significant: np.ndarray,
-             options: AnalysisOptions) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Frequentist and power figures for every (metric, treatment), as arrays."""
+             options: AnalysisOptions, family: tuple[int, int]
+             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Frequentist and power figures for every (metric, treatment), as arrays. ``family`` is
+    (variants, metrics): power is planned for all of them at once (see :func:`_power`)."""
     level = corrected_alpha(options.alpha, block.p_value, p_adj)
-    absolute = _interval(block.absolute, level, options)
+    absolute = _interval(block.absolute, level, options, block.sides)
     rel_lo, rel_hi, method = _relative_ci(block, level, significant, options)
     rel = block.relative
-    need = sample_needed(rel.se**2, rel.n_total, options.mde, level, options.target_power,
-                         options.sequential_tuning, options.units_per_day)
+    power_now, extra, days = _power(block, options, family)
     z_power = critical(2 * (1 - options.target_power), None, "z")  # z quantile of the power
+    # the distance from the estimate to the bound that decides, plus the power's quantile
+    reach = np.where(block.sides == "greater", absolute.estimate - absolute.ci_lower,
+                     absolute.ci_upper - absolute.estimate)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mde_now = (absolute.ci_upper - absolute.estimate + z_power * block.absolute.se) / np.abs(
-            rel.denominator)
-    days = need.days_needed if need.days_needed is not None else np.full_like(level, np.nan)
+        mde_now = (reach + z_power * block.absolute.se) / np.abs(rel.denominator)
     return {
         "absolute_effect": absolute.estimate, "absolute_lo": absolute.ci_lower,
         "absolute_hi": absolute.ci_upper,
         "relative_effect": np.where(rel.reason == None, rel.estimate, np.nan),  # noqa: E711
         "relative_lo": rel_lo, "relative_hi": rel_hi, "p_value": p_adj,
-        "p_unadjusted": block.p_value, "level": level, "power": need.power_now,
-        "mde": mde_now, "extra_units": need.additional_units, "days": days,
+        "p_unadjusted": block.p_value, "level": level, "power": power_now,
+        "mde": mde_now, "extra_units": extra, "days": days,
     }, method
+
+
+def _power(block: _Block, options: AnalysisOptions, family: tuple[int, int]
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(power now, units still needed, days) per comparison, planned as GrowthBook plans them:
+    under a correction every test at alpha / ((variants - 1) x metrics), and the power target
+    shared by the metrics (target ** (1 / metrics)); each comparison with its own variance."""
+    variants, metrics = family
+    rel = block.relative
+    tests = family_size(variants, metrics, options.correction != "none")
+    out = []
+    for side in dict.fromkeys(block.sides.ravel().tolist()):
+        need = sample_needed(rel.se**2, rel.n_total, options.mde, options.alpha,
+                             options.target_power, options.sequential_tuning,
+                             options.units_per_day, tests=tests, goal_metrics=metrics,
+                             alternative=side)
+        days = need.days_needed if need.days_needed is not None else np.full_like(
+            need.power_now, np.nan)
+        out.append((side, need.power_now, need.additional_units, days))
+    picked = [np.asarray(x) for x in out[0][1:]]
+    for side, *values in out[1:]:
+        picked = [np.where(block.sides == side, v, p) for v, p in zip(values, picked,
+                                                                      strict=True)]
+    return picked[0], picked[1], picked[2]
 
 
 def _variant_values(metric: MetricSums) -> np.ndarray:
@@ -278,7 +337,9 @@ def _comparison(metric: str, variant: str, control: str, v: dict[str, Any], sign
     if reason is not None:
         significant = False
     fields = dict(
-        variant=variant, control=control, absolute_effect=v["absolute_effect"],
+        variant=variant, control=control,
+        alternative=options.alternatives.get(metric, "two-sided"),
+        absolute_effect=v["absolute_effect"],
         absolute_ci=(v["absolute_lo"], v["absolute_hi"]), relative_effect=v["relative_effect"],
         relative_ci=(v["relative_lo"], v["relative_hi"]),
         relative_ci_method=method if v["relative_lo"] is not None else None,

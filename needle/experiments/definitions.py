@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import cast
 
 from sqlalchemy import select
 
@@ -13,9 +14,11 @@ from needle.errors import UserError
 from needle.experiments.metrics import MetricDef
 from needle.experiments.models import Experiment
 from needle.stats.corrections import Correction
+from needle.stats.frequentist import Alternative
 from needle.store import Store
 
 CORRECTIONS = ("none", "holm", "bh")
+ALTERNATIVES = ("two-sided", "greater", "less")
 # PostHog's exposure of a feature flag: the event its SDKs send whenever code reads a flag, the
 # property naming the flag and the one carrying its answer (the variant, or false when the person
 # is outside the rollout or the flag's conditions).
@@ -42,7 +45,8 @@ class ExperimentSpec:
 
 
 def parse_split(values: Sequence[str]) -> tuple[tuple[str, float], ...]:
-    """``VARIANT=WEIGHT`` options (weights in any unit: 90/10, 0.9/0.1) as pairs."""
+    """``VARIANT=WEIGHT`` options (weights in any unit: 90/10, 0.9/0.1) as pairs; a weight of
+    0 plans no traffic (a holdout, a retired variant), so any unit it gets is reported."""
     out = []
     for value in values:
         name, sep, weight = value.partition("=")
@@ -50,13 +54,13 @@ def parse_split(values: Sequence[str]) -> tuple[tuple[str, float], ...]:
             share = float(weight)
         except ValueError:
             share = -1.0
-        if not sep or not name.strip() or not share > 0:
-            raise UserError(f"split {value!r}: write it as VARIANT=WEIGHT with a weight above 0",
-                            field="split", value=value)
+        if not sep or not name.strip() or not share >= 0:
+            raise UserError(f"split {value!r}: write it as VARIANT=WEIGHT with a weight of 0 "
+                            "or more", field="split", value=value)
         out.append((name.strip(), share))
-    if len(out) == 1 or len({n for n, _ in out}) != len(out):
-        raise UserError("a split needs every variant once, at least two of them", field="split",
-                        value=list(values))
+    if sum(w > 0 for _, w in out) == 1 or len({n for n, _ in out}) != len(out):
+        raise UserError("a split needs every variant once, at least two of them with a weight "
+                        "above 0", field="split", value=list(values))
     return tuple(out)
 
 
@@ -73,7 +77,7 @@ def on_flag(spec: ExperimentSpec, key: str, variants: Sequence[tuple[str, float]
     if control not in names:
         raise UserError(f"control {control!r} is not a variant of flag {key!r}; its variants "
                         f"are {names}", field="control", value=control)
-    split = spec.split or tuple((name, share) for name, share in variants if share > 0)
+    split = spec.split or tuple(variants)  # a 0% variant stays, so its traffic is reported
     return replace(spec, exposure_event=FLAG_EXPOSURE, variant_property=FLAG_RESPONSE,
                    exposure_filters=((FLAG_KEY, key), *spec.exposure_filters),
                    control=control, split=split)
@@ -98,6 +102,31 @@ def mark_lower_is_better(metrics: Sequence[MetricDef], names: Sequence[str]
     return tuple(replace(m, lower_is_better=m.name in names) for m in metrics)
 
 
+def parse_directions(names: Sequence[str], values: Sequence[str]) -> dict[str, Alternative]:
+    """Test directions from ``METRIC=DIRECTION`` options; a bare ``DIRECTION`` applies to every
+    metric. Directions: two-sided, greater, less; metrics not named are not in the result."""
+    chosen: dict[str, Alternative] = {}
+    for value in values:
+        name, sep, direction = value.rpartition("=") if "=" in value else ("", "", value)
+        direction = direction.strip()
+        if direction not in ALTERNATIVES:
+            raise UserError(f"alternative {value!r}: the direction must be one of "
+                            f"{', '.join(ALTERNATIVES)}", field="alternative", value=value)
+        if sep and name.strip() not in names:
+            raise UserError(f"alternative {value!r}: no metric {name.strip()!r}; metrics are "
+                            f"{list(names)}", field="alternative", value=value)
+        side = cast(Alternative, direction)
+        chosen.update({name.strip(): side} if sep else dict.fromkeys(names, side))
+    return chosen
+
+
+def parse_alternatives(metrics: Sequence[MetricDef], values: Sequence[str]
+                       ) -> tuple[MetricDef, ...]:
+    """``metrics`` with the test directions of ``METRIC=DIRECTION`` options set."""
+    chosen = parse_directions([m.name for m in metrics], values)
+    return tuple(replace(m, alternative=chosen.get(m.name, m.alternative)) for m in metrics)
+
+
 def validate(spec: ExperimentSpec) -> None:
     """Refuse a definition that could not be analysed, before anything is stored."""
     if not spec.name.strip():
@@ -120,6 +149,10 @@ def validate(spec: ExperimentSpec) -> None:
         raise UserError(f"experiment {spec.name!r}: alpha must be between 0 and 1")
     if spec.correction not in CORRECTIONS:
         raise UserError(f"correction must be one of {', '.join(CORRECTIONS)}")
+    wrong = [m.name for m in spec.metrics if m.alternative not in ALTERNATIVES]
+    if wrong:
+        raise UserError(f"experiment {spec.name!r}: metrics {wrong} need a direction among "
+                        f"{', '.join(ALTERNATIVES)}", field="alternative", value=wrong)
 
 
 def create_experiment(store: Store, author: str, spec: ExperimentSpec, replace: bool = False

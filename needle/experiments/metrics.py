@@ -28,6 +28,7 @@ class MetricDef:
     property_name: str | None = None
     insight: str | None = None  # the saved insight this metric was translated from
     lower_is_better: bool = False  # a fall is the good direction (tickets, latency, churn)
+    alternative: str = "two-sided"  # or greater / less: the direction the test looks in
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

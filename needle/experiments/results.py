@@ -38,6 +38,7 @@ class Comparison:
     days_needed: float | None
     not_computable: str | None
     verdict: str
+    alternative: str = "two-sided"  # two-sided, greater or less
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class Analysis:
             "sequential_tuning": self.sequential_tuning,
             "covariates": list(self.covariates),
             "srm": {"p_value": srm.p_value, "chi2": srm.chi2, "ok": srm.ok,
-                    "warning": srm.warning, "not_computable": srm.reason},
+                    "warning": srm.warning, "not_computable": srm.reason,
+                    "unplanned_units": srm.unplanned_units},
             "excluded": self.excluded or {},
             "metrics": [_metric_json(m) for m in self.metrics],
             "verdict": self.verdict,

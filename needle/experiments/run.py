@@ -13,6 +13,7 @@ from needle.experiments.definitions import flag_arms, get_experiment, lock
 from needle.experiments.models import Experiment
 from needle.experiments.results import Analysis
 from needle.stats.corrections import Correction
+from needle.stats.frequentist import Alternative
 from needle.store import Store
 
 
@@ -28,7 +29,8 @@ def analyze_experiment(store: Store, engine: Engine, name: str) -> tuple[Experim
         alpha=experiment.alpha, correction=cast(Correction, experiment.correction),
         sequential_tuning=experiment.sequential_tuning, mde=experiment.mde,
         units_per_day=data.units_per_day, split=experiment.split,
-        lower_is_better=frozenset(m.name for m in experiment.metric_defs if m.lower_is_better))
+        lower_is_better=frozenset(m.name for m in experiment.metric_defs if m.lower_is_better),
+        alternatives={m.name: cast(Alternative, m.alternative) for m in experiment.metric_defs})
     result = analyze(data.sums, options)
     lock(store, name)
     excluded = {"units_in_several_variants": data.mixed_units}

@@ -1,7 +1,9 @@
 """Read a per-unit table (CSV or Parquet) for analysis, refusing to analyse what it cannot trust.
 
 Rows whose unit appears more than once (twice in one variant, or in two variants) are excluded
-and reported; a value that is not a number stops the read with the file, line and column.
+and reported; a value that is not a number stops the read with the file, line and column. When
+no unit column is named but a column looks like one (``user_id``, ``userid``, ``id``, ...) and
+its ids repeat, rows are not units, and the read stops rather than count each row as one.
 """
 
 from __future__ import annotations
@@ -73,6 +75,35 @@ def _check_columns(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
                         f"{', '.join(map(str, frame.columns))}")
 
 
+# Column names that usually identify a unit: id, user_id, userid, Customer ID, distinct_id, ...
+_UNIT_NAME = re.compile(r"^(?:(?:.*[_ ])?(?:user|unit|customer|visitor|account|person|member|"
+                        r"player|client|distinct|device)[_ ]?)?id$", re.IGNORECASE)
+
+
+def likely_unit(frame: pd.DataFrame, spec: TableSpec) -> str | None:
+    """The first column outside the analysis whose name says it identifies a unit."""
+    used = {spec.variant, *spec.covariates,
+            *(c for m in spec.metrics for c in _metric_columns(m, frame))}
+    return next((str(c) for c in frame.columns
+                 if c not in used and _UNIT_NAME.match(str(c))), None)
+
+
+def _check_unit(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
+    """Refuse to treat rows as units when an unnamed unit column repeats its ids."""
+    if spec.unit is not None:
+        return
+    column = likely_unit(frame, spec)
+    if column is None or not frame[column].duplicated().any():
+        return
+    ids = frame[column].nunique()
+    mixed = int((frame.groupby(column)[spec.variant].nunique() > 1).sum())
+    raise UserError(
+        f"{path}: column {column!r} looks like the unit id and repeats ({len(frame):,} rows "
+        f"for {ids:,} ids, {mixed:,} of them in several variants), so rows are not units: name "
+        f"the unit column ({column!r}) to exclude repeated units, or give one row per unit",
+        field="unit", value=column)
+
+
 def _exclusions(frame: pd.DataFrame, spec: TableSpec) -> tuple[np.ndarray, dict[str, Any]]:
     """Rows to keep, and what was excluded: units seen twice in a variant or in two variants."""
     if spec.unit is None:
@@ -105,6 +136,7 @@ def table_sums(path: Path, spec: TableSpec) -> tuple[ExperimentSums, dict[str, A
     """Sufficient statistics of the table's metrics per variant, and the exclusion report."""
     frame = read_frame(path)
     _check_columns(frame, spec, path)
+    _check_unit(frame, spec, path)
     keep, report = _exclusions(frame, spec)
     labels = frame[spec.variant].astype(str).to_numpy()[keep]
     order = _variant_order(labels, spec.control, path)

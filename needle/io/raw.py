@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from needle.io.files import BadRow
+
+if TYPE_CHECKING:  # only named in annotations: the options load without Arrow
+    import pyarrow as pa
 
 FORMATS = ("csv", "json", "parquet", "xlsx")
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from scipy import special, stats
 
-from needle.stats.frequentist import Contrast
+from needle.stats.frequentist import Alternative, Contrast
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 _TAIL = 1e-12
@@ -50,34 +50,54 @@ def expected_shortfall(mean: Any, sd: Any) -> np.ndarray:
     return sd * stats.norm.pdf(z) - mean * stats.norm.cdf(-z)
 
 
+def scaled_prior(c: Contrast, prior: GaussianPrior) -> tuple[Any, Any]:
+    """The prior's mean and variance on the contrast's own scale: a relative prior times
+    |control mean| (variance times its square) for an absolute effect, and an absolute prior
+    divided by them for a relative one."""
+    if not prior.proper or (prior.scale == "relative") == c.relative:
+        return prior.mean, prior.variance
+    base = np.asarray(c.denominator, dtype=float)
+    if c.relative:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return prior.mean / np.abs(base), prior.variance / base**2
+    return prior.mean * np.abs(base), prior.variance * base**2
+
+
 def gaussian_effect(c: Contrast, prior: GaussianPrior = GaussianPrior(), alpha: float = 0.05,
-                    inverse: bool = False) -> EffectPosterior:
+                    inverse: bool = False,
+                    alternative: Alternative = "two-sided") -> EffectPosterior:
     """Conjugate normal posterior of the effect; chance to win is P(effect > 0), or < 0 when
-    lower is better; risk is the expected loss of each decision."""
+    lower is better; risk is the expected loss of each decision. A one-sided ``alternative``
+    draws the one-sided credible bound, (lower, inf) or (-inf, upper), at 1 - alpha."""
     data_var = c.se**2
     mean, var = np.asarray(c.estimate, dtype=float), data_var
     if prior.proper:
-        prior_mean: Any = prior.mean
-        prior_var: Any = prior.variance
-        if prior.scale == "relative" and not c.relative:
-            base = np.asarray(c.denominator, dtype=float)
-            prior_mean, prior_var = prior.mean * np.abs(base), prior.variance * base**2
+        prior_mean, prior_var = scaled_prior(c, prior)
         with np.errstate(divide="ignore", invalid="ignore"):
             precision = 1 / prior_var + 1 / data_var
             mean = (prior_mean / prior_var + mean / data_var) / precision
             var = 1 / precision
     sd = np.sqrt(var)
-    half = stats.norm.ppf(1 - alpha / 2) * sd
+    half = stats.norm.isf(alpha / (2 if alternative == "two-sided" else 1)) * sd
+    lower = mean - half if alternative != "less" else np.full_like(sd, -np.inf)
+    upper = mean + half if alternative != "greater" else np.full_like(sd, np.inf)
     with np.errstate(divide="ignore", invalid="ignore"):
         win = stats.norm.sf(-mean / sd)
     gain, loss = expected_shortfall(-mean, sd), expected_shortfall(mean, sd)
     if inverse:
         win, gain, loss = 1 - win, loss, gain
-    bad = c.reason != None  # noqa: E711
+    reason = c.reason
+    if prior.proper:
+        # a relative prior scaled by a control mean of 0 has no spread left to express
+        unscalable = ~(np.asarray(scaled_prior(c, prior)[1]) > 0)
+        reason = np.where(unscalable & (reason == None),  # noqa: E711
+                          "control mean is 0, so the prior cannot be put on this scale",
+                          reason)
+    bad = reason != None  # noqa: E711
     def nan(x: Any) -> np.ndarray:
         return np.where(bad, np.nan, x)
-    return EffectPosterior(nan(mean), nan(sd), nan(mean - half), nan(mean + half), nan(win),
-                           nan(gain), nan(loss), c.reason)
+    return EffectPosterior(nan(mean), nan(sd), nan(lower), nan(upper), nan(win),
+                           nan(gain), nan(loss), reason)
 
 
 def _grid(lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

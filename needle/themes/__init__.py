@@ -1,18 +1,55 @@
 """Themes: customer evidence synthesised into themes people read once and agree with.
 
-``refresh`` embeds and clusters all evidence, ``update`` assigns new evidence incrementally,
-``list_themes`` / ``get_theme`` read them back (``get_theme(store, id).evidence_ids`` is what
-other artifacts cite), and ``merge`` / ``split`` / ``rename`` record a person's edits, which
-refreshes keep.
+``refresh`` prepares, embeds and clusters all evidence into themes and topics and stores them,
+``update`` assigns new evidence incrementally, ``list_themes`` / ``get_theme`` read them back
+(``get_theme(store, id).evidence_ids`` is what other artifacts cite), and ``merge`` / ``split`` /
+``rename`` record a person's edits, which refreshes keep.
 """
 
-from needle.themes.behaviour import BehaviourRow, theme_behaviour
-from needle.themes.cluster import Clustering, ClusterParams, cluster
-from needle.themes.edits import merge, rename, split
-from needle.themes.groups import ThemeGroup, group_themes
-from needle.themes.refresh import RefreshResult, refresh
-from needle.themes.update import UpdateResult, update
-from needle.themes.view import ThemeList, ThemeSummary, get_theme, list_themes
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from needle.themes.behaviour import BehaviourRow, theme_behaviour
+    from needle.themes.clustering import Clustering, ClusterParams, cluster
+    from needle.themes.edits import merge, rename, split
+    from needle.themes.groups import ThemeGroup, group_themes
+    from needle.themes.refreshing import RefreshResult, refresh
+    from needle.themes.updating import UpdateResult, update
+    from needle.themes.view import ThemeList, ThemeSummary, Topic, get_theme, list_themes
+
+# Loaded on first use (PEP 562): listing stored themes must not import the clustering,
+# embedding and statistics libraries, so `needle themes` answers at once.
+_EXPORTS = {
+    "BehaviourRow": "needle.themes.behaviour",
+    "ClusterParams": "needle.themes.clustering",
+    "Clustering": "needle.themes.clustering",
+    "RefreshResult": "needle.themes.refreshing",
+    "ThemeGroup": "needle.themes.groups",
+    "ThemeList": "needle.themes.view",
+    "ThemeSummary": "needle.themes.view",
+    "Topic": "needle.themes.view",
+    "UpdateResult": "needle.themes.updating",
+    "cluster": "needle.themes.clustering",
+    "get_theme": "needle.themes.view",
+    "group_themes": "needle.themes.groups",
+    "list_themes": "needle.themes.view",
+    "merge": "needle.themes.edits",
+    "refresh": "needle.themes.refreshing",
+    "rename": "needle.themes.edits",
+    "split": "needle.themes.edits",
+    "theme_behaviour": "needle.themes.behaviour",
+    "update": "needle.themes.updating",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)
+
 
 __all__ = [
     "BehaviourRow",
@@ -22,6 +59,7 @@ __all__ = [
     "ThemeGroup",
     "ThemeList",
     "ThemeSummary",
+    "Topic",
     "UpdateResult",
     "cluster",
     "get_theme",

@@ -1,9 +1,10 @@
 """Themes x behaviour: do the people who report a theme behave differently in the product?
 
 For every theme, the customers behind its evidence who also appear as ``distinct_id`` in the event
-lake are compared on N-day retention with every other user in the lake (``against="users"``) or
-with the customers who reported other themes only (``against="reporters"``: people who write in
-are usually more engaged than the average user, so this baseline removes that bias). A user is
+lake are compared on N-day retention with the customers who reported other themes only
+(``against="reporters"``, the default: people who write in are far more engaged than the average
+user, so against everyone nearly every theme "retains better", which is engagement, not insight)
+or with every other user in the lake (``against="users"``). A user is
 *retained* when they have any event N days or more after their first event. Users whose first
 event is less than N days before the lake's last event cannot be judged yet and are left out. The
 difference of the two rates comes with a Newcombe (Wilson score) interval.
@@ -40,6 +41,7 @@ class BehaviourRow:
     difference: float | None
     low: float | None
     high: float | None
+    against: str = "reporters"
 
     def to_json(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in self.__dataclass_fields__}
@@ -56,7 +58,7 @@ AGAINST = ("users", "reporters")
 
 
 def theme_behaviour(
-    store: Store, engine: Engine, days: int = 30, against: str = "users",
+    store: Store, engine: Engine, days: int = 30, against: str = "reporters",
     confidence: float = 0.95, only: int | None = None,
 ) -> list[BehaviourRow]:
     """Retention of each theme's reporters (or of theme ``only``'s) versus everyone else, with
@@ -72,7 +74,7 @@ def theme_behaviour(
         everyone = set().union(*by_theme.values())
         retained = {user: retained[user] for user in everyone}
     metric = f"retention_{days}d"
-    return [_compare(t.id, t.label, metric, by_theme[t.id], retained, confidence)
+    return [_compare(t.id, t.label, metric, by_theme[t.id], retained, confidence, against)
             for t in themes if only is None or t.id == only]
 
 
@@ -84,15 +86,15 @@ def _reporters(store: Store, evidence_ids: list[int]) -> set[str]:
 
 
 def _compare(theme_id: int, label: str, metric: str, reporters: set[str],
-             retained: dict[str, bool], confidence: float) -> BehaviourRow:
+             retained: dict[str, bool], confidence: float, against: str) -> BehaviourRow:
     hits = sum(retained[user] for user in reporters)
     others_total = len(retained) - len(reporters)
     others_hits = sum(retained.values()) - hits
     if not reporters or not others_total:
         return BehaviourRow(theme_id, label, metric, len(reporters), None, others_total, None,
-                            None, None, None)
+                            None, None, None, against)
     interval = proportion_difference(hits, len(reporters), others_hits, others_total,
                                      confidence)
     rate, other_rate = hits / len(reporters), others_hits / others_total
     return BehaviourRow(theme_id, label, metric, len(reporters), rate, others_total, other_rate,
-                        rate - other_rate, interval.low, interval.high)
+                        rate - other_rate, interval.low, interval.high, against)

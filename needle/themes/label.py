@@ -1,8 +1,8 @@
-"""Readable labels: keywords by class-based TF-IDF, quotes nearest the centroid, a short label.
+"""Readable labels: a name (see :mod:`needle.themes.name`), keywords by class-based TF-IDF that
+occur in the theme's quotes, and the quotes nearest the centroid.
 
-The short label is the clause of the most representative text that holds most keywords, shortened:
-people recognise a theme in a customer's words far more reliably than in a list of keywords, and
-the clause choice drops greetings such as "Hi team,".
+Keywords are drawn from a longer c-TF-IDF list and kept only when one of the quotes holds them,
+so the keywords a person reads next to a quote are words of that quote.
 """
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
+from needle.themes.name import Embedder, theme_names
+
 KEYWORDS = 6
+# Ends of contractions ("I've", "don't") that the word pattern leaves behind, and fillers that
+# say how someone feels, not what about.
+_NOT_KEYWORDS = {"ve", "ll", "re", "don", "didn", "doesn", "isn", "wasn", "won", "couldn",
+                 "shouldn", "fix", "please", "thanks", "thank", "honestly", "ugh", "hi", "hello"}
+KEYWORD_POOL = 30  # c-TF-IDF terms looked at, of which those in the quotes are kept
 QUOTES = 3
-LABEL_WORDS = 9
 DUPLICATE_QUOTE = 0.95
 # Words of two letters or more, so fragments such as "s" or "t" never become keywords.
 _TOKENS = r"(?u)\b[^\W\d_][^\W\d_']+\b"
-# Sentence ends, line breaks and commas: the clauses a label is picked from.
-_CLAUSES = re.compile(r"(?<=[.!?])\s+|\n+|,\s+")
 
 
 @dataclass(frozen=True)
@@ -75,36 +79,27 @@ def quotes(vectors: np.ndarray, centroid: np.ndarray, top: int = QUOTES) -> list
     return taken
 
 
-def key_phrase(text: str, terms: Sequence[str]) -> str:
-    """The clause of ``text`` holding most keyword words, so "Hi team, X is broken" gives X."""
-    wanted = {w for term in terms for w in term.split()}
-    clauses = [c.strip() for c in _CLAUSES.split(text) if c.strip()] or [text]
-    return max(clauses, key=lambda c: sum(w in wanted for w in _words(c)))
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in re.findall(_TOKENS, text)]
-
-
-def shorten(text: str, words: int = LABEL_WORDS) -> str:
-    """The first ``words`` words of a one-line version of ``text``."""
-    parts = text.split()
-    short = " ".join(parts[:words]).rstrip(".,;:!?")
-    return short + ("…" if len(parts) > words else "")
-
-
 def label_themes(
     texts_by_theme: Sequence[Sequence[str]],
     vectors_by_theme: Sequence[np.ndarray],
     centroids: np.ndarray,
+    embedder: Embedder,
 ) -> list[Labels]:
-    """Label, keywords and quote rows (indexes into each theme's texts) for every theme."""
-    words = keywords(texts_by_theme)
+    """Name, keywords and quote rows (indexes into each theme's texts) for every theme; give
+    the largest theme first, since it chooses its name first. Texts are prepared texts."""
+    pools = keywords(texts_by_theme, KEYWORD_POOL)
+    names = theme_names(texts_by_theme, centroids, embedder)
     out = []
-    for texts, vectors, centroid, terms in zip(
-        texts_by_theme, vectors_by_theme, centroids, words, strict=True
+    for texts, vectors, centroid, pool, name in zip(
+        texts_by_theme, vectors_by_theme, centroids, pools, names, strict=True
     ):
         rows = quotes(vectors, centroid)
-        label = shorten(key_phrase(texts[rows[0]], terms)) if rows else ""
-        out.append(Labels(label, terms, rows))
+        quoted = {w for row in rows for w in _words(texts[row])}
+        terms = [t for t in pool if all(w in quoted and w not in _NOT_KEYWORDS for w in t.split())
+                 ][:KEYWORDS]
+        out.append(Labels(name, terms, rows))
     return out
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(_TOKENS, text)]

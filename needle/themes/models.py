@@ -13,6 +13,17 @@ from needle.store import Base
 ORIGINS = ("auto", "merge", "split")
 
 
+class ThemeTopic(Base):
+    """A topic: related themes under one name, so a person first reads a handful of things."""
+
+    __tablename__ = "theme_topics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Theme(Base):
     """A theme; ``origin`` says whether the clustering or a person's merge/split made it."""
 
@@ -27,6 +38,7 @@ class Theme(Base):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     quotes: Mapped[list[int]] = mapped_column(JSON, default=list)
     centroid: Mapped[bytes] = mapped_column(LargeBinary)
+    topic_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from needle.themes.corpus import Corpus
 from needle.themes.label import label_themes
 from needle.themes.models import Theme, ThemeAssignment
+from needle.themes.topics import store_topics
 
 
 def vector_bytes(vector: np.ndarray) -> bytes:
@@ -55,7 +56,7 @@ def save(
     themes = active_themes(session)
     for theme_id in set(themes) - set(groups):
         themes.pop(theme_id).active = False
-    similarity = _relabel(corpus, {t: groups[t] for t in sorted(themes)}, themes)
+    similarity = _relabel(session, corpus, {t: groups[t] for t in sorted(themes)}, themes)
     session.execute(delete(ThemeAssignment))
     now = datetime.now(UTC)
     insert_assignments(session, [
@@ -71,15 +72,19 @@ def insert_assignments(session: Session, rows: list[dict[str, object]]) -> None:
         session.execute(insert(ThemeAssignment), rows)
 
 
-def _relabel(corpus: Corpus, groups: dict[int, list[int]], themes: dict[int, Theme]) -> np.ndarray:
-    """Set centroid, label, keywords and quotes of each theme; return each row's similarity."""
+def _relabel(session: Session, corpus: Corpus, groups: dict[int, list[int]],
+             themes: dict[int, Theme]) -> np.ndarray:
+    """Set centroid, label, keywords and quotes of each theme, and the topics; return each
+    row's similarity."""
     similarity = np.zeros(len(corpus), dtype=np.float32)
     if not groups:
+        store_topics(session, corpus, groups, themes, {})
         return similarity
+    groups = dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])))
     vectors = [corpus.vectors[rows] for rows in groups.values()]
     centroids = [normalised(v.mean(axis=0)) for v in vectors]
-    labels = label_themes([[corpus.texts[i] for i in rows] for rows in groups.values()],
-                          vectors, np.stack(centroids))
+    labels = label_themes([[corpus.prepared[i] for i in rows] for rows in groups.values()],
+                          vectors, np.stack(centroids), corpus.embedder)
     now = datetime.now(UTC)
     for (theme_id, rows), block, centroid, found in zip(
         groups.items(), vectors, centroids, labels, strict=True
@@ -90,6 +95,7 @@ def _relabel(corpus: Corpus, groups: dict[int, list[int]], themes: dict[int, The
         theme.quotes = [corpus.ids[rows[q]] for q in found.quotes]
         theme.updated_at = now
         similarity[rows] = block @ centroid
+    store_topics(session, corpus, groups, themes, dict(zip(groups, centroids, strict=True)))
     return similarity
 
 

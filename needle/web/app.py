@@ -3,7 +3,9 @@ and one error body for every failure."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from needle.web import auth
 from needle.web.pages import json_response, render
 from needle.web.routes import ROUTERS
 from needle.web.routes.flags import is_flag_api
+from needle.web.schedule import AlertSchedule, check_alerts
 from needle.workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -42,9 +45,22 @@ def create_app(root: Path | str, overrides: Mapping[str, Any] | None = None,
     """The app serving the workspace at ``root``; off loopback every page needs the login."""
     workspace = Workspace.open(root, overrides)  # fails now, not at the first request
     capture = workspace.capture()
+    alerts = AlertSchedule(partial(check_alerts, workspace.root, dict(overrides or {})),
+                           workspace.settings["alert_minutes"])
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with capture.lifespan(app):
+            alerts.start()
+            try:
+                yield
+            finally:
+                alerts.stop()
+
     app = FastAPI(title="Needle", docs_url=None, redoc_url=None, openapi_url=None,
-                  lifespan=capture.lifespan)
+                  lifespan=lifespan)
     app.state.capture = capture
+    app.state.alerts = alerts
     app.state.root = workspace.root
     app.state.overrides = dict(overrides or {})
     app.state.results = ResultCache()

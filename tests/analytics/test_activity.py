@@ -82,6 +82,7 @@ def test_sql_reads_the_events_view(engine_for) -> None:
 )
 def test_sql_is_read_only(engine_for, sql: str) -> None:
     engine = engine_for(ROWS)
+    assert run(engine, SqlQuery("SELECT count(*) FROM events")).rows == ((9,),)
     with pytest.raises(UserError, match="SQL"):
         run(engine, SqlQuery(sql))
     assert run(engine, SqlQuery("SELECT count(*) FROM events")).rows == ((9,),)

@@ -55,10 +55,11 @@ def test_fast_path_equals_sql(engines, query) -> None:
 def test_fast_path_is_taken(engines) -> None:
     _, cached = engines
     q = QUERIES[0]
-    assert queries.run_funnel(cached.columns, q, DATES.start, DATES.end) is not None
+    assert queries.run_funnel(cached.files, cached.columns, q, DATES.start, DATES.end) is not None
     assert (
         queries.run_funnel(
-            cached.columns, FunnelQuery((Step("a"), Step("a")), 60), DATES.start, DATES.end
+            cached.files, cached.columns, FunnelQuery((Step("a"), Step("a")), 60), DATES.start,
+            DATES.end,
         )
         is None
     )

@@ -71,6 +71,9 @@ CASES = {
         {},
         [1, 1, 1],
     ),
+    # a, then a again with no b between: the second a cannot be step 3 without a step 2
+    "repeat after a missed step": (
+        [ev("u", "a", 0), ev("u", "a", H)], ("a", "b", "a"), {}, [1, 0, 0]),
     # empty date range: no starts
     "empty range": (
         [ev("u", "a", 0), ev("u", "b", H)],

@@ -15,10 +15,10 @@ import chdb
 import pytest
 
 from benchmarks._analytics_data import FUNNEL, blocks
-from needle.analytics.duckdb import DuckDBEngine
 from needle.analytics.engine import run
 from needle.analytics.specs import DateRange, FunnelQuery, RetentionQuery, Series, Step, TrendQuery
 from needle.events.lake import EventLake
+from tests.analytics.conftest import ENGINES
 
 RANGE = DateRange(date(2024, 1, 8), date(2024, 2, 25))
 
@@ -31,10 +31,9 @@ def lake(tmp_path_factory) -> EventLake:
     return lake
 
 
-@pytest.fixture(scope="module", params=["sql", "cached"])
+@pytest.fixture(scope="module", params=sorted(ENGINES))
 def engine(request, lake: EventLake, tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache") if request.param == "cached" else None
-    made = DuckDBEngine(lake.files(), index_dir=cache)
+    made = ENGINES[request.param](lake.files(), tmp_path_factory.mktemp("cache"))
     yield made
     made.close()
 

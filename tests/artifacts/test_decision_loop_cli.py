@@ -193,16 +193,17 @@ def test_decision_loop_end_to_end(demo_copy: Workspace, tmp_path) -> None:
     claims = {c["id"]: c for c in json.loads((out / "claims.json").read_text())}
     pages = " ".join(p.read_text() for p in out.glob("*.html"))
     low, high = confint_proportions_2indep(c1, n1, c0, n0, method="newcomb", compare="diff")
-    derived = {"ship-6-low": low, "ship-6-high": high}
+    derived = {"ship-6-low": low, "ship-6-high": high,
+               "ship-6-improvement": (c1 / n1 - c0 / n0) / (c0 / n0) * 100}
     for claim in claims.values():
         assert _rerun(demo_copy, claim, derived) == pytest.approx(claim["value"]), claim["id"]
         assert claim["display"] in pages, claim["id"]
     assert set(derived) <= set(claims) and claims["problem-1-evidence"]["value"] == 4
     shown = {key: c["display"] for key, c in claims.items()}
     bullet = (f"Identified New users stall before onboarding affecting "
-              f"{shown['problem-1-reach']} users, shipped a guided onboarding, {LABEL} moved "
-              f"{shown['ship-6-before']} → {shown['ship-6-after']} "
-              f"(95% CI {shown['ship-6-low']} to {shown['ship-6-high']} pts)")
+              f"{shown['problem-1-reach']} users, shipped a guided onboarding, resulting in "
+              f"{shown['ship-6-improvement']} improvement in {LABEL} "
+              f"({shown['ship-6-before']} → {shown['ship-6-after']})")
     assert bullet in built.stdout
     index = (out / "index.html").read_text()
     assert "saved funnel insight; cited by problem 1, proposal 4, decision 5" in index

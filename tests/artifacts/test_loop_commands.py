@@ -79,11 +79,19 @@ def test_editor_round_trip_history_and_export(needle, monkeypatch, tmp_path) -> 
         assert target.read_bytes().startswith(start)
 
 
-def test_plan_ticks_deliverables_from_artifacts(needle) -> None:
-    assert needle.json("plan", "next")["stage"] == 1
-    needle("problem", "new", "Onboarding stalls", "-e", "1", "-e", "2")
-    assert needle.json("plan", "next")["stage"] == 2
-    needle("problem", "link", "1", "evidence:3")
-    step = needle.json("plan", "next")
-    assert step["stage"] == 3 and "needle bet new" in step["command"]
-    assert [r["done"] for r in needle.json("plan")] == [True, True, False, False, False, False]
+def test_plan_counts_only_artifacts_made_after_it_starts(needle) -> None:
+    needle("problem", "new", "Onboarding stalls", "-e", "1", "-e", "2", "-e", "3")
+    stages = needle.json("plan")
+    assert [s["weeks"] for s in stages] == ["1-2", "3-4", "5-6", "7-8", "9-10", "11-12"]
+    assert {s["status"] for s in stages} == {"not_started"}
+    assert needle.json("plan", "next")["command"].startswith("needle plan start")
+    needle("plan", "start")
+    stages = needle.json("plan")
+    assert [s["status"] for s in stages] == ["in_progress"] + ["not_started"] * 5
+    assert stages[1]["missing"] == "no problem statement yet"  # made before the start
+    needle("problem", "new", "Exports fail", "-e", "4", "-e", "5")
+    assert needle.json("plan")[1]["missing"] == "problem 2 cites 2 of 3 pieces of evidence"
+    needle("problem", "link", "2", "evidence:6")
+    stage = needle.json("plan")[1]
+    assert (stage["status"], stage["finished"]) == ("done", "early")
+    assert needle.json("plan", "next")["stage"] == 1  # the current stage comes first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,10 @@ import typer
 from typer.testing import CliRunner
 
 from needle.artifacts import kinds as artifact_kinds
-from needle.artifacts.plan import STAGES
 from needle.cli import hints
 from needle.cli.main import _LAZY, app, load_command
 from needle.errors import InputError, UserError
+from needle.workspace import Workspace
 
 PACKAGE = Path(hints.__file__).resolve().parents[1]
 
@@ -37,7 +38,7 @@ PACKAGE = Path(hints.__file__).resolve().parents[1]
      "error: start 'x': write a date as YYYY-MM-DD (see --from)"),
     (InputError("f.csv", "line 1", "no event name column; name it", field="event_col"),
      "error: f.csv: line 1: no event name column; name it (see --event-col or --event NAME)"),
-    (UserError("setting 'threads' must be a int", field="threads"),
+    (UserError("setting 'threads' must be a int", field="threads", hint="settings"),
      "error: setting 'threads' must be a int; `needle settings` lists every setting"),
     (UserError("an insight needs a name", field="name"), "error: an insight needs a name"),
     (UserError("odd", hint="no-such-code"), "error: odd"),
@@ -113,8 +114,9 @@ def test_every_library_hint_has_cli_words() -> None:
     assert {f"{kind}-amend" for kind in locking} <= set(hints.HINTS)
 
 
-def test_every_plan_stage_has_a_command() -> None:
-    assert all(stage.hint in hints.COMMANDS for stage in STAGES)
+def test_every_plan_stage_has_a_command(workspace: Workspace) -> None:
+    workspace.start_plan(date.today())
+    assert all(row["hint"] in hints.COMMANDS for row in workspace.plan())
     row = hints.with_command({"stage": 2, "hint": "problem-link"})
     assert row == {"stage": 2, "command": "needle problem link ID evidence:ID"}
 

@@ -72,21 +72,33 @@ def _stored(workspace) -> list[Evidence]:  # type: ignore[no-untyped-def]
         return list(session.scalars(select(Evidence).order_by(Evidence.id)))
 
 
-def test_a_github_issues_export_imports_every_issue_with_a_body(cli, write, workspace):
+def test_a_github_issues_export_imports_every_issue_as_title_and_body(cli, write, workspace):
     text, bodies = _github_export(60)
     assert max(map(len, bodies)) > 131_072
     path = write("issues.csv", text)
     result = json.loads(cli("evidence", "import", str(path), "--id-col", "number",
                             "--json").stdout)
-    with_text = [b for b in bodies if b.strip()]
-    assert (result["read"], result["added"], result["empty"]) == (len(with_text), len(with_text),
-                                                                  len(bodies) - len(with_text))
+    # the title column is found and put before the body; an issue with no body is its title
+    titles = [f'Issue {i}: "export" fails, again' for i in range(1, 61)]
+    texts = [t + "\n\n" + b.strip(" \t\r\n") if b.strip() else t
+             for t, b in zip(titles, bodies, strict=True)]
+    assert (result["read"], result["added"], result["empty"]) == (60, 60, 0)
     stored = _stored(workspace)
-    assert [e.text for e in stored] == with_text
+    assert [e.text for e in stored] == texts
     first = stored[0]
-    assert (first.customer, first.source_id, first.meta["title"]) == (
-        "user2", "2", 'Issue 2: "export" fails, again')
-    assert json.loads(cli("evidence", "import", str(path), "--json").stdout)["added"] == 0
+    assert (first.customer, first.source_id, "title" in first.meta) == ("user1", "1", False)
+    again = cli("evidence", "import", str(path), "--id-col", "number", "--json").stdout
+    assert json.loads(again)["added"] == 0
+
+
+def test_a_github_issues_export_with_the_body_alone(cli, write, workspace):
+    text, bodies = _github_export(12)
+    path = write("issues.csv", text)
+    result = json.loads(cli("evidence", "import", str(path), "--text-col", "body",
+                            "--json").stdout)
+    with_text = [b for b in bodies if b.strip()]
+    assert (result["added"], result["empty"]) == (len(with_text), len(bodies) - len(with_text))
+    assert [e.text for e in _stored(workspace)] == with_text
 
 
 def _reviews_xlsx() -> tuple[bytes, list[str]]:

@@ -1,4 +1,8 @@
-"""Load the reference vectors file and turn its JSON statistics into needle.stats objects."""
+"""Load the reference vectors files and turn their JSON statistics into needle.stats objects.
+
+By default both files in ../shared/reference are read; ``NEEDLE_STATS_VECTORS`` names other
+files instead (several separated by the path separator).
+"""
 
 from __future__ import annotations
 
@@ -19,15 +23,19 @@ from needle.stats import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT = ROOT.parent / "shared" / "reference" / "experiment_stats_vectors.json"
+REFERENCE = ROOT.parent / "shared" / "reference"
+DEFAULT = (REFERENCE / "experiment_stats_vectors.json",
+           REFERENCE / "experiment_stats_vectors_new_shapes.json")
 
 
-def vectors_path() -> Path:
-    return Path(os.environ.get("NEEDLE_STATS_VECTORS") or DEFAULT)
+def vectors_paths() -> list[Path]:
+    named = os.environ.get("NEEDLE_STATS_VECTORS")
+    return [Path(p) for p in named.split(os.pathsep)] if named else list(DEFAULT)
 
 
 def load_cases() -> list[dict[str, Any]]:
-    return json.loads(vectors_path().read_text(encoding="utf-8"))
+    return [case for path in vectors_paths()
+            for case in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def arm(s: dict[str, Any]) -> Any:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from needle.themes.cluster import UNTHEMED, ClusterParams, cluster, resolution_for
+from needle.themes.clustering import UNTHEMED, cluster
 from needle.themes.embed import embed
 
 NOISE = [
@@ -80,13 +80,16 @@ def test_near_copies_do_not_make_a_theme_of_their_own(planted) -> None:
     assert near[0] == UNTHEMED or (labels == near[0]).sum() > len(NEAR_COPIES)
 
 
-def test_resolution_peaks_then_falls_so_theme_counts_stay_readable() -> None:
-    params = ClusterParams()
-    sizes = [100, 1000, 3000, 10_000, 100_000]
-    values = [resolution_for(size, params) for size in sizes]
-    assert values.index(max(values)) == 2
-    # Louvain finds about sqrt(resolution * size) communities: flat past the peak.
-    assert values[3] * sizes[3] == pytest.approx(values[4] * sizes[4])
+@pytest.mark.parametrize(("intents", "each"), [(8, 50), (40, 10)])
+def test_the_theme_count_follows_the_intents_not_the_size(train: pd.DataFrame, model: Any,
+                                                          intents: int, each: int) -> None:
+    """400 queries either way: few intents make few themes, many make many."""
+    names = sorted(train.category.unique())[:intents]
+    picked = train[train.category.isin(names)].groupby("category").head(each)
+    labels = cluster(embed(list(picked.text))).labels
+    themes = len(set(labels.tolist()) - {UNTHEMED})
+    assert 0.7 * intents <= themes <= 1.3 * intents
+    assert normalized_mutual_info_score(picked.category, labels) >= 0.8
 
 
 @pytest.mark.parametrize("rows", [0, 1, 2])

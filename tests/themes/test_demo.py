@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
-import math
 import shutil
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sklearn.metrics import adjusted_rand_score, completeness_score
+from sklearn.metrics import (
+    adjusted_rand_score,
+    completeness_score,
+    normalized_mutual_info_score,
+)
 
 from needle.demo import demo_info, evidence_themes
 from needle.demo.truth import BUG_THEME, NOISE, THEMES
 from needle.evidence.models import Evidence
+from needle.themes.topics import topic_count
 from needle.workspace import Workspace
 from tests.conftest import Cli
 
@@ -75,15 +79,16 @@ def test_bug_reporters_churn_more(demo_themed, planted, against: str) -> None:
     others = [r for r in rows if r.reporters >= 10 and r not in bug]
     assert bug and others
     for row in bug:
-        assert row.high is not None and row.high < 0  # retained less, interval clear of zero
         assert row.difference < min(o.difference for o in others)  # type: ignore[operator]
+        if against == "reporters":  # the default: retained less, interval clear of zero
+            assert row.high is not None and row.high < 0
 
 
 def test_behaviour_command_prints_the_documented_json(demo_themed) -> None:
     rows = json.loads(Cli(demo_themed.root)("themes", "behaviour", "--json").stdout)
     assert set(rows[0]) == {"theme_id", "label", "metric", "reporters", "reporters_rate",
-                            "others", "others_rate", "difference", "low", "high"}
-    assert rows[0]["metric"] == "retention_30d"
+                            "others", "others_rate", "difference", "low", "high", "against"}
+    assert (rows[0]["metric"], rows[0]["against"]) == ("retention_30d", "reporters")
 
 
 def test_groups_gather_the_fine_themes_into_the_planted_topics(demo_themed, planted) -> None:
@@ -92,19 +97,36 @@ def test_groups_gather_the_fine_themes_into_the_planted_topics(demo_themed, plan
     found = demo_themed.themes()
     groups = demo_themed.theme_groups()
     assert sorted(t.id for g in groups for t in g.themes) == sorted(t.id for t in found.themes)
-    assert len(groups) == math.ceil(math.sqrt(len(found.themes))) < len(found.themes) / 3
+    assert len(groups) == topic_count(len(found.themes))
     assert [g.size for g in groups] == sorted((g.size for g in groups), reverse=True)
     themed = [e for t in found.themes for e in t.evidence_ids]
     gold = [planted[e] for e in themed]
     fine = [next(t.id for t in found.themes if e in t.evidence_ids) for e in themed]
     coarse = [next(g.id for g in groups for t in g.themes if e in t.evidence_ids) for e in themed]
     # each planted theme's evidence is now mostly in one group, and the partition is closer
-    assert completeness_score(gold, coarse) >= completeness_score(gold, fine) + 0.15 >= 0.75
+    assert completeness_score(gold, coarse) >= completeness_score(gold, fine) + 0.15
+    assert completeness_score(gold, coarse) >= 0.75
     assert adjusted_rand_score(gold, coarse) > adjusted_rand_score(gold, fine) + 0.05
+    assert 5 <= len(groups) <= 15 and normalized_mutual_info_score(gold, coarse) >= 0.85
 
 
 def test_groups_command_prints_the_documented_json(demo_themed) -> None:
-    groups = json.loads(Cli(demo_themed.root)("themes", "groups", "--json").stdout)["groups"]
+    cli = Cli(demo_themed.root)
+    groups = json.loads(cli("themes", "groups", "--json").stdout)["groups"]
+    topics = json.loads(cli("themes", "--json").stdout)["topics"]
     assert set(groups[0]) == {"id", "label", "size", "share", "theme_ids", "themes"}
-    assert groups[0]["id"] == 1 and groups[0]["label"] == groups[0]["themes"][0]["label"]
-    assert groups[0]["size"] == sum(t["size"] for t in groups[0]["themes"])
+    assert groups[0]["id"] == 1 and groups[0]["label"] == topics[0]["label"]
+    assert groups[0]["size"] == sum(t["size"] for t in groups[0]["themes"]) == topics[0]["size"]
+
+
+def test_the_synthesis_names_the_planted_top_themes_by_frequency(demo_themed, planted) -> None:
+    """Its most frequent topics are the planted themes with most evidence, the largest first.
+    (A topic of the demo's unrelated questions, planted as noise, may sit among them: it is
+    skipped. On this small demo, topics of close size can swap places.)"""
+    made = demo_themed.create_synthesis()
+    named = [majority(t["evidence_ids"], planted)[0] for t in made["fields"]["themes"]]
+    named = [n for n in named if n != NOISE][:3]
+    truth = Counter(v for v in planted.values() if v != NOISE)
+    top = [name for name, _ in truth.most_common(5)]
+    assert len(set(named)) == 3 and set(named) <= set(top)
+    assert named[0] == top[0]

@@ -1,4 +1,4 @@
-"""Grouping theme centroids: Ward clusters, ceil(sqrt(themes)) of them."""
+"""Grouping theme centroids into topics: Ward clusters, ceil(sqrt(themes)) of them, 5 to 15."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 
 from needle.errors import UserError
 from needle.themes.groups import group_of
+from needle.themes.topics import topic_count
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -20,11 +21,16 @@ def test_few_themes_make_one_group(themes: int) -> None:
 
 def test_themes_near_each_other_share_a_group() -> None:
     rng = np.random.default_rng(3)
-    axes = np.eye(16)[[0, 5, 9]]  # three topics, three themes each, close to their topic
-    centroids = _unit(np.repeat(axes, 3, axis=0) + 0.15 * rng.normal(size=(9, 16)))
+    axes = np.eye(16)[[0, 3, 5, 9, 12]]  # five topics, five themes each, close to their topic
+    centroids = _unit(np.repeat(axes, 5, axis=0) + 0.15 * rng.normal(size=(25, 16)))
     groups = group_of(centroids)
-    assert len(set(groups.tolist())) == 3  # ceil(sqrt(9))
-    assert all(len(set(groups[i : i + 3].tolist())) == 1 for i in (0, 3, 6))
+    assert len(set(groups.tolist())) == 5  # ceil(sqrt(25))
+    assert all(len(set(groups[i : i + 5].tolist())) == 1 for i in range(0, 25, 5))
+
+
+@pytest.mark.parametrize(("themes", "topics"), [(1, 1), (4, 4), (9, 5), (71, 9), (400, 15)])
+def test_a_person_sees_five_to_fifteen_topics(themes: int, topics: int) -> None:
+    assert topic_count(themes) == topics
 
 
 def test_groups_before_any_theme_say_how_to_build_them(workspace) -> None:

@@ -1,12 +1,12 @@
-"""Keywords, quotes and short labels."""
+"""Keywords, quotes and names."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from needle.themes.label import keywords, quotes, shorten
+from needle.themes.label import keywords, quotes
+from needle.themes.name import theme_names
 
 THEMES = [
     ["my card has not arrived yet", "when will my new card arrive", "card still has not arrived"],
@@ -33,11 +33,16 @@ def test_quotes_are_nearest_the_centroid_and_skip_near_copies() -> None:
     assert quotes(vectors, np.array([1.0, 0.0], dtype=np.float32)) == [0, 2, 3]
 
 
-@pytest.mark.parametrize(("text", "short"), [
-    ("My card has not arrived yet.", "My card has not arrived yet"),
-    ("one two three four five six seven eight nine ten", "one two three four five six seven "
-     "eight nine…"),
-    ("  spaced\n out  ", "spaced out"),
-])
-def test_shorten(text: str, short: str) -> None:
-    assert shorten(text) == short
+def test_names_are_shared_phrases_chosen_by_meaning_and_unique(model) -> None:
+    from needle.themes.embed import embed
+
+    texts = [["The CSV export fails on large boards", "csv export fails again today",
+              "Our CSV export fails with a timeout"],
+             ["CSV export fails for me too", "the csv export fails on every board",
+              "csv export fails when the board is big"]]
+    centroids = np.stack([embed([" ".join(t)])[0] for t in texts])
+    names = theme_names(texts, centroids, embed)
+    assert names[0] in ("CSV export fails", "The CSV export fails") or names[0].startswith("CSV")
+    assert len({n.lower() for n in names}) == 2
+    for name in names:
+        assert 2 <= len(name.split()) <= 6 and len(name) <= 60 and "…" not in name

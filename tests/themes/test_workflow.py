@@ -36,7 +36,10 @@ def test_themes_are_pure_labelled_and_account_for_every_piece(themed, sample) ->
         top = Counter(gold[e] for e in theme.evidence_ids).most_common(1)[0][1]
         assert top / theme.size >= 0.8, theme.label
         assert theme.label and theme.keywords and len(theme.quotes) == min(3, theme.size)
-        assert theme.label.rstrip("…") in " ".join(theme.quotes[0].text.split())
+        # the name is a phrase the theme's own texts share: every word is in one of them
+        texts = " ".join(e["text"] for e in themed.evidence_pieces(theme.evidence_ids)).lower()
+        assert 2 <= len(theme.label.split()) <= 6 and "…" not in theme.label
+        assert all(word in texts for word in theme.label.lower().split()), theme.label
         assert 0 < theme.customers <= min(theme.size, 40)
         assert theme.first_seen <= theme.last_seen
         assert sum(theme.trend.counts) <= theme.size
@@ -125,8 +128,8 @@ def cli_for():  # type: ignore[no-untyped-def]
 
 
 def test_an_empty_workspace_has_no_themes(cli) -> None:
-    assert json.loads(cli("themes", "--json").stdout) == {"themes": [], "unthemed": [],
-                                                          "evidence": 0}
+    assert json.loads(cli("themes", "--json").stdout) == {"topics": [], "themes": [],
+                                                          "unthemed": [], "evidence": 0}
 
 
 def test_behaviour_needs_events(cli) -> None:

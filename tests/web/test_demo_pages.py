@@ -20,7 +20,7 @@ from tests.web.test_browser import SCREENSHOTS
 PAGES = {
     "/": "Key metrics", "/events": "Event names", "/dashboards": "Key metrics",
     "/dashboards/1": "activation-funnel", "/evidence": "oldest first",
-    "/evidence?query=crash&kind=ticket": "best first", "/themes": "Build themes",
+    "/evidence?query=crash&kind=ticket": "best first", "/themes": "<h2>Topics</h2>",
     "/query/funnel?events=signup,onboarding_completed,project_created&window=7d":
         "Save as insight",
 }

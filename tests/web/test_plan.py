@@ -45,14 +45,14 @@ def test_the_plan_twin_equals_the_cli(client: TestClient, root: Path,
 def test_the_plan_is_a_timeline_of_six_stages(client: TestClient) -> None:
     page = client.get("/plan").text
     assert page.count('class="stage ') == 6 and page.count("week ") >= 12
-    assert page.count("✓ done") == 5 and "→ next" in page  # the state in words, not colour
-    assert '<a href="/teardowns/new">Write a teardown</a>' in page
+    assert page.count('<p class="state">not started</p>') == 6  # in words, not colour
+    assert "The plan has not started" in page and "needle plan start" in page
 
 
 def test_an_empty_plan_starts_with_a_problem(empty_root: Path) -> None:
     page = loop.client(empty_root).get("/plan").text
-    assert "Next: stage 1, Observe and reframe" in page
-    assert '<a href="/problems/new">Write a problem statement</a>' in page
+    assert "Next: stage 1, See the product layer" in page
+    assert "<code>needle plan start [--date YYYY-MM-DD]</code>" in page
 
 
 def test_the_portfolio_twin_is_what_a_build_prints(client: TestClient, root: Path) -> None:
@@ -73,18 +73,19 @@ def test_the_portfolio_form_builds_the_site(tmp_path: Path, root: Path) -> None:
     assert client.get("/portfolio/site/index.html").status_code == 200
     assert client.get("/portfolio/site/portfolio.pdf").content.startswith(b"%PDF-")
     assert client.get("/portfolio/site/needle.toml").status_code == 400
-    assert client.get("/plan.json").json()[5]["done"]
+
+
+def test_the_roadmap_resume_and_guides_twins_equal_the_cli(client: TestClient,
+                                                           root: Path) -> None:
+    assert client.get("/roadmap.json").json() == loop.cli_json(root, "roadmap")
+    assert client.get("/resume.json").json() == loop.cli_json(root, "resume", "list")
+    assert client.get("/guides.json").json() == loop.cli_json(root, "interview", "list")
+    assert "Now" in client.get("/roadmap").text
 
 
 def test_an_empty_portfolio_says_what_to_do_first(empty_root: Path) -> None:
     page = loop.client(empty_root).get("/portfolio").text
     assert "Nothing to show yet" in page and "/problems/new" in page
-
-
-def test_the_review_answers_and_says_it_does_not_exist_yet(client: TestClient) -> None:
-    page = client.get("/review")
-    assert page.status_code == 200 and "does not exist yet" in page.text
-    assert client.get("/review.json").json()["review"] is None
 
 
 def test_the_plan_opens_in_chromium(page: Any, served: str) -> None:

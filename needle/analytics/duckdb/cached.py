@@ -10,44 +10,61 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from needle.analytics.duckdb import experiment, indexed, indexed_units
+from needle.analytics.duckdb import (
+    indexed,
+    indexed_activity,
+    indexed_trend,
+    indexed_units,
+)
 from needle.analytics.index import Columns
 from needle.analytics.periods import truncate
 from needle.analytics.ranges import bounds
 from needle.analytics.results import Result, TrendResult
+from needle.analytics.shaping import experiment_result
 from needle.analytics.specs import (
     ExperimentQuery,
     FunnelQuery,
+    LifecycleQuery,
     RetentionQuery,
+    StickinessQuery,
     TrendQuery,
 )
 
 
 def funnel(engine: Any, columns: Columns, q: FunnelQuery) -> Result | None:
-    return indexed.run_funnel(columns, q, *bounds(q.dates))
+    return indexed.run_funnel(engine.files, columns, q, *bounds(q.dates))
 
 
 def retention(engine: Any, columns: Columns, q: RetentionQuery) -> Result | None:
     first, last = bounds(q.dates)
-    return indexed.run_retention(columns, q, truncate(first, q.period), last)
+    return indexed.run_retention(engine.files, columns, q, truncate(first, q.period), last)
 
 
 def trend(engine: Any, columns: Columns, q: TrendQuery) -> Result | None:
     first, last = bounds(q.dates)
-    current = indexed.run_trend(columns, q, first, last, "current")
+    current = indexed_trend.run_trend(engine.files, columns, q, first, last, "current")
     if current is None:
         return None
     if q.compare:
         span = timedelta(days=(last - first).days + 1)
-        previous = indexed.run_trend(columns, q, first - span, last - span, "previous")
+        previous = indexed_trend.run_trend(engine.files, columns, q, first - span, last - span,
+                                            "previous")
         current += previous or []
     return TrendResult(q.interval, tuple(current))
+
+
+def stickiness(engine: Any, columns: Columns, q: StickinessQuery) -> Result | None:
+    return indexed_activity.run_stickiness(engine.files, columns, q, *bounds(q.dates))
+
+
+def lifecycle(engine: Any, columns: Columns, q: LifecycleQuery) -> Result | None:
+    return indexed_activity.run_lifecycle(engine.files, columns, q, *bounds(q.dates))
 
 
 def people(
     engine: Any, columns: Columns, q: FunnelQuery, k: int, dropped: bool
 ) -> list[str] | None:
-    found = indexed.people(columns, q, *bounds(q.dates))
+    found = indexed.people(engine.files, columns, q, *bounds(q.dates))
     if found is None:
         return None
     return sorted(columns.distinct_ids(found.ids(k, dropped)))
@@ -58,12 +75,14 @@ def units(engine: Any, columns: Columns, q: ExperimentQuery) -> Result | None:
         return None
     files = [Path(f) for f in sorted(columns.files)]
     rows = indexed_units.per_variant_rows(files, columns, q)
-    return None if rows is None else experiment.result(rows, len(q.metrics))
+    return None if rows is None else experiment_result(rows, len(q.metrics))
 
 
 FAST: dict[type, Callable[[Any, Columns, Any], Result | None]] = {
     FunnelQuery: funnel,
     RetentionQuery: retention,
     TrendQuery: trend,
+    StickinessQuery: stickiness,
+    LifecycleQuery: lifecycle,
     ExperimentQuery: units,
 }

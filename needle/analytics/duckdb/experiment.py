@@ -8,13 +8,13 @@ apart. Metric events are joined from the exposure time onwards.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
 from needle.analytics.index.derived import key_path
-from needle.analytics.results import ExperimentResult, VariantSums
+from needle.analytics.results import ExperimentResult
+from needle.analytics.shaping import experiment_result
 from needle.analytics.specs import ExperimentQuery, UnitMetric
 
 
@@ -77,15 +77,6 @@ FROM per_unit GROUP BY variant ORDER BY variant NULLS LAST"""
     return sql, params
 
 
-def result(rows: Sequence[Sequence[Any]], metrics: int) -> ExperimentResult:
-    """Rows (variant, n, first, last, then sum and sum of squares per metric) as a result."""
-    return ExperimentResult(tuple(
-        VariantSums(r[0], int(r[1]), float(r[2]), float(r[3]),
-                    tuple(float(r[4 + 2 * i]) for i in range(metrics)),
-                    tuple(float(r[5 + 2 * i]) for i in range(metrics)))
-        for r in rows))
-
-
 def run_experiment(con: duckdb.DuckDBPyConnection, q: ExperimentQuery) -> ExperimentResult:
     sql, params = build_query(q)
-    return result(con.execute(sql, params).fetchall(), len(q.metrics))
+    return experiment_result(con.execute(sql, params).fetchall(), len(q.metrics))

@@ -23,7 +23,9 @@ def prop(key: str) -> str:
     return f"json_extract_string(properties, {json_path(key)})"
 
 
-def _condition(value: str, f: PropertyFilter) -> str:
+def condition(value: str, f: PropertyFilter) -> str:
+    """``f`` on the text ``value`` (an SQL expression); the index evaluates it on its
+    dictionaries of property values, so both paths share one meaning of every operator."""
     if f.op == "=":
         return f"{value} = {lit(f.value)}"
     if f.op == "!=":
@@ -47,11 +49,11 @@ def _person_condition(f: PropertyFilter) -> str:
         return "NOT " + holders.format(f"{latest} = {lit(f.value)}")
     if f.op == "not_set":
         return "NOT " + holders.format(f"{latest} IS NOT NULL")
-    return holders.format(_condition(latest, f))
+    return holders.format(condition(latest, f))
 
 
 def filter_sql(f: PropertyFilter) -> str:
-    return _person_condition(f) if f.person else _condition(prop(f.key), f)
+    return _person_condition(f) if f.person else condition(prop(f.key), f)
 
 
 def all_of(conditions: list[str]) -> str:

@@ -82,7 +82,10 @@ def _ordered_chain(q: FunnelQuery, first: date, last: date) -> list[str]:
         bound += [
             f"c.k{j} + 1" for j in range(1, k) if q.steps[j - 1].event == q.steps[k - 1].event
         ]
-        lower = bound[0] if len(bound) == 1 else f"greatest({', '.join(bound)})"
+        # greatest() skips NULLs: without the CASE a person who missed step k-1 would still be
+        # searched for step k after an earlier repeat of the same event.
+        lower = bound[0] if len(bound) == 1 else \
+            f"CASE WHEN c.t{k - 1} IS NOT NULL THEN greatest({', '.join(bound)}) END"
         inside = f"s.ts <= c.t1 + {q.window_seconds * 1_000_000}"
         ctes.append(
             f"s{k} AS (SELECT uid, ts, {key} AS k FROM base WHERE m{k}), "

@@ -1,106 +1,197 @@
-"""Funnels, retention and trends by event name, answered from the columnar cache.
+"""Funnels and retention answered from the event index (trends: :mod:`.indexed_trend`).
 
-Each ``run_*`` returns ``None`` when the query's shape needs the SQL plan (filters, breakdowns,
-exclusions, repeated steps, other modes); the engine then runs SQL. Results equal the SQL plans'.
+Each ``run_*`` returns ``None`` when the query's shape needs the SQL plan (person filters,
+repeated steps, strict order, an unordered funnel broken down); the engine then runs SQL.
+Results equal the SQL plans'. Filters and breakdowns read the hot properties (:mod:`.streams`).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 import numpy as np
 
-from needle.analytics.duckdb.indexed_funnel import Overflow, People, funnel_people
-from needle.analytics.funnel_steps import bins, steps_from
+from needle.analytics.duckdb.indexed_funnel import (
+    Arrays,
+    Overflow,
+    People,
+    funnel_people,
+    unordered_people,
+)
+from needle.analytics.duckdb.indexed_trend import period_index
+from needle.analytics.duckdb.streams import Stream, days, events, indexable
+from needle.analytics.funnel_steps import bins, empty_steps, steps_from
 from needle.analytics.index.store import Columns
-from needle.analytics.periods import buckets, day_start, epoch_us, label
+from needle.analytics.periods import buckets
 from needle.analytics.results import (
     Cohort,
+    FunnelBreakdown,
     FunnelResult,
-    Point,
+    FunnelStep,
     RetentionResult,
-    TrendSeries,
 )
-from needle.analytics.specs import DateRange, FunnelQuery, RetentionQuery, Step, TrendQuery
+from needle.analytics.specs import DateRange, FunnelQuery, RetentionQuery
 
 DAY_US = 86_400_000_000
 
 
-def _plain(step: Step) -> bool:
-    return step.event is not None and not step.filters
-
-
 def funnel_shape(q: FunnelQuery) -> bool:
     names = [s.event for s in q.steps]
+    excluded = [e.step for e in q.exclusions] if q.mode == "ordered" else []
     return (
-        q.mode == "ordered"
-        and all(_plain(s) for s in q.steps)
+        (q.mode == "ordered" or (q.mode == "unordered" and not q.breakdown))
+        and all(indexable(s, q.filters) for s in (*q.steps, *excluded))
         and len(set(names)) == len(names)
-        and not (q.filters or q.exclusions or q.breakdown)
     )
 
 
-def people(columns: Columns, q: FunnelQuery, first: date, last: date) -> People | None:
-    if not funnel_shape(q):
+def _excluded(files: Sequence[Path], columns: Columns, q: FunnelQuery
+              ) -> list[tuple[Arrays, tuple[int, int]]] | None:
+    """Each exclusion's events and the steps it sits between (the unordered plan has none)."""
+    out = []
+    for e in q.exclusions if q.mode == "ordered" else ():
+        found = events(files, columns, e.step, q.filters)
+        if found is None:
+            return None
+        keys = columns.key(found.uid, found.ts)
+        out.append(((found.uid, found.ts, keys), (e.after, e.before or len(q.steps))))
+    return out
+
+
+def _streams(files: Sequence[Path], columns: Columns, q: FunnelQuery,
+             breakdown: str | None = None) -> list[Stream] | None:
+    found = [events(files, columns, s, q.filters, breakdown if i == 0 else None)
+             for i, s in enumerate(q.steps)]
+    return None if any(s is None for s in found) else found  # type: ignore[return-value]
+
+
+def _arrays(columns: Columns, q: FunnelQuery, streams: list[Stream]) -> list[Arrays]:
+    """Each step's (uid, ts, key); unfiltered steps use the index's own keys."""
+    out = []
+    for step, s in zip(q.steps, streams, strict=True):
+        own = columns.keys(step.event or "")
+        plain = not (step.filters or q.filters) and len(s.uid) == len(own)
+        out.append((s.uid, s.ts, own if plain else columns.key(s.uid, s.ts)))
+    return out
+
+
+def _people(files: Sequence[Path], columns: Columns, q: FunnelQuery, arrays: list[Arrays],
+            first: date, last: date, known: bool) -> People | None:
+    started = columns.people.get(q.steps[0].event or "", 0) if known else None
+    window = q.window_seconds * 1_000_000
+    excluded = _excluded(files, columns, q)
+    if excluded is None:
         return None
     try:
-        return funnel_people(
-            columns, [s.event or "" for s in q.steps], q.window_seconds * 1_000_000, first, last
-        )
+        if q.mode == "unordered":
+            return unordered_people(columns, arrays, window, first, last)
+        return funnel_people(columns, arrays, window, first, last, started, excluded)
     except Overflow:
         return None
 
 
-def run_funnel(columns: Columns, q: FunnelQuery, first: date, last: date) -> FunnelResult | None:
-    found = people(columns, q, first, last)
-    if found is None:
+def people(files: Sequence[Path], columns: Columns, q: FunnelQuery, first: date, last: date
+           ) -> People | None:
+    if not funnel_shape(q):
         return None
+    streams = _streams(files, columns, q)
+    if streams is None:
+        return None
+    plain = not (q.filters or q.steps[0].filters)
+    return _people(files, columns, q, _arrays(columns, q, streams), first, last, plain)
+
+
+def _steps(q: FunnelQuery, found: People) -> tuple[FunnelStep, ...]:
     n = len(q.steps)
     values: list = []
     for k in range(1, n + 1):
         at = found.reached >= k
-        gaps = (found.times[at, k - 1] - found.times[at, k - 2]) / 1e6 if k > 1 else np.array([])
+        timed = k > 1 and q.mode != "unordered"
+        gaps = (found.times[at, k - 1] - found.times[at, k - 2]) / 1e6 if timed else np.array([])
         values += [
             found.at_least(k),
             found.at_least(k) - found.at_least(k + 1) if k < n else found.at_least(k),
             float(np.median(gaps)) if len(gaps) else None,
             float(gaps.mean()) if len(gaps) else None,
         ]
+    return steps_from(q, tuple(values))
+
+
+def run_funnel(files: Sequence[Path], columns: Columns, q: FunnelQuery, first: date,
+               last: date) -> FunnelResult | None:
+    found = people(files, columns, q, first, last)
+    if found is None:
+        return None
+    n = len(q.steps)
     done = found.reached == n
     total = (found.times[done, n - 1] - found.times[done, 0]) / 1e6
-    return FunnelResult(steps_from(q, tuple(values)), bins(total, q.histogram_bins))
+    if q.mode == "unordered":  # no step times: no durations, no histogram
+        total = np.zeros(0)
+    steps = _steps(q, found) if found.started else empty_steps(q)
+    groups = _breakdown(files, columns, q, first, last) if q.breakdown else ()
+    if groups is None:
+        return None
+    return FunnelResult(steps, bins(total, q.histogram_bins), groups)
 
 
-def _period_index(days: np.ndarray, unit: str) -> np.ndarray:
-    """Day numbers (since 1970-01-01, a Thursday) to day, Monday-week or month numbers."""
-    if unit == "day":
-        return days
-    if unit == "week":
-        return (days + 3) // 7
-    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+def _breakdown(files: Sequence[Path], columns: Columns, q: FunnelQuery, first: date,
+               last: date) -> tuple[FunnelBreakdown, ...] | None:
+    """One funnel per value of the breakdown on step 1's event (attempts are grouped by it),
+    ordered as the SQL plan orders them: most starters first, then by value, absent last."""
+    streams = _streams(files, columns, q, q.breakdown)
+    if streams is None:
+        return None
+    head = streams[0]
+    assert head.bd is not None
+    arrays = _arrays(columns, q, streams)
+    out = []
+    for code in np.unique(head.bd):
+        keep = head.bd == code
+        mine = [(arrays[0][0][keep], arrays[0][1][keep], arrays[0][2][keep]), *arrays[1:]]
+        found = _people(files, columns, q, mine, first, last, known=False)
+        if found is None:
+            return None
+        if found.started:
+            value = None if code < 0 else head.values[code]
+            out.append(FunnelBreakdown(value, _steps(q, found)))
+    out.sort(key=lambda b: (-b.steps[0].users, b.value is None, b.value or ""))
+    return tuple(out)
 
 
 def _index_of(day: date, unit: str) -> int:
-    return int(_period_index(np.array([(day - date(1970, 1, 1)).days]), unit)[0])
+    return int(period_index(np.array([_day_number(day)]), unit)[0])
 
 
 def run_retention(
-    columns: Columns, q: RetentionQuery, first: date, last: date
+    files: Sequence[Path], columns: Columns, q: RetentionQuery, first: date, last: date
 ) -> RetentionResult | None:
-    if not (_plain(q.start) and _plain(q.returning)) or q.recurring or q.filters or q.breakdown:
+    """Cohorts by the period of each person's first start event, returns as distinct (person,
+    period) pairs: both read as (uid, day) sorted by uid, so no sort or hash at query time."""
+    if q.recurring or q.breakdown:
         return None
-    su, st = columns.pairs(q.start.event or "")
+    start = days(files, columns, q.start, q.filters)
+    back = days(files, columns, q.returning, q.filters)
+    if start is None or back is None:
+        return None
+    su, sd = start
     head = np.r_[True, su[1:] != su[:-1]] if len(su) else np.zeros(0, dtype=bool)
     cohort_of = np.full(columns.users, np.iinfo(np.int64).min, dtype=np.int64)
-    cohort_of[su[head]] = _period_index(st[head] // DAY_US, q.period)
+    cohort_of[su[head]] = period_index(sd[head].astype(np.int64), q.period)
     lo, hi = _index_of(first, q.period), _index_of(last, q.period)
-    ru, rt = columns.pairs(q.returning.event or "")
-    mask = (rt >= epoch_us(day_start(first))) & (rt < epoch_us(day_start(last + timedelta(days=1))))
-    ru, rp = ru[mask], _period_index(rt[mask] // DAY_US, q.period)
+    ru, rd = back
+    day0, day1 = _day_number(first), _day_number(last)
+    mask = (rd >= day0) & (rd <= day1)
+    ru, rp = ru[mask], period_index(rd[mask].astype(np.int64), q.period)
     cp = cohort_of[ru]
     k = rp - cp
     keep = (cp >= lo) & (cp <= hi) & (k >= 0)
     return _cohort_table(q, first, last, cohort_of, lo, hi, ru[keep], cp[keep], k[keep])
+
+
+def _day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
 
 
 def _cohort_table(q, first, last, cohort_of, lo, hi, uid, cp, k) -> RetentionResult:  # type: ignore[no-untyped-def]
@@ -108,17 +199,16 @@ def _cohort_table(q, first, last, cohort_of, lo, hi, uid, cp, k) -> RetentionRes
     sizes = np.bincount(
         cohort_of[(cohort_of >= lo) & (cohort_of <= hi)] - lo, minlength=hi - lo + 1
     )
+    # uid ascending and, per person, k ascending: distinct pairs are changes from the previous
     if q.on_or_after:
-        key = np.unique(uid.astype(np.int64))
-        best = np.zeros(len(key), dtype=np.int64) - 1
-        np.maximum.at(best, np.searchsorted(key, uid), k)
-        k_user, c_user = best, cohort_of[key] - lo
+        tails = np.r_[uid[1:] != uid[:-1], True] if len(uid) else np.zeros(0, dtype=bool)
+        k_user, c_user = k[tails], cohort_of[uid[tails]] - lo  # each person's furthest period
         counts = np.zeros((hi - lo + 1, periods), dtype=np.int64)
         for j in range(periods):
             counts[:, j] = np.bincount(c_user[k_user >= j], minlength=hi - lo + 1)
     else:
         inside = k < periods
-        pairs = np.unique(uid[inside].astype(np.int64) * periods + k[inside])
+        pairs = _distinct_sorted(uid[inside].astype(np.int64) * periods + k[inside])
         users, ks = pairs // periods, pairs % periods
         flat = (cohort_of[users] - lo) * periods + ks
         counts = np.bincount(flat, minlength=(hi - lo + 1) * periods).reshape(-1, periods)
@@ -130,30 +220,5 @@ def _cohort_table(q, first, last, cohort_of, lo, hi, uid, cp, k) -> RetentionRes
     return RetentionResult(q.period, tuple(cohorts), dates=DateRange(first, last))
 
 
-def _bucket(ts: np.ndarray, unit: str) -> np.ndarray:
-    if unit == "hour":
-        return ts // 3_600_000_000
-    return _period_index(ts // DAY_US, unit)
-
-
-def run_trend(
-    columns: Columns, q: TrendQuery, first: date, last: date, compare: str
-) -> list[TrendSeries] | None:
-    shape = all(_plain(s.step) and s.measure in ("events", "users") for s in q.series)
-    if not shape or q.filters or q.breakdown or q.formula:
-        return None
-    slots = buckets(first, last, q.interval)
-    start = _bucket(np.array([epoch_us(slots[0])]), q.interval)[0]
-    lo, hi = epoch_us(day_start(first)), epoch_us(day_start(last + timedelta(days=1)))
-    out = []
-    for s in q.series:
-        uid, ts = columns.pairs(s.step.event or "")
-        mask = (ts >= lo) & (ts < hi)
-        b = _bucket(ts[mask], q.interval) - start
-        if s.measure == "users":
-            u = uid[mask]
-            b = b[np.r_[True, (u[1:] != u[:-1]) | (b[1:] != b[:-1])]] if len(b) else b
-        counts = np.bincount(b, minlength=len(slots))
-        points = tuple(Point(label(t, q.interval), int(counts[i])) for i, t in enumerate(slots))
-        out.append(TrendSeries(s.label or s.step.event or "", points, None, compare))
-    return out
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values

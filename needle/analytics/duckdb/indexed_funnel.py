@@ -6,10 +6,18 @@ start at or before each step-2 event. Any other start s is dominated by the late
 before s's own next step 2: s* has the same next steps and a later deadline, so it reaches at
 least as far. Among a person's attempts reaching their furthest step the latest start is kept
 (also a candidate), as in the SQL plan, so both give identical results.
+
+Exclusions void an attempt whose next excluded event after step ``after`` comes before its step
+``before``. A voided candidate dominates nothing (a start it dominates may stop short of
+``before`` and so escape the exclusion), so every start of a person with a voided candidate is
+followed; an unvoided candidate still dominates, so other people keep their candidates.
+Unordered funnels (:func:`unordered_people`) count, from each funnel event in the range, the
+steps whose next event falls within the window.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -48,35 +56,47 @@ class Overflow(Exception):
 
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # uid, ts, key of one event name
+Excluded = tuple[int, int]  # steps (from 1) between which an exclusion voids an attempt
 
 
 def funnel_people(
-    columns: Columns, steps: list[str], window_us: int, first: date, last: date
+    columns: Columns, arrays: list[Arrays], window_us: int, first: date, last: date,
+    started: int | None = None, excluded: Sequence[tuple[Arrays, Excluded]] = (),
 ) -> People:
-    """People are independent, so contiguous uid ranges run on ``columns.threads`` threads
-    (NumPy releases the GIL in searchsorted and its element-wise loops)."""
+    """``arrays``: each step's events as (uid, ts, key), sorted by key; ``started``: how many
+    people have a step-1 event at all, when known (it saves a pass when the range holds every
+    event); ``excluded``: each exclusion's events and steps. People are independent, so
+    contiguous uid ranges run on ``columns.threads`` threads (NumPy releases the GIL in
+    searchsorted and its element-wise loops)."""
     if not columns.span:
         raise Overflow
-    trim = columns.days is None or not (first <= columns.days[0] and columns.days[1] <= last)
+    trim = (started is None or bool(excluded) or columns.days is None
+            or not (first <= columns.days[0] and columns.days[1] <= last))
     bounds = (epoch_us(day_start(first)), epoch_us(day_start(last + timedelta(days=1))))
-    arrays = [(*columns.pairs(s), columns.keys(s)) for s in steps]
-    edges = np.linspace(0, columns.users, columns.threads + 1).astype(np.uint64) * columns.span
-    cuts = [np.searchsorted(k, edges) for _, _, k in arrays]
-    chunks = [[(u[c[i]:c[i + 1]], t[c[i]:c[i + 1]], k[c[i]:c[i + 1]])
-               for (u, t, k), c in zip(arrays, cuts, strict=True)]
-              for i in range(columns.threads)]
+    chunks = _chunks(columns, [*arrays, *(a for a, _ in excluded)])
+    steps = [between for _, between in excluded]
     with ThreadPoolExecutor(columns.threads) as pool:
-        parts = list(pool.map(lambda c: _chunk(columns, c, window_us, bounds if trim else None),
-                              chunks))
-    started = sum(p.started for p in parts) if trim else columns.people.get(steps[0], 0)
+        parts = list(pool.map(
+            lambda c: _chunk(columns, c[:len(arrays)], window_us, bounds if trim else None,
+                             list(zip(c[len(arrays):], steps, strict=True))), chunks))
+    total = sum(p.started for p in parts) if trim else started
     return People(np.concatenate([p.uid for p in parts]),
                   np.concatenate([p.reached for p in parts]),
-                  np.concatenate([p.times for p in parts]), started,
+                  np.concatenate([p.times for p in parts]), int(total or 0),
                   np.concatenate([p.starters for p in parts]))
 
 
+def _chunks(columns: Columns, arrays: list[Arrays]) -> list[list[Arrays]]:
+    """The arrays cut into ``columns.threads`` contiguous uid ranges."""
+    edges = np.linspace(0, columns.users, columns.threads + 1).astype(np.uint64) * columns.span
+    cuts = [np.searchsorted(k, edges) for _, _, k in arrays]
+    return [[(u[c[i]:c[i + 1]], t[c[i]:c[i + 1]], k[c[i]:c[i + 1]])
+             for (u, t, k), c in zip(arrays, cuts, strict=True)]
+            for i in range(columns.threads)]
+
+
 def _chunk(columns: Columns, arrays: list[Arrays], window_us: int,
-           bounds: tuple[int, int] | None) -> People:
+           bounds: tuple[int, int] | None, excluded: list[tuple[Arrays, Excluded]]) -> People:
     """The funnel over the people of one uid range."""
     u1, t1, k1 = arrays[0]
     started = 0
@@ -91,10 +111,36 @@ def _chunk(columns: Columns, arrays: list[Arrays], window_us: int,
     ok = cand >= 0
     cand = _distinct_sorted(cand[ok][u1[cand[ok]] == u2[ok]])
     cu, ct = np.asarray(u1[cand]), np.asarray(t1[cand])
-    times = np.full((len(cand), len(arrays)), -1, dtype=np.int64)
+    reached, times = _follow(columns, arrays, cu, ct, window_us)
+    if excluded:
+        # A voided candidate no longer stands for the starts it dominates: its person's
+        # starts are all followed; other people keep their (unvoided) candidates.
+        void = _voided(columns, cu, times, excluded)
+        redo = np.isin(u1, cu[void])
+        ru, rt = np.asarray(u1[redo]), np.asarray(t1[redo])
+        r_reached, r_times = _follow(columns, arrays, ru, rt, window_us)
+        keep = ~_voided(columns, ru, r_times, excluded)
+        clean = ~np.isin(cu, ru)
+        order = np.argsort(np.r_[cu[clean], ru[keep]], kind="stable")
+        cu = np.r_[cu[clean], ru[keep]][order]
+        reached = np.r_[reached[clean], r_reached[keep]][order]
+        times = np.concatenate([times[clean], r_times[keep]])[order]
+        # people whose every attempt was voided have not started; a start with no candidate
+        # reaches step 1 only, which no exclusion voids
+        gone = np.setdiff1d(ru, ru[keep])
+        u1 = u1[~np.isin(u1, gone)]
+        started = len(_distinct_sorted(u1))
+    best = _best(cu, reached)
+    return People(cu[best], reached[best], times[best], started, u1)
+
+
+def _follow(columns: Columns, arrays: list[Arrays], cu: np.ndarray, ct: np.ndarray,
+            window_us: int) -> tuple[np.ndarray, np.ndarray]:
+    """Steps reached and step times (-1: not reached) of the attempts starting at (cu, ct)."""
+    times = np.full((len(cu), len(arrays)), -1, dtype=np.int64)
     times[:, 0] = ct
-    reached = np.ones(len(cand), dtype=np.int64)
-    alive = np.arange(len(cand))  # attempts still going; each step searches only for them
+    reached = np.ones(len(cu), dtype=np.int64)
+    alive = np.arange(len(cu))  # attempts still going; each step searches only for them
     u, prev, deadline = cu, ct, ct + window_us
     for k, (uk, tk, kk) in enumerate(arrays[1:], start=1):
         if len(kk) == 0 or len(alive) == 0:
@@ -105,8 +151,60 @@ def _chunk(columns: Columns, arrays: list[Arrays], window_us: int,
         alive, u, prev, deadline = alive[ok], u[ok], tk[jj[ok]], deadline[ok]
         times[alive, k] = prev
         reached[alive] += 1
-    best = _best(cu, reached)
-    return People(cu[best], reached[best], times[best], started, u1)
+    return reached, times
+
+
+def _voided(columns: Columns, cu: np.ndarray, times: np.ndarray,
+            excluded: list[tuple[Arrays, Excluded]]) -> np.ndarray:
+    """Attempts with an excluded event after their step ``after`` and before their step
+    ``before`` (both reached): the SQL plan's next such event, strictly later than ``after``."""
+    void = np.zeros(len(cu), dtype=bool)
+    for (xu, xt, xk), (after, before) in excluded:
+        ta, tb = times[:, after - 1], times[:, before - 1]
+        if len(xk) == 0:
+            continue
+        j = np.searchsorted(xk, columns.key(cu, np.maximum(ta, 0)), side="right")
+        jj = np.minimum(j, len(xk) - 1)
+        void |= (ta >= 0) & (tb >= 0) & (j < len(xk)) & (xu[jj] == cu) & (xt[jj] < tb)
+    return void
+
+
+def unordered_people(columns: Columns, arrays: list[Arrays], window_us: int, first: date,
+                     last: date) -> People:
+    """From every funnel event in the range, the steps whose next event (at or after it) is
+    within the window; each person's best count. No step times: the steps have no order.
+    Contiguous uid ranges run on ``columns.threads`` threads, as ordered funnels do."""
+    if not columns.span:
+        raise Overflow
+    bounds = (epoch_us(day_start(first)), epoch_us(day_start(last + timedelta(days=1))))
+    with ThreadPoolExecutor(columns.threads) as pool:
+        parts = list(pool.map(lambda c: _unordered_chunk(columns, c, window_us, bounds),
+                              _chunks(columns, arrays)))
+    uid = np.concatenate([p[0] for p in parts])
+    best = np.concatenate([p[1] for p in parts])
+    times = np.full((len(uid), len(arrays)), -1, dtype=np.int64)
+    return People(uid, best, times, len(uid), uid)
+
+
+def _unordered_chunk(columns: Columns, arrays: list[Arrays], window_us: int,
+                     bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(uid, steps reached) of the people of one uid range."""
+    # each step's keys are sorted: a stable sort (timsort) merges the runs
+    key = np.sort(np.concatenate([k[(t >= bounds[0]) & (t < bounds[1])] for _, t, k in arrays]),
+                  kind="stable")
+    au = (key // np.uint64(columns.span)).astype(np.int64)
+    at = (key % np.uint64(columns.span)).astype(np.int64) + columns.tmin
+    reached = np.zeros(len(key), dtype=np.int64)
+    for uk, tk, kk in arrays:
+        if len(kk) == 0:
+            continue
+        j = np.searchsorted(kk, key, side="left")
+        jj = np.minimum(j, len(kk) - 1)
+        reached += (j < len(kk)) & (uk[jj] == au) & (tk[jj] <= at + window_us)
+    if len(au) == 0:
+        return au, reached
+    heads = np.flatnonzero(np.r_[True, au[1:] != au[:-1]])
+    return au[heads], np.maximum.reduceat(reached, heads)
 
 
 def _distinct_sorted(values: np.ndarray) -> np.ndarray:

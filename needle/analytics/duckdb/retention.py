@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
-from needle.analytics.periods import buckets, step, truncate
+from needle.analytics.periods import buckets, truncate
 from needle.analytics.ranges import bounds
-from needle.analytics.results import Cohort, RetentionBreakdown, RetentionResult
+from needle.analytics.results import RetentionBreakdown, RetentionResult
+from needle.analytics.shaping import cohort, visible_periods
 from needle.analytics.specs import DateRange, RetentionQuery
 
 _DAYS_PER = {"day": 1, "week": 7, "month": 31}
@@ -70,10 +71,6 @@ def retention_sql(q: RetentionQuery, first: date, last: date, breakdown: bool) -
     )
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time())
-
-
 def run_retention(con: duckdb.DuckDBPyConnection, q: RetentionQuery) -> RetentionResult:
     first, last = bounds(q.dates)
     first = truncate(first, q.period)
@@ -97,19 +94,6 @@ def _tables(con, q, first, last, breakdown):  # type: ignore[no-untyped-def]
     out = {}
     for value in values:
         out[value] = tuple(
-            _cohort(counts, s, value, _visible(s, last, q), q.periods) for s in starts
+            cohort(counts, s, value, visible_periods(s, last, q), q.periods) for s in starts
         )
     return out
-
-
-def _visible(start: date, last: date, q: RetentionQuery) -> int:
-    """How many periods of a cohort have begun by the range's last day."""
-    n, moment = 0, _midnight(start)
-    while n < q.periods and moment.date() <= last:
-        n, moment = n + 1, step(moment, q.period)
-    return n
-
-
-def _cohort(counts: dict, start: date, value: str | None, visible: int, periods: int) -> Cohort:
-    retained = tuple(counts.get((start, value, k), 0) for k in range(min(visible, periods)))
-    return Cohort(start, counts.get((start, value, -1), 0), retained)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import operator
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -13,10 +10,9 @@ from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step
 from needle.analytics.periods import buckets, label
 from needle.analytics.ranges import bounds
 from needle.analytics.results import Point, TrendResult, TrendSeries
+from needle.analytics.shaping import OTHER, breakdown_order, formula_series, series_label
 from needle.analytics.specs import Series, TrendQuery
-from needle.analytics.validate import check_formula
 
-OTHER = "$other"
 _QUANTILES = {"median": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
 _ZERO_WHEN_EMPTY = {"events", "users", "per_user_avg", "sum"}
 
@@ -78,68 +74,19 @@ def _points(
     return tuple(Point(label(t, q.interval), values.get(t, empty)) for t in slots)
 
 
-def _label(s: Series) -> str:
-    return s.label or s.step.event or "all events"
-
-
 def _one_period(con, q: TrendQuery, first: date, last: date, compare: str) -> list[TrendSeries]:  # type: ignore[no-untyped-def]
     slots = buckets(first, last, q.interval)
     table: dict[tuple[int, str | None], TrendSeries] = {}
     for i, s in enumerate(q.series):
         groups = _series_rows(con, q, s, first, last)
-        keys = sorted(groups, key=_order) if q.breakdown else [None]
+        keys = sorted(groups, key=breakdown_order) if q.breakdown else [None]
         for value in keys:
             points = _points(groups.get(value, {}), slots, q, s)
-            table[i, value] = TrendSeries(_label(s), points, value, compare)
+            table[i, value] = TrendSeries(series_label(s), points, value, compare)
     out = list(table.values())
     if q.formula:
-        out += _formula(q, table, compare)
+        out += formula_series(q, table, compare)
     return out
-
-
-def _order(value: str | None) -> tuple[bool, bool, str]:
-    return value == OTHER, value is None, str(value)
-
-
-def _formula(
-    q: TrendQuery, table: dict[tuple[int, str | None], TrendSeries], compare: str
-) -> list[TrendSeries]:
-    """One formula series per breakdown value, computed point by point (absent series = 0)."""
-    tree = check_formula(q.formula or "", len(q.series))
-    out = []
-    for value in sorted({v for _, v in table}, key=_order):
-        members = {chr(ord("A") + i): table.get((i, value)) for i in range(len(q.series))}
-        slots = next(s for s in members.values() if s is not None).points
-        points = []
-        for n, slot in enumerate(slots):
-            env = {k: (s.points[n].value if s else 0.0) for k, s in members.items()}
-            points.append(Point(slot.t, _evaluate(tree.body, env)))
-        out.append(TrendSeries(q.formula or "", tuple(points), value, compare))
-    return out
-
-
-_BINARY: dict[type, Callable[[float, float], float]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-}
-
-
-def _evaluate(node: ast.expr, env: dict[str, float | None]) -> float | None:
-    """Arithmetic over series values; a missing value or a division by zero gives None."""
-    if isinstance(node, ast.Constant):
-        return float(node.value)  # type: ignore[arg-type]  # validated: numbers only
-    if isinstance(node, ast.Name):
-        return env[node.id]
-    if isinstance(node, ast.UnaryOp):
-        inner = _evaluate(node.operand, env)
-        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
-    assert isinstance(node, ast.BinOp)
-    left, right = _evaluate(node.left, env), _evaluate(node.right, env)
-    if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
-        return None
-    return _BINARY[type(node.op)](left, right)
 
 
 def run_trend(con: duckdb.DuckDBPyConnection, q: TrendQuery) -> TrendResult:

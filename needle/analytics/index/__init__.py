@@ -1,6 +1,7 @@
 """The event index: per event name, the (user, time) pairs sorted by user then time, as
 memory-mapped arrays, plus feature-flag exposures and arrays derived from the lake's JSON
-(experiment exposures, numeric property values) saved beside it.
+(experiment exposures, numeric property values, the hot properties queries filter and break
+down on) or from the index itself (each person's active days), saved beside it.
 
 It sits below the engines and has no engine of its own: :func:`open_columns` builds it on first
 use (or extends the previous one after an import) and :class:`Columns` hands out the arrays a

@@ -65,11 +65,11 @@ def query(con: duckdb.DuckDBPyConnection, source: str, users: str,
 
 def merge(old: FlagExposures, new: FlagExposures) -> FlagExposures:
     """Both sets of exposures, with ``new``'s codes translated into the joint string lists."""
-    flags, flag_map = _union(old.flags, new.flags)
-    responses, response_map = _union(old.responses, new.responses)
+    flags, flag_map = union(old.flags, new.flags)
+    responses, response_map = union(old.responses, new.responses)
     return _sorted(np.concatenate([old.uid, new.uid]), np.concatenate([old.us, new.us]),
-                   np.concatenate([old.flag, _translate(new.flag, flag_map)]),
-                   np.concatenate([old.response, _translate(new.response, response_map)]),
+                   np.concatenate([old.flag, translate(new.flag, flag_map)]),
+                   np.concatenate([old.response, translate(new.response, response_map)]),
                    flags, responses)
 
 
@@ -94,7 +94,7 @@ def codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
     return indices, encoded.dictionary.to_pylist()
 
 
-def _union(old: list[str], new: list[str]) -> tuple[list[str], np.ndarray]:
+def union(old: list[str], new: list[str]) -> tuple[list[str], np.ndarray]:
     """``old`` followed by the strings only ``new`` has, and each of ``new``'s codes in it."""
     index = {s: i for i, s in enumerate(old)}
     joint = old + [s for s in new if s not in index]
@@ -102,7 +102,7 @@ def _union(old: list[str], new: list[str]) -> tuple[list[str], np.ndarray]:
     return joint, np.array([index[s] for s in new], dtype=np.int32)
 
 
-def _translate(codes: np.ndarray, mapping: np.ndarray) -> np.ndarray:
+def translate(codes: np.ndarray, mapping: np.ndarray) -> np.ndarray:
     return np.where(codes < 0, codes, mapping[np.maximum(codes, 0)] if len(mapping) else codes)
 
 

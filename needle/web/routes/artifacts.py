@@ -162,3 +162,24 @@ for _kind, _area in AREAS.items():
     add_page(router, _area.path, _template, _area.many, _function)
     add_page(router, f"{_area.path}/{{artifact_id:int}}", f"{_kind}.html", _area.one,
              detail(_kind))
+
+
+def roadmap(request: Request, workspace: Workspace) -> View:
+    """Now / next / later / not doing: the twin is ``roadmap --json``."""
+    return View(workspace.roadmap(), {"lanes": ("now", "next", "later", "not_doing")})
+
+
+def guides(request: Request, workspace: Workspace) -> View:
+    """Interview guides: the twin is ``interview list --json``."""
+    return View(workspace.artifacts("guide"), {})
+
+
+def guide(request: Request, workspace: Workspace) -> View:
+    """One guide: the twin is ``interview show ID --json``."""
+    data = workspace.artifact("guide", request.path_params["artifact_id"])
+    return View(data, {"title": f"Interview guide {data['id']}"})
+
+
+add_page(router, "/roadmap", "roadmap.html", "Roadmap", roadmap)
+add_page(router, "/guides", "guides.html", "Interview guides", guides)
+add_page(router, "/guides/{artifact_id:int}", "guide.html", "Interview guide", guide)

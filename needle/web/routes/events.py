@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from needle.events.stats import lake_stats
 from needle.web.pages import View, add_page
 from needle.workspace import Workspace
 
@@ -13,7 +12,7 @@ RECENT = 20
 
 
 def events(request: Request, workspace: Workspace) -> View:
-    stats = lake_stats(workspace.lake).to_json()
+    stats = workspace.event_stats().to_json()
     recent = workspace.sql("SELECT timestamp, event, distinct_id, properties FROM events "
                            "ORDER BY timestamp DESC", limit=RECENT).to_json() if stats["events"] \
         else {"columns": [], "rows": [], "truncated": False}

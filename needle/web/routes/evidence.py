@@ -29,7 +29,7 @@ from needle.workspace import Workspace
 router = APIRouter()
 LIST_LIMIT, SEARCH_LIMIT = 50, 20
 UPLOADS = "uploads"
-COLUMNS = ("text_col", "customer_col", "time_col")  # EvidenceMapping's fields, in order
+COLUMNS = ("text_col", "customer_col", "time_col")  # named as EvidenceMapping names them
 FORM_FIELDS = ("kind", *COLUMNS)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -86,8 +86,10 @@ async def _import(request: Request) -> Response:
                 if not isinstance(upload, UploadFile) or not upload.filename:
                     raise UserError("choose a file to import", field="file")
                 path = await _save(workspace, upload)
-                result = workspace.import_evidence(
-                    [path], given["kind"], EvidenceMapping(*(given[n] for n in COLUMNS)))
+                mapping = EvidenceMapping(
+                    text_col=given["text_col"], customer_col=given["customer_col"],
+                    time_col=given["time_col"])
+                result = workspace.import_evidence([path], given["kind"], mapping)
             except UserError as exc:
                 return _again(request, workspace, exc, given, path)
     done = {k: v for k, v in result.to_json().items()

@@ -45,9 +45,12 @@ def chance(value: float | None) -> str:
     return "> 99.9%" if value > 0.999 else "< 0.1%" if value < 0.001 else f"{value:.1%}"
 
 
-def _interval(low: float | None, high: float | None, level: float | None) -> str:
-    return f"{signed_pct(low)} to {signed_pct(high)}" + (
-        f" ({level * 100:g}% interval)" if level else "")
+def _interval(low: float | None, high: float | None, level: float | None,
+              alternative: str = "two-sided") -> str:
+    """``-1.0% to +3.2%``, or a one-sided test's single bound: ``above -1.0%``."""
+    text = {"greater": f"above {signed_pct(low)}", "less": f"below {signed_pct(high)}"}.get(
+        alternative, f"{signed_pct(low)} to {signed_pct(high)}")
+    return text + (f" ({level * 100:g}% interval)" if level else "")
 
 
 def result_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -65,7 +68,9 @@ def result_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "control": c["control"], "control_mean": means[c["control"]]["mean"],
                 "variant_mean": means[c["variant"]]["mean"], "effect": c["relative_effect"],
                 "low": low, "high": high, "effect_text": signed_pct(c["relative_effect"]),
-                "interval_text": _interval(low, high, c["ci_level"]), "p_value": c["p_value"],
+                "interval_text": _interval(low, high, c["ci_level"],
+                                           c.get("alternative", "two-sided")),
+                "p_value": c["p_value"],
                 "chance_to_win": c["chance_to_win"], "chance_text": chance(c["chance_to_win"]),
                 "lower_is_better": lower.get(m["metric"], False),
                 "verdict": verdict_label(c, lower.get(m["metric"], False)),

@@ -1,19 +1,23 @@
-"""``/review``: the weekly review. It does not exist yet; until it does, the page answers and
-says so, pointing to what already covers part of it."""
+"""``/review``: the weekly review (``?week=YYYY-Www``; default the newest complete week), the same
+document ``needle review`` prints; its twin equals ``needle review --json``."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from markupsafe import Markup
 
+from needle.review.render import html
 from needle.web.pages import View, add_page
 from needle.workspace import Workspace
 
 router = APIRouter()
-NOT_YET = "The weekly review does not exist yet."
 
 
 def review(request: Request, workspace: Workspace) -> View:
-    return View({"review": None, "note": NOT_YET})
+    found = workspace.review(request.query_params.get("week") or None)
+    # The body is Needle's own Markdown render, in which every value from the data is literal
+    # text (needle.review.render), so it goes in as markup.
+    return View(found.to_json(), {"body": Markup(html(found))})
 
 
 add_page(router, "/review", "review.html", "Weekly review", review)

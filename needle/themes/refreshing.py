@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from needle.store import Store
-from needle.themes.cluster import Clustering, ClusterParams, cluster, nearest
+from needle.themes.clustering import UNTHEMED, Clustering, ClusterParams, cluster, nearest
 from needle.themes.corpus import Corpus, load_corpus
 from needle.themes.persist import active_themes, bytes_vector, current_owners, new_theme, save
 from needle.themes.reconcile import OldTheme, Plan, reconcile
@@ -37,13 +37,24 @@ def refresh(
         corpus = load_corpus(cache_dir, session,
                              progress=lambda done, total: report("embedding", done, total))
         report("clustering", 0, 1)
-        found = cluster(corpus.vectors, params)
+        found = cluster_worded(corpus, params)
         report("clustering", 1, 1)
         owners, plan = _owners(session, corpus, found)
         save(session, corpus, owners, "cluster")
         themed = {t for t in owners.values() if t is not None}
         return RefreshResult(len(corpus), len(themed), sum(t is None for t in owners.values()),
                              len(plan.new), len(plan.retired))
+
+
+def cluster_worded(corpus: Corpus, params: ClusterParams | None = None) -> Clustering:
+    """Clusters of the pieces that have words once prepared; the others are unthemed."""
+    worded = np.flatnonzero(corpus.has_words)
+    found = cluster(corpus.vectors[worded], params)
+    labels = np.full(len(corpus), UNTHEMED)
+    labels[worded] = found.labels
+    similarity = np.zeros(len(corpus), dtype=np.float32)
+    similarity[worded] = found.similarity
+    return Clustering(labels, found.centroids, similarity)
 
 
 def _owners(

@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from needle.evidence.models import Evidence
 from needle.store import Store
-from needle.themes.cluster import ClusterParams, nearest
+from needle.themes.clustering import ClusterParams, nearest
 from needle.themes.corpus import load_corpus
 from needle.themes.models import ThemeAssignment
 from needle.themes.persist import active_themes, bytes_vector, insert_assignments
-from needle.themes.refresh import refresh
+from needle.themes.refreshing import refresh
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def update(
             order = sorted(themes)
             centroids = np.stack([bytes_vector(themes[t].centroid) for t in order])
             best, score = nearest(corpus.vectors, centroids)
-            keep = score >= params.min_similarity
+            keep = (score >= params.min_similarity) & corpus.has_words
             now = datetime.now(UTC)
             insert_assignments(session, [
                 {"evidence_id": e, "theme_id": order[b] if k else None, "similarity": float(s),

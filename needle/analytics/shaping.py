@@ -1,0 +1,97 @@
+"""Results as every engine shapes them: engines differ in how they count, never in how counts
+become a result, so those rules are written once (the breakdown order and its ``$other`` bucket,
+series labels and formulas, retention cohorts, experiment sums)."""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from needle.analytics.periods import step
+from needle.analytics.results import (
+    Cohort,
+    ExperimentResult,
+    Point,
+    TrendSeries,
+    VariantSums,
+)
+from needle.analytics.specs import RetentionQuery, Series, TrendQuery
+from needle.analytics.validate import check_formula
+
+OTHER = "$other"
+
+
+def series_label(s: Series) -> str:
+    return s.label or s.step.event or "all events"
+
+
+def breakdown_order(value: str | None) -> tuple[bool, bool, str]:
+    """Breakdown values in order, ``$other`` and then no value last."""
+    return value == OTHER, value is None, str(value)
+
+
+def formula_series(
+    q: TrendQuery, table: dict[tuple[int, str | None], TrendSeries], compare: str
+) -> list[TrendSeries]:
+    """One formula series per breakdown value, computed point by point (absent series = 0)."""
+    tree = check_formula(q.formula or "", len(q.series))
+    out = []
+    for value in sorted({v for _, v in table}, key=breakdown_order):
+        members = {chr(ord("A") + i): table.get((i, value)) for i in range(len(q.series))}
+        slots = next(s for s in members.values() if s is not None).points
+        points = []
+        for n, slot in enumerate(slots):
+            env = {k: (s.points[n].value if s else 0.0) for k, s in members.items()}
+            points.append(Point(slot.t, _evaluate(tree.body, env)))
+        out.append(TrendSeries(q.formula or "", tuple(points), value, compare))
+    return out
+
+
+_BINARY: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+def _evaluate(node: ast.expr, env: dict[str, float | None]) -> float | None:
+    """Arithmetic over series values; a missing value or a division by zero gives None."""
+    if isinstance(node, ast.Constant):
+        return float(node.value)  # type: ignore[arg-type]  # validated: numbers only
+    if isinstance(node, ast.Name):
+        return env[node.id]
+    if isinstance(node, ast.UnaryOp):
+        inner = _evaluate(node.operand, env)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    assert isinstance(node, ast.BinOp)
+    left, right = _evaluate(node.left, env), _evaluate(node.right, env)
+    if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
+        return None
+    return _BINARY[type(node.op)](left, right)
+
+
+def visible_periods(start: date, last: date, q: RetentionQuery) -> int:
+    """How many periods of a cohort have begun by the range's last day."""
+    n, moment = 0, datetime.combine(start, datetime.min.time())
+    while n < q.periods and moment.date() <= last:
+        n, moment = n + 1, step(moment, q.period)
+    return n
+
+
+def cohort(counts: dict, start: date, value: str | None, visible: int, periods: int) -> Cohort:
+    """A cohort from counts keyed (start, breakdown value, period; -1 for its size)."""
+    retained = tuple(counts.get((start, value, k), 0) for k in range(min(visible, periods)))
+    return Cohort(start, counts.get((start, value, -1), 0), retained)
+
+
+def experiment_result(rows: Sequence[Sequence[Any]], metrics: int) -> ExperimentResult:
+    """Rows (variant, n, first, last, then sum and sum of squares per metric) as a result."""
+    return ExperimentResult(tuple(
+        VariantSums(r[0], int(r[1]), float(r[2]), float(r[3]),
+                    tuple(float(r[4 + 2 * i]) for i in range(metrics)),
+                    tuple(float(r[5 + 2 * i]) for i in range(metrics)))
+        for r in rows))

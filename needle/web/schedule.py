@@ -1,0 +1,60 @@
+"""The server's alert checks: every ``alert_minutes`` it runs the review, which checks each alert
+rule on the saved insights and records the outcome on the rule (the review page and
+``needle alert list`` show it). A workspace without rules is not reviewed."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from needle.errors import NeedleError
+from needle.workspace import Workspace
+
+log = logging.getLogger("needle.alerts")
+
+
+def check_alerts(root: Path, overrides: Mapping[str, Any]) -> int:
+    """Review the workspace when it has alert rules; the number of rules firing."""
+    with Workspace.open(root, overrides) as workspace:
+        if not workspace.alerts():
+            return 0
+        workspace.review()
+        return sum(1 for rule in workspace.alerts() if rule.firing)
+
+
+class AlertSchedule:
+    """Runs ``check`` now and then every ``minutes`` on its own thread until stopped."""
+
+    def __init__(self, check: Callable[[], int], minutes: float) -> None:
+        self.check = check
+        self.seconds = minutes * 60
+        self.passes = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.seconds > 0 and self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="needle-alerts", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                firing = self.check()
+                if firing:
+                    log.warning("%d alert rule(s) firing; see /review", firing)
+            except NeedleError as exc:  # no events yet, a busy store: the next pass retries
+                log.info("alert check skipped: %s", exc)
+            except Exception:  # keep serving; the next pass tries again
+                log.exception("alert check failed")
+            self.passes += 1
+            self._stop.wait(self.seconds)
