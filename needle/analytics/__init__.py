@@ -3,8 +3,9 @@ kinds, engines that run them over the event index and the lake, results, saved i
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from needle import lazy
 
 if TYPE_CHECKING:
     from needle.analytics.engine import Engine, UnsupportedQuery, funnel_people, run
@@ -50,10 +51,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy.exports(__name__, _EXPORTS)
 
 
 __all__ = [

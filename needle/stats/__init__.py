@@ -6,8 +6,9 @@ metrics are analysed in one vectorised call.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from needle import lazy
 
 if TYPE_CHECKING:
     from needle.stats.bandits import BanditResult, period_weighted, thompson, top_two_probabilities
@@ -93,10 +94,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy.exports(__name__, _EXPORTS)
 
 
 __all__ = [
