@@ -94,7 +94,8 @@ def _first(get: Callable[[str], Any], listing: str) -> str | None:
         return None
     data = answer.json()
     items = data if isinstance(data, list) else next(
-        (v for v in data.values() if isinstance(v, list)), []) if isinstance(data, dict) else []
+        (v for v in data.values() if isinstance(v, list) and v), []) \
+        if isinstance(data, dict) else []
     first = items[0] if items and isinstance(items[0], dict) else {}
     value = next((first[key] for key in ("id", "name", "goal") if key in first), None)
     return None if value is None else str(value)
