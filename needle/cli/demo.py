@@ -19,7 +19,8 @@ from needle.workspace import Workspace
 
 STAGES = {"generate": "Generating users, sessions and evidence", "events": "Writing events",
           "evidence": "Writing evidence",
-          "loop": "Analysing the experiment; a dashboard, a goal, a problem"}
+          "loop": "Analysing the experiment; a dashboard, a goal, a problem",
+          "embedding": "Embedding the evidence", "clustering": "Finding themes"}
 
 
 @json_shape("A first look at the demo workspace.", {
