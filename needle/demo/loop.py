@@ -19,6 +19,7 @@ from sqlalchemy import select
 from needle.analytics import kinds
 from needle.artifacts import goals, problems, store
 from needle.artifacts.links import Link
+from needle.artifacts.proposals import baseline
 from needle.demo.truth import BUG_THEME, DemoTruth, evidence_themes
 from needle.evidence.models import Evidence
 from needle.experiments.definitions import ExperimentSpec
@@ -58,12 +59,14 @@ PROBLEM_EVIDENCE = 6
 
 
 def add_loop(workspace: Workspace, truth: DemoTruth, seed: int, users: int) -> None:
-    """Define and analyse the experiment, save the insights on a dashboard, set the goal and
-    write the problem."""
+    """Define and analyse the experiment, save the insights on a dashboard, set the goal, write
+    the problems and the guided onboarding's trail: bets, the proposal and its approval, the
+    decisions, the ship post and a competitor's teardown."""
     add_experiment(workspace)
     add_dashboard(workspace)
     add_problem(workspace, evidence_ids(workspace, seed, users, truth.days))
     add_goal(workspace, truth)
+    add_onboarding_trail(workspace, truth)
 
 
 def add_experiment(workspace: Workspace) -> None:
@@ -116,3 +119,57 @@ def add_goal(workspace: Workspace, truth: DemoTruth) -> None:
                      "first week", workspace.author,
                      {"metric": GOAL_METRIC, "target": GOAL_TARGET, "due": due.isoformat(),
                       "notes": "Measured on signups of the latest four complete weeks."})
+
+
+ONBOARDING_METRIC = "conversion:signup>onboarding_completed@7d"
+LEAD = "Maya Chen (Head of Product)"
+
+
+def add_onboarding_trail(workspace: Workspace, truth: DemoTruth) -> None:
+    """The guided onboarding from problem to ship post, dated as the events have it."""
+    launch = truth.day_date(truth.launch.day)
+    problem = workspace.create_problem(
+        "New users stall before their first project",
+        {"statement": "Many people who sign up never finish onboarding, and fewer still create "
+                      "a project in their first week.", "affected": "New signups"},
+        links=["query:conversion:onboarding_completed>project_created@7d"])["id"]
+    bet = workspace.create_bet("Guided onboarding", {
+        "problem": problem, "impact": 2, "effort": 3, "confidence": 0.8,
+        "confidence_reason": "the funnel loses most people at this step"})["id"]
+    workspace.create_bet("Sample projects on signup", {"problem": problem, "impact": 1,
+                                                      "effort": 2})
+    as_of = (launch - timedelta(days=1)).isoformat()
+    before = baseline(workspace.engine, ONBOARDING_METRIC, as_of)["value"]
+    proposal = workspace.create_proposal("Guided onboarding", {
+        "problem": problem, "bet": bet,
+        "solution": "Walk each new team through creating its first board, step by step.",
+        "scope": "Web app only; the mobile apps follow if it works.",
+        "metric": ONBOARDING_METRIC, "metric_kind": "leading",
+        "guardrails": [{"metric": "conversion:signup>project_created@7d", "kind": "lagging"}],
+        "target": round(min(before + 0.05, 0.99), 2),
+        "decision_rule": "Keep it if onboarding completion rises and first projects do not fall",
+        "timeline": [f"{launch - timedelta(days=14)}: beta with ten teams", f"{launch}: launch"],
+    }, as_of=as_of)["id"]
+    workspace.respond_to_proposal(proposal, "approved", LEAD,
+                                  "The drop-off is the largest in the funnel",
+                                  "Name the guardrail before the target")
+    for title, days_before, alternative in (
+            ("Ship guided onboarding to everyone", 3, "an A/B test first"),
+            ("Test the setup checklist as an experiment", -5, "ship it with the onboarding")):
+        workspace.log_decision(title, {
+            "decided_by": LEAD, "decided_on": (launch - timedelta(days=days_before)).isoformat(),
+            "alternative": alternative, "importance": 4,
+            "rationale": "The onboarding funnel and the support tickets point the same way."},
+            [f"proposal:{proposal}"])
+    workspace.publish_ship("Guided onboarding", {
+        "proposal": proposal, "shipped_on": launch.isoformat(),
+        "what": "A guided first run that walks each new team to its first board.",
+        "learned": "Showing the next step did more than documenting it; the setup checklist "
+                   "experiment tests the next idea."})
+    workspace.create_teardown("Asana's first-project checklist", {
+        "competitor": "Asana", "shipped": "a checklist that creates a sample project on signup",
+        "why": "to get new teams to a first project in the first session",
+        "better": "new users see a real project at once",
+        "worse": "the sample project has to be deleted by hand",
+        "sources": ["https://asana.com/guide", "a call with a customer who moved from Asana"]})
+

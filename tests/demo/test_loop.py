@@ -34,7 +34,7 @@ def test_a_goal_and_a_problem_citing_crash_reports(demo_workspace: Workspace,
                                                    demo: DemoInfo) -> None:
     planted = evidence_themes(demo.seed, demo.users, demo.days)
     with demo_workspace.store.session() as session:
-        [problem] = store.list_all(session, "problem")
+        [problem] = [p for p in store.list_all(session, "problem") if p.status == "open"]
         [goal] = store.list_all(session, "goal")
         cited = [session.get(Evidence, int(link.reference))
                  for link in store.links_of(problem, "evidence")]
@@ -43,3 +43,17 @@ def test_a_goal_and_a_problem_citing_crash_reports(demo_workspace: Workspace,
         assert {e.kind for e in cited if e} == {"ticket", "survey", "interview"}
         assert goal.fields["baseline"]["value"] is not None
         assert goal.fields["target"] > goal.fields["baseline"]["value"]
+
+
+def test_the_guided_onboarding_trail_ends_in_a_ship_post_with_real_numbers(
+        demo_workspace: Workspace) -> None:
+    [ship] = demo_workspace.artifacts("ship")
+    result = demo_workspace.artifact("ship", ship["id"])["fields"]["result"]
+    assert result["metric"] == "conversion:signup>onboarding_completed@7d"
+    assert result["after"]["value"] > result["before"]["value"]  # the planted launch lifts it
+    assert result["distinguishable"] is True
+    [proposal] = demo_workspace.artifacts("proposal")
+    assert proposal["status"] == "shipped"
+    assert {a["status"] for a in demo_workspace.artifacts("bet")} == {"candidate"}
+    assert len(demo_workspace.artifacts("decision")) == 2
+    assert len(demo_workspace.artifacts("teardown")) == 1
