@@ -49,4 +49,6 @@ def test_a_wrong_way_move_is_a_failure_and_feedback_is_after_launch(ws) -> None:
 def test_a_success_reads_as_a_ship_post(ws) -> None:
     text = _ship(ws, LAUNCH.date(), target=0.6)
     assert text.startswith("# Shipped: Checklist") and "## What we do next" not in text
+    assert "We noticed onboarding stalls, affecting " in text  # the programme's opening
+    assert "We built checklist. Here is the data after 2 weeks." in text
     assert "distinguishable from noise" in text
