@@ -514,6 +514,16 @@ class Workspace:
         return build_review(self.store, self.engine, key_insights(self.store),
                             self.settings["anomaly_threshold"], week, today or date.today())
 
+    def read_review(self, week: str | None = None, today: date | None = None) -> Review:
+        """The review, as a person reads it (the CLI, the page): counted towards the plan's
+        weekly-review habit, unlike the server's own alert checks."""
+        from needle.artifacts.habits import record_review
+
+        found = self.review(week, today)
+        with self.store.session() as session:
+            record_review(session, self.author, found.week)
+        return found
+
     # This week.
     def this_week(self, today: date | None = None) -> Week:
         """Key metrics against last week, goals, themes on the rise, experiments waiting for a

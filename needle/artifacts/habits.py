@@ -1,5 +1,5 @@
-"""The plan's habits, read from the data as streaks: a decision written each working day, and
-customer evidence read (cited on an artifact) each week.
+"""The plan's habits, read from the data as streaks: a decision written each working day,
+customer evidence read (cited on an artifact) each week, and the weekly review read each week.
 
 A streak counts periods in a row that hold the habit, ending with the current period or the one
 before it (today is not over yet); weekends neither break nor extend a daily streak.
@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from needle.artifacts import store
-from needle.artifacts.models import Artifact, ArtifactLink
+from needle.artifacts.models import Artifact, ArtifactLink, AuditEntry
+
+REVIEW_ACTION = "review"
 
 
 def working_day(day: date) -> int:
@@ -48,9 +50,23 @@ def _evidence_days(session: Session, since: datetime) -> list[date]:
         if store.as_utc(link.added_at) >= since]
 
 
+def _review_days(session: Session, since: datetime) -> list[date]:
+    """Days a person read the weekly review (recorded by its faces, not by the server's own
+    alert checks)."""
+    return [store.as_utc(entry.at).date() for entry in session.scalars(
+        select(AuditEntry).where(AuditEntry.action == REVIEW_ACTION))
+        if store.as_utc(entry.at) >= since]
+
+
+def record_review(session: Session, who: str, week: str) -> None:
+    """Note that ``who`` read the review of ISO ``week``."""
+    store.audit(session, None, who, REVIEW_ACTION, {"week": week})
+
+
 HABITS = {h.name: h for h in (
     Habit("journal", "a decision in the journal", "working day", working_day, _decision_days),
     Habit("evidence", "customer evidence read and cited", "week", week, _evidence_days),
+    Habit("review", "the weekly review read", "week", week, _review_days),
 )}
 
 

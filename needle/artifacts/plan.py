@@ -71,7 +71,7 @@ STAGES = (
     Stage(5, "Expand scope",
           ("Map the 3 closest competitors: where they are better, where worse.",
            "Attend a sales call.", "Review the dashboard weekly for anomalies."),
-          ("journal", "evidence"),
+          ("journal", "evidence", "review"),
           "A competitive analysis document and one proposed outcome-framed quarterly goal "
           "(reduce time-to-first-value from 14 days to 3, not build a wizard)."),
     Stage(6, "Consolidate and position",

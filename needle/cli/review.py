@@ -56,7 +56,7 @@ def review(
     from needle.review.render import markdown
 
     with open_workspace(ctx) as workspace:
-        found = workspace.review(week)
+        found = workspace.read_review(week)
     if json_:
         print_json(found.to_json())
         return

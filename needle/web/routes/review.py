@@ -14,7 +14,7 @@ router = APIRouter()
 
 
 def review(request: Request, workspace: Workspace) -> View:
-    found = workspace.review(request.query_params.get("week") or None)
+    found = workspace.read_review(request.query_params.get("week") or None)
     # The body is Needle's own Markdown render, in which every value from the data is literal
     # text (needle.review.render), so it goes in as markup.
     return View(found.to_json(), {"body": Markup(html(found))})
