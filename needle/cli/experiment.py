@@ -19,11 +19,13 @@ from needle.experiments import (
     analyze_table,
 )
 from needle.experiments.definitions import (
+    mark_guardrails,
     mark_lower_is_better,
     parse_alternatives,
     parse_directions,
     parse_split,
 )
+from needle.experiments.definitions import warnings as definition_warnings
 from needle.experiments.results import MetricResult
 from needle.experiments.table import parse_columns
 from needle.experiments.verdicts import describe_exclusions
@@ -52,7 +54,9 @@ METRIC: Fields = {
     "days": "float|null", "property_name": "str|null",
     "insight?": "str|null: the saved insight it was made from",
     "lower_is_better?": "bool: a fall is the good direction",
-    "alternative?": "str: two-sided, greater or less (the direction tested)"}
+    "alternative?": "str: two-sided, greater or less (the direction tested)",
+    "guardrail?": "bool: a counter metric that must not get worse",
+    "timing?": "str|null: leading or lagging"}
 EXPERIMENT: dict[str, Fields] = {
     "name": "str", "exposure_event": "str", "variant_property": "str",
     "exposure_filters": {"<property>": "str: the value the exposure event must carry"},
@@ -123,10 +127,19 @@ def create(
     split: Split = None,
     lower_is_better: LowerIsBetter = None,
     alternative: AlternativeOpt = None,
+    guardrail: Annotated[list[str] | None, typer.Option(
+        help="Metric that must not get worse, a counter to the goal (repeatable; not the first "
+             "metric).")] = None,
+    timing: Annotated[list[str] | None, typer.Option(
+        help="METRIC=leading|lagging: whether it moves within the test or later "
+             "(repeatable).")] = None,
     replace: Annotated[bool, typer.Option(help="Redefine (only before results were read).")]
     = False,
 ) -> None:
-    """Define an experiment; its hypothesis and decision rule lock when results are first read."""
+    """Define an experiment; its hypothesis and decision rule lock when results are first read.
+
+    A definition without a guardrail metric, or with metrics not tagged leading or lagging, is
+    stored with a warning."""
     if flag is not None and (exposure_event or variant_prop):
         raise UserError("--flag sets the exposure: leave out --exposure-event and --variant-prop")
     if flag is None and not (exposure_event and variant_prop):
@@ -136,13 +149,16 @@ def create(
                                    lower_is_better or [])
     spec = ExperimentSpec(
         name=name, exposure_event=exposure_event or "", variant_property=variant_prop or "",
-        metrics=parse_alternatives(metrics, alternative or []), hypothesis=hypothesis,
+        metrics=mark_guardrails(parse_alternatives(metrics, alternative or []), guardrail or [],
+                                timing or []), hypothesis=hypothesis,
         decision_rule=decision_rule, control=control,
         exposure_filters=_pairs(exposure_filter or [], "--filter"), alpha=alpha,
         correction=correction, sequential_tuning=sequential, mde=mde,  # type: ignore[arg-type]
         split=parse_split(split or []))
     workspace.create_experiment(spec, replace=replace, flag=flag)
     typer.echo(f"Created experiment {name!r}")
+    for warning in definition_warnings(spec):
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @app.command("list")
@@ -168,9 +184,12 @@ def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
         return
     print_table(["field", "value"], [[k, moment(v) if k.endswith("_at") else v]
                                      for k, v in data.items() if k != "metrics"])
-    print_table(["metric", "kind", "event", "days", "property", "insight", "alternative"],
+    print_table(["metric", "kind", "event", "days", "property", "insight", "alternative",
+                 "role", "timing"],
                 [[m["name"], m["kind"], m["event"], number(m["days"]), m["property_name"],
-                  m.get("insight"), m.get("alternative", "two-sided")] for m in data["metrics"]])
+                  m.get("insight"), m.get("alternative", "two-sided"),
+                  "guardrail" if m.get("guardrail") else "goal", m.get("timing")]
+                 for m in data["metrics"]])
 
 
 @app.command()

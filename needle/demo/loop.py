@@ -22,7 +22,7 @@ from needle.artifacts.links import Link
 from needle.artifacts.proposals import baseline
 from needle.demo.truth import BUG_THEME, DemoTruth, evidence_themes
 from needle.evidence.models import Evidence
-from needle.experiments.definitions import ExperimentSpec
+from needle.experiments.definitions import ExperimentSpec, mark_guardrails
 from needle.workspace import Workspace
 
 EXPERIMENT = "onboarding"
@@ -70,7 +70,8 @@ def add_loop(workspace: Workspace, truth: DemoTruth, seed: int, users: int) -> N
 
 
 def add_experiment(workspace: Workspace) -> None:
-    metrics = tuple(workspace.experiment_metric(text) for text in EXPERIMENT_METRICS)
+    metrics = mark_guardrails([workspace.experiment_metric(text) for text in EXPERIMENT_METRICS],
+                              ["integrations"], ["projects=leading", "integrations=lagging"])
     workspace.create_experiment(ExperimentSpec(
         name=EXPERIMENT, exposure_event="$feature_flag_called",
         variant_property="$feature_flag_response", metrics=metrics, hypothesis=HYPOTHESIS,

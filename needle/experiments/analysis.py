@@ -59,6 +59,7 @@ class AnalysisOptions:
     split: Mapping[str, float] | None = None  # planned share per variant (SRM); None: equal
     lower_is_better: frozenset[str] = field(default_factory=frozenset)
     alternatives: Mapping[str, Alternative] = field(default_factory=dict)  # else two-sided
+    guardrails: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ def analyze(sums: ExperimentSums, options: AnalysisOptions = AnalysisOptions()) 
         variants=sums.variants, units=[int(u) for u in sums.units], srm=srm,
         alpha=options.alpha, correction=options.correction,
         sequential_tuning=options.sequential_tuning, covariates=sums.covariates,
-        metrics=results, verdict=overall_verdict(srm, results),
+        metrics=results, verdict=overall_verdict(srm, results, options.guardrails,
+                                                  options.lower_is_better),
     )
 
 

@@ -102,6 +102,43 @@ def mark_lower_is_better(metrics: Sequence[MetricDef], names: Sequence[str]
     return tuple(replace(m, lower_is_better=m.name in names) for m in metrics)
 
 
+TIMINGS = ("leading", "lagging")
+
+
+def mark_guardrails(metrics: Sequence[MetricDef], names: Sequence[str],
+                    timings: Sequence[str] = ()) -> tuple[MetricDef, ...]:
+    """``metrics`` with the named ones marked as guardrails (counter metrics) and tagged
+    ``NAME=leading|lagging``; the first metric is the goal and cannot be a guardrail."""
+    known = [m.name for m in metrics]
+    tags = dict(t.partition("=")[::2] for t in timings)
+    unknown = sorted((set(names) | set(tags)) - set(known))
+    if unknown:
+        raise UserError(f"metrics {unknown}: no metric of that name; metrics are {known}",
+                        field="guardrail", value=unknown)
+    wrong = sorted(f"{k}={v}" for k, v in tags.items() if v not in TIMINGS)
+    if wrong:
+        raise UserError(f"timing {wrong}: write NAME=leading or NAME=lagging", field="timing",
+                        value=wrong)
+    if metrics and metrics[0].name in names:
+        raise UserError(f"{metrics[0].name!r} is the goal metric (the first); a guardrail is "
+                        "another metric that must not get worse", field="guardrail",
+                        value=metrics[0].name)
+    return tuple(replace(m, guardrail=m.name in names, timing=tags.get(m.name, m.timing))
+                 for m in metrics)
+
+
+def warnings(spec: ExperimentSpec) -> list[str]:
+    """What a definition risks without being wrong: no guardrail, untagged metrics."""
+    found = []
+    if not any(m.guardrail for m in spec.metrics):
+        found.append(f"experiment {spec.name!r} has no guardrail metric: name one that must not "
+                     "get worse (a proxy goal with no counter metric invites Goodhart's law)")
+    untagged = [m.name for m in spec.metrics if m.timing is None]
+    if untagged:
+        found.append(f"metrics {untagged} are not tagged leading or lagging")
+    return found
+
+
 def parse_directions(names: Sequence[str], values: Sequence[str]) -> dict[str, Alternative]:
     """Test directions from ``METRIC=DIRECTION`` options; a bare ``DIRECTION`` applies to every
     metric. Directions: two-sided, greater, less; metrics not named are not in the result."""

@@ -29,6 +29,8 @@ class MetricDef:
     insight: str | None = None  # the saved insight this metric was translated from
     lower_is_better: bool = False  # a fall is the good direction (tickets, latency, churn)
     alternative: str = "two-sided"  # or greater / less: the direction the test looks in
+    guardrail: bool = False  # a counter metric: it must not get worse, whatever the goal does
+    timing: str | None = None  # leading (moves within the test) or lagging (moves later)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

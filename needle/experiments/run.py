@@ -30,6 +30,7 @@ def analyze_experiment(store: Store, engine: Engine, name: str) -> tuple[Experim
         sequential_tuning=experiment.sequential_tuning, mde=experiment.mde,
         units_per_day=data.units_per_day, split=experiment.split,
         lower_is_better=frozenset(m.name for m in experiment.metric_defs if m.lower_is_better),
+        guardrails=frozenset(m.name for m in experiment.metric_defs if m.guardrail),
         alternatives={m.name: cast(Alternative, m.alternative) for m in experiment.metric_defs})
     result = analyze(data.sums, options)
     lock(store, name)

@@ -46,14 +46,25 @@ def comparison_verdict(metric: str, c: Comparison, mde: float, target_power: flo
             f"{_pct(c.mde)}{more}.")
 
 
-def overall_verdict(srm: SrmResult, metrics: list[MetricResult]) -> str:
-    """The primary (first) metric decides; a sample ratio mismatch overrides everything."""
+def overall_verdict(srm: SrmResult, metrics: list[MetricResult],
+                    guardrails: frozenset[str] = frozenset(),
+                    lower_is_better: frozenset[str] = frozenset()) -> str:
+    """The primary (first) metric decides, unless a guardrail got significantly worse; a
+    sample ratio mismatch overrides everything."""
     if not metrics:
         return "No metrics to analyse."
-    lines = [c.verdict for c in metrics[0].comparisons]
+    lines = [f"GUARDRAIL {m.metric} got worse: {c.verdict}" for m in metrics
+             if m.metric in guardrails for c in m.comparisons if _worse(c, m.metric in
+                                                                       lower_is_better)]
+    lines += [c.verdict for c in metrics[0].comparisons]
     if srm.ok is False:
         lines.insert(0, f"DO NOT TRUST THESE RESULTS: {srm.warning}.")
     return " ".join(lines)
+
+
+def _worse(c: Comparison, lower_is_better: bool) -> bool:
+    effect = c.absolute_effect or 0.0
+    return c.significant and (effect > 0 if lower_is_better else effect < 0)
 
 
 _EXCLUDED = (  # (key of Analysis.excluded, how one reads)
