@@ -14,7 +14,13 @@ from typing import Any, Protocol
 
 from needle.analytics import kinds, ranges
 from needle.analytics.results import Result
-from needle.analytics.specs import FunnelQuery, Query
+from needle.analytics.specs import (
+    ExperimentQuery,
+    FunnelQuery,
+    MetricQuery,
+    Query,
+    UserRetentionQuery,
+)
 from needle.errors import UserError
 
 FUNNEL_PEOPLE = "funnel.people"
@@ -27,6 +33,21 @@ class UnsupportedQuery(UserError):
         self.engine = engine
         self.capability = capability
         super().__init__(f"the {engine} engine cannot run {capability} queries")
+
+
+class EmptyLake(UserError):
+    """A question about people asked of a lake without events: its answer would be a silent
+    zero."""
+
+    def __init__(self) -> None:
+        super().__init__("the event lake is empty; import events first", hint="import-events")
+
+
+def refuse_empty(query: Query, has_events: bool) -> None:
+    """Engines call this before the kinds that measure people (experiments, cohort metrics,
+    user retention), whose answer on an empty lake would be a silent zero."""
+    if not has_events and isinstance(query, (ExperimentQuery, MetricQuery, UserRetentionQuery)):
+        raise EmptyLake()
 
 
 class Engine(Protocol):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from needle.analytics.periods import step
+from needle.analytics.periods import buckets, label, step
 from needle.analytics.results import (
     Cohort,
     ExperimentResult,
@@ -22,10 +22,31 @@ from needle.analytics.specs import RetentionQuery, Series, TrendQuery
 from needle.analytics.validate import check_formula
 
 OTHER = "$other"
+ZERO_WHEN_EMPTY = {"events", "users", "per_user_avg", "sum"}  # 0 in an empty bucket, not missing
+Counts = dict[str | None, dict[datetime, float]]  # breakdown value -> bucket -> value
 
 
 def series_label(s: Series) -> str:
     return s.label or s.step.event or "all events"
+
+
+def trend_period(q: TrendQuery, first: date, last: date, compare: str,
+                 counts: Callable[[Series], Counts]) -> list[TrendSeries]:
+    """Every series of one period, bucket by bucket, with its breakdown and the formula;
+    ``counts(series)`` is what an engine measured for it."""
+    slots = buckets(first, last, q.interval)
+    table: dict[tuple[int, str | None], TrendSeries] = {}
+    for i, s in enumerate(q.series):
+        groups = counts(s)
+        empty = 0 if s.measure in ZERO_WHEN_EMPTY else None
+        for value in sorted(groups, key=breakdown_order) if q.breakdown else [None]:
+            found = groups.get(value, {})
+            points = tuple(Point(label(t, q.interval), found.get(t, empty)) for t in slots)
+            table[i, value] = TrendSeries(series_label(s), points, value, compare)
+    out = list(table.values())
+    if q.formula:
+        out += formula_series(q, table, compare)
+    return out
 
 
 def breakdown_order(value: str | None) -> tuple[bool, bool, str]:

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from needle.errors import UserError
-from needle.experiments.sums import ExperimentSums, MetricSums
 from needle.experiments.analysis import AnalysisOptions, analyze
 from needle.experiments.definitions import ExperimentSpec, mark_guardrails, warnings
 from needle.experiments.metrics import parse_metric
+from needle.experiments.sums import ExperimentSums, MetricSums
 from tests.experiments.test_cli_experiment import CREATE
 
 METRICS = (parse_metric("bought=conversion:purchase:7"),

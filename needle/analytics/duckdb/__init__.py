@@ -24,7 +24,7 @@ from needle.analytics.duckdb import (
     trend,
 )
 from needle.analytics.duckdb.source import connect, data_days
-from needle.analytics.engine import FUNNEL_PEOPLE
+from needle.analytics.engine import FUNNEL_PEOPLE, refuse_empty
 from needle.analytics.index import Columns, is_built, open_columns
 from needle.analytics.results import Result
 from needle.analytics.specs import (
@@ -41,7 +41,6 @@ from needle.analytics.specs import (
     TrendQuery,
     UserRetentionQuery,
 )
-from needle.errors import UserError
 
 _RUNNERS: dict[type, Callable[[Any, Any], Result]] = {
     FunnelQuery: funnel.run_funnel,
@@ -56,13 +55,6 @@ _RUNNERS: dict[type, Callable[[Any, Any], Result]] = {
     SpanQuery: people.run_span,
     UserRetentionQuery: people.run_user_retention,
 }
-# Kinds that measure people: on an empty lake their answer would be a silent zero.
-_NEED_EVENTS = (ExperimentQuery, MetricQuery, UserRetentionQuery)
-
-
-class EmptyLake(UserError):
-    def __init__(self) -> None:
-        super().__init__("the event lake is empty; import events first", hint="import-events")
 
 
 class DuckDBEngine:
@@ -124,8 +116,7 @@ class DuckDBEngine:
                          .fetchall() if r[0] is not None)
 
     def execute(self, query: Query) -> Result:
-        if isinstance(query, _NEED_EVENTS) and not self.files:
-            raise EmptyLake()
+        refuse_empty(query, bool(self.files))
         fast = cached.FAST.get(type(query))
         if fast is not None and self.columns is not None:
             result = fast(self, self.columns, query)

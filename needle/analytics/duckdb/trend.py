@@ -7,14 +7,12 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
-from needle.analytics.periods import buckets, label
 from needle.analytics.ranges import bounds
-from needle.analytics.results import Point, TrendResult, TrendSeries
-from needle.analytics.shaping import OTHER, breakdown_order, formula_series, series_label
+from needle.analytics.results import TrendResult, TrendSeries
+from needle.analytics.shaping import OTHER, trend_period
 from needle.analytics.specs import Series, TrendQuery
 
 _QUANTILES = {"median": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
-_ZERO_WHEN_EMPTY = {"events", "users", "per_user_avg", "sum"}
 
 
 def measure_sql(s: Series) -> str:
@@ -67,33 +65,17 @@ def _series_rows(con, q, s, first, last) -> dict[str | None, dict[datetime, floa
     return out
 
 
-def _points(
-    values: dict[datetime, float], slots: list[datetime], q: TrendQuery, s: Series
-) -> tuple[Point, ...]:
-    empty = 0 if s.measure in _ZERO_WHEN_EMPTY else None
-    return tuple(Point(label(t, q.interval), values.get(t, empty)) for t in slots)
-
-
-def _one_period(con, q: TrendQuery, first: date, last: date, compare: str) -> list[TrendSeries]:  # type: ignore[no-untyped-def]
-    slots = buckets(first, last, q.interval)
-    table: dict[tuple[int, str | None], TrendSeries] = {}
-    for i, s in enumerate(q.series):
-        groups = _series_rows(con, q, s, first, last)
-        keys = sorted(groups, key=breakdown_order) if q.breakdown else [None]
-        for value in keys:
-            points = _points(groups.get(value, {}), slots, q, s)
-            table[i, value] = TrendSeries(series_label(s), points, value, compare)
-    out = list(table.values())
-    if q.formula:
-        out += formula_series(q, table, compare)
-    return out
+def _period(con: duckdb.DuckDBPyConnection, q: TrendQuery, first: date, last: date, compare: str
+            ) -> list[TrendSeries]:
+    return trend_period(q, first, last, compare,
+                        lambda s: _series_rows(con, q, s, first, last))
 
 
 def run_trend(con: duckdb.DuckDBPyConnection, q: TrendQuery) -> TrendResult:
     first, last = bounds(q.dates)
-    series = _one_period(con, q, first, last, "current")
+    series = _period(con, q, first, last, "current")
     if q.compare:
         span = (last - first).days + 1
-        before = first - timedelta(days=span), first - timedelta(days=1)
-        series += _one_period(con, q, *before, "previous")
+        series += _period(con, q, first - timedelta(days=span), first - timedelta(days=1),
+                          "previous")
     return TrendResult(q.interval, tuple(series))

@@ -20,7 +20,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from needle.analytics.engine import FUNNEL_PEOPLE
+from needle.analytics.engine import FUNNEL_PEOPLE, refuse_empty
 from needle.analytics.results import Result
 from needle.analytics.spark import activity, experiment, funnel, paths, people, retention, trend
 from needle.analytics.spark.metric import run_metric
@@ -56,12 +56,6 @@ _RUNNERS: dict[type, Callable[[DataFrame, Any], Result]] = {
     SpanQuery: people.run_span,
     UserRetentionQuery: people.run_user_retention,
 }
-_NEED_EVENTS = (ExperimentQuery, MetricQuery, UserRetentionQuery)
-
-
-class EmptyLake(UserError):
-    def __init__(self) -> None:
-        super().__init__("the event lake is empty; import events first", hint="import-events")
 
 
 def manifest_files(spark: SparkSession, lake: str) -> list[str]:
@@ -121,8 +115,7 @@ class SparkEngine:
         return frozenset(r[0] for r in rows if r[0] is not None)
 
     def execute(self, query: Query) -> Result:
-        if isinstance(query, _NEED_EVENTS) and not self.paths:
-            raise EmptyLake()
+        refuse_empty(query, bool(self.paths))
         if isinstance(query, MetricQuery):
             self.events.createOrReplaceTempView("events")  # the view its SQL names
             return run_metric(self.spark, query)

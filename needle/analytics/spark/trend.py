@@ -10,10 +10,9 @@ from datetime import date, datetime, timedelta
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from needle.analytics.periods import buckets, label
 from needle.analytics.ranges import bounds
-from needle.analytics.results import Point, TrendResult, TrendSeries
-from needle.analytics.shaping import OTHER, breakdown_order, formula_series, series_label
+from needle.analytics.results import TrendResult, TrendSeries
+from needle.analytics.shaping import OTHER, trend_period
 from needle.analytics.spark.expr import (
     all_of,
     condition,
@@ -27,7 +26,6 @@ from needle.analytics.spark.instants import from_micros
 from needle.analytics.specs import Series, TrendQuery
 
 _QUANTILES = {"median": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
-_ZERO_WHEN_EMPTY = {"events", "users", "per_user_avg", "sum"}
 _AGGREGATES = {"sum": F.sum, "avg": F.avg, "min": F.min, "max": F.max}
 
 
@@ -78,33 +76,17 @@ def _series_rows(events: DataFrame, q: TrendQuery, s: Series, first: date, last:
     return out
 
 
-def _points(values: dict[datetime, float], slots: list[datetime], q: TrendQuery, s: Series
-            ) -> tuple[Point, ...]:
-    empty = 0 if s.measure in _ZERO_WHEN_EMPTY else None
-    return tuple(Point(label(t, q.interval), values.get(t, empty)) for t in slots)
-
-
-def _one_period(events: DataFrame, q: TrendQuery, first: date, last: date, compare: str
-                ) -> list[TrendSeries]:
-    slots = buckets(first, last, q.interval)
-    table: dict[tuple[int, str | None], TrendSeries] = {}
-    for i, s in enumerate(q.series):
-        groups = _series_rows(events, q, s, first, last)
-        keys = sorted(groups, key=breakdown_order) if q.breakdown else [None]
-        for value in keys:
-            points = _points(groups.get(value, {}), slots, q, s)
-            table[i, value] = TrendSeries(series_label(s), points, value, compare)
-    out = list(table.values())
-    if q.formula:
-        out += formula_series(q, table, compare)
-    return out
+def _period(events: DataFrame, q: TrendQuery, first: date, last: date, compare: str
+            ) -> list[TrendSeries]:
+    return trend_period(q, first, last, compare,
+                        lambda s: _series_rows(events, q, s, first, last))
 
 
 def run_trend(events: DataFrame, q: TrendQuery) -> TrendResult:
     first, last = bounds(q.dates)
-    series = _one_period(events, q, first, last, "current")
+    series = _period(events, q, first, last, "current")
     if q.compare:
         span = (last - first).days + 1
-        series += _one_period(events, q, first - timedelta(days=span),
-                              first - timedelta(days=1), "previous")
+        series += _period(events, q, first - timedelta(days=span), first - timedelta(days=1),
+                          "previous")
     return TrendResult(q.interval, tuple(series))
