@@ -2,11 +2,11 @@
 demo workspace, against the 0.3 s goal and the start-up of Python itself.
 
 ``python -m benchmarks startup [--smoke] [--repeat N] [--root DIR]``. The full run builds the
-default demo under benchmarks/.data/startup-demo once (with its themes, so `needle themes` has
-some to list) and reuses it; ``--smoke`` builds a 1,000-user demo in a temporary folder, without
-themes, and runs each command once. Each command runs once to warm up, then N times; the median
-is shown with its ratio to `python -c pass` and, when git is installed, to `git --help` (a CLI
-that answers at once), all measured in this run. The median CPU time (user + system) is shown
+default demo (themes included, so `needle themes` has some to list) under
+benchmarks/.data/startup-demo once and reuses it; ``--smoke`` builds a 1,000-user demo in a
+temporary folder and runs each command once. Each command runs once to warm up, then N times;
+the median is shown with its ratio to `python -c pass` and, when git is installed, to `git
+--help` (a CLI that answers at once), all measured in this run. The median CPU time (user + system) is shown
 too: on a busy machine it moves much less than the wall-clock time the goal is about.
 """
 
@@ -20,31 +20,18 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-DATA = Path(__file__).parent / ".data" / "startup-demo"
+from benchmarks._demo import demo_workspace
+
 GOAL = 0.3  # seconds
 COMMANDS = (("--help",), ("events", "stats", "--json"), ("problem", "list", "--json"),
             ("themes", "--json"))
 
 
 def workspace(smoke: bool, root: Path | None) -> Path:
-    """The demo to run in: built once (full size, with themes) or small in a temporary folder."""
-    from needle.demo import build, demo_info
-    from needle.demo.truth import MIN_DAYS
-
-    if smoke:
-        folder = Path(tempfile.mkdtemp(prefix="needle-startup-bench-")) / "demo"
-        build(folder, users=1_000, days=MIN_DAYS).close()
-        return folder
-    folder = root or DATA
-    if demo_info(folder) is None:
-        print(f"building the demo in {folder} (once)", flush=True)
-        with build(folder, force=True) as made:
-            made.build_themes()
-    return folder
+    return demo_workspace("startup", smoke, root)
 
 
 def needle() -> list[str]:

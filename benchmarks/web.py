@@ -2,13 +2,12 @@
 workspace on the server, against the 300 ms target (p95).
 
 ``python -m benchmarks web [--smoke] [--repeat N] [--root DIR]``. The full run builds the
-default demo under benchmarks/.data/web-demo once (with its themes, so theme pages have something
-to show) and reuses it; ``--smoke`` builds a 1,000-user demo in a temporary folder and skips
-themes. Every GET route the app's page routers declare is requested through FastAPI's test client
-(in process: the time is the server's, from request to full response body): once with the
-server's result cache emptied (the cold time: every query runs), then N times (p50 and p95: the
-answers the cache holds, as a dashboard looked at again gets them). A route whose path parameter
-has no example here is listed as skipped.
+default demo (themes included) under benchmarks/.data/web-demo once and reuses it; ``--smoke``
+builds a 1,000-user demo in a temporary folder. Every GET route the app's page routers declare
+is requested through FastAPI's test client (in process: the time is the server's, from request
+to full response body): once with the server's result cache emptied (the cold time: every query
+runs), then N times (p50 and p95: the answers the cache holds, as a dashboard looked at again
+gets them). A route whose path parameter has no example here is listed as skipped.
 """
 
 from __future__ import annotations
@@ -16,13 +15,13 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).parent / ".data" / "web-demo"
+from benchmarks._demo import demo_workspace
+
 TARGET_MS = 300.0
 QUERIES = {
     "funnel": "events=signup,onboarding_completed,project_created,invite_sent&window=7d",
@@ -39,20 +38,7 @@ PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
 def workspace(smoke: bool, root: Path | None) -> Path:
-    """The demo to serve: built once (full size, with themes) or small in a temporary folder."""
-    from needle.demo import build, demo_info
-    from needle.demo.truth import MIN_DAYS
-
-    if smoke:
-        folder = Path(tempfile.mkdtemp(prefix="needle-web-bench-")) / "demo"
-        build(folder, users=1_000, days=MIN_DAYS).close()
-        return folder
-    folder = root or DATA
-    if demo_info(folder) is None:
-        print(f"building the demo in {folder} (once)", flush=True)
-        with build(folder, force=True) as made:
-            made.build_themes()
-    return folder
+    return demo_workspace("web", smoke, root)
 
 
 def paths(get: Callable[[str], Any]) -> tuple[list[str], list[str]]:
