@@ -6,8 +6,9 @@ default demo (themes included, so `needle themes` has some to list) under
 benchmarks/.data/startup-demo once and reuses it; ``--smoke`` builds a 1,000-user demo in a
 temporary folder and runs each command once. Each command runs once to warm up, then N times;
 the median is shown with its ratio to `python -c pass` and, when git is installed, to `git
---help` (a CLI that answers at once), all measured in this run. The median CPU time (user + system) is shown
-too: on a busy machine it moves much less than the wall-clock time the goal is about.
+--help` (a CLI that answers at once), all measured in this run. The median CPU time (user +
+system) is shown too: on a busy machine it moves much less than the wall-clock time the goal is
+about.
 """
 
 from __future__ import annotations
