@@ -1,7 +1,8 @@
 """The roadmap as now / next / later / not doing, built from ranked bets, proposals and the
 decisions that cite them.
 
-- now: approved proposals not shipped yet, and chosen bets;
+- now: approved proposals not shipped yet, and chosen bets (a bet an approved or shipped
+  proposal carries appears only as that proposal, or not at all once shipped);
 - next: the best candidate bets, ``NEXT`` per scoring method, each with its ``rank`` within
   its method;
 - later: the other candidates, and proposals answered "not now" (with why);
@@ -53,9 +54,13 @@ def build(session: Session, engine: Engine) -> dict[str, Any]:
     scores = bets.ranking(session, engine)
     by_id = {s.bet: s for s in scores}
     now = [_item(p, _response(p), decided) for p in proposals if p.status == "approved"]
+    # A bet an approved proposal carries is on the roadmap as that proposal; a shipped one is done.
+    taken = {int(p.fields["bet"]) for p in proposals
+             if p.status in ("approved", "shipped") and p.fields.get("bet")}
     now += [_item(b, None, decided, by_id.get(b.id)) for b in store.list_all(session, "bet")
-            if b.status == "chosen"]
-    candidates = [s for s in scores if store.get(session, "bet", s.bet).status == "candidate"]
+            if b.status == "chosen" and b.id not in taken]
+    candidates = [s for s in scores if s.bet not in taken
+                  and store.get(session, "bet", s.bet).status == "candidate"]
     lanes: dict[str, list[dict[str, Any]]] = {"next": [], "later": []}
     for method in METHODS:
         ranked = [s for s in candidates if s.method == method]

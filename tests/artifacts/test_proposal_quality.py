@@ -110,3 +110,19 @@ def test_the_roadmap_ranks_methods_apart_and_keeps_the_reasons_for_no(ws: Worksp
     assert lanes["later"] == [] and lanes["now"] == []
     assert [(i["kind"], i["reason"]) for i in lanes["not_doing"]] == [
         ("proposal", "not this quarter"), ("bet", "the data says nobody asked for it")]
+
+
+def test_a_bet_carried_by_a_proposal_leaves_the_candidates(ws: Workspace) -> None:
+    problem = ws.create_problem("Onboarding stalls", {}, [1, 2, 3])["id"]
+    carried, other = (ws.create_bet(title, {"problem": problem, "effort": 2})["id"]
+                      for title in ("Checklist", "Templates"))
+    made = ws.create_proposal("Checklist", {"problem": problem, "bet": carried, **GOOD},
+                              as_of=DAY)["id"]
+    assert carried in [i["id"] for i in ws.roadmap()["next"]]  # a draft carries nothing yet
+    ws.respond_to_proposal(made, "approved", "Mara", "cheap to try")
+    lanes = ws.roadmap()
+    assert [(i["kind"], i["id"]) for i in lanes["now"]] == [("proposal", made)]
+    assert [i["id"] for i in lanes["next"]] == [other]
+    ws.publish_ship("Checklist", {"proposal": made, "shipped_on": DAY})
+    lanes = ws.roadmap()
+    assert lanes["now"] == [] and [i["id"] for i in lanes["next"]] == [other]
