@@ -10,15 +10,18 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from needle.analytics.periods import buckets, label, step
+from needle.analytics.periods import buckets, label, step, truncate
+from needle.analytics.ranges import bounds
 from needle.analytics.results import (
     Cohort,
     ExperimentResult,
     Point,
+    RetentionBreakdown,
+    RetentionResult,
     TrendSeries,
     VariantSums,
 )
-from needle.analytics.specs import RetentionQuery, Series, TrendQuery
+from needle.analytics.specs import DateRange, RetentionQuery, Series, TrendQuery
 from needle.analytics.validate import check_formula
 
 OTHER = "$other"
@@ -93,6 +96,31 @@ def _evaluate(node: ast.expr, env: dict[str, float | None]) -> float | None:
     if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
         return None
     return _BINARY[type(node.op)](left, right)
+
+
+RetentionCounts = dict[tuple[date, str | None, int], int]  # (cohort start, value, period) -> n
+
+
+def retention_result(q: RetentionQuery,
+                     counts: Callable[[date, date, bool], RetentionCounts]) -> RetentionResult:
+    """Cohorts from the first period the range touches, and per breakdown value when asked;
+    ``counts(first, last, breakdown)`` is what an engine counted (period -1: cohort sizes)."""
+    first, last = bounds(q.dates)
+    first = truncate(first, q.period)
+    starts = [b.date() for b in buckets(first, last, q.period)]
+
+    def tables(breakdown: bool) -> dict[str | None, tuple[Cohort, ...]]:
+        found = counts(first, last, breakdown)
+        values = sorted({bd for _, bd, _ in found}, key=lambda v: (v is None, str(v))) \
+            if breakdown else [None]
+        return {value: tuple(cohort(found, s, value, visible_periods(s, last, q), q.periods)
+                             for s in starts) for value in values}
+
+    groups = tables(True) if q.breakdown else {}
+    return RetentionResult(
+        period=q.period, cohorts=tables(False).get(None, ()),
+        breakdown=tuple(RetentionBreakdown(v, c) for v, c in groups.items()),
+        dates=DateRange(first, last))
 
 
 def visible_periods(start: date, last: date, q: RetentionQuery) -> int:

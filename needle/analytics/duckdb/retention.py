@@ -7,11 +7,9 @@ from datetime import date
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
-from needle.analytics.periods import buckets, truncate
-from needle.analytics.ranges import bounds
-from needle.analytics.results import RetentionBreakdown, RetentionResult
-from needle.analytics.shaping import cohort, visible_periods
-from needle.analytics.specs import DateRange, RetentionQuery
+from needle.analytics.results import RetentionResult
+from needle.analytics.shaping import RetentionCounts, retention_result
+from needle.analytics.specs import RetentionQuery
 
 _DAYS_PER = {"day": 1, "week": 7, "month": 31}
 
@@ -72,28 +70,8 @@ def retention_sql(q: RetentionQuery, first: date, last: date, breakdown: bool) -
 
 
 def run_retention(con: duckdb.DuckDBPyConnection, q: RetentionQuery) -> RetentionResult:
-    first, last = bounds(q.dates)
-    first = truncate(first, q.period)
-    total = _tables(con, q, first, last, breakdown=False)
-    groups = _tables(con, q, first, last, breakdown=True) if q.breakdown else {}
-    return RetentionResult(
-        period=q.period,
-        cohorts=total.get(None, ()),
-        breakdown=tuple(RetentionBreakdown(v, c) for v, c in groups.items()),
-        dates=DateRange(first, last),
-    )
+    def counts(first: date, last: date, breakdown: bool) -> RetentionCounts:
+        rows = con.execute(retention_sql(q, first, last, breakdown)).fetchall()
+        return {(cp, bd, k): n for cp, bd, k, n in rows}
 
-
-def _tables(con, q, first, last, breakdown):  # type: ignore[no-untyped-def]
-    rows = con.execute(retention_sql(q, first, last, breakdown)).fetchall()
-    counts = {(cp, bd, k): n for cp, bd, k, n in rows}
-    starts = [b.date() for b in buckets(first, last, q.period)]
-    values = sorted({bd for _, bd, _ in counts}, key=lambda v: (v is None, str(v)))
-    if not breakdown:
-        values = [None]
-    out = {}
-    for value in values:
-        out[value] = tuple(
-            cohort(counts, s, value, visible_periods(s, last, q), q.periods) for s in starts
-        )
-    return out
+    return retention_result(q, counts)

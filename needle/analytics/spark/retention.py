@@ -8,10 +8,8 @@ from datetime import date
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from needle.analytics.periods import buckets, truncate
-from needle.analytics.ranges import bounds
-from needle.analytics.results import RetentionBreakdown, RetentionResult
-from needle.analytics.shaping import cohort, visible_periods
+from needle.analytics.results import RetentionResult
+from needle.analytics.shaping import retention_result
 from needle.analytics.spark.expr import (
     all_of,
     condition,
@@ -21,7 +19,7 @@ from needle.analytics.spark.expr import (
     step_condition,
     with_people,
 )
-from needle.analytics.specs import DateRange, RetentionQuery
+from needle.analytics.specs import RetentionQuery
 
 _DAYS_PER = {"day": 1, "week": 7}
 
@@ -81,25 +79,6 @@ def _counts(events: DataFrame, q: RetentionQuery, first: date, last: date, break
     return {(cp, bd, k): n for cp, bd, k, n in rows}
 
 
-def _tables(events: DataFrame, q: RetentionQuery, first: date, last: date, breakdown: bool
-            ) -> dict:
-    counts = _counts(events, q, first, last, breakdown)
-    starts = [b.date() for b in buckets(first, last, q.period)]
-    values = sorted({bd for _, bd, _ in counts}, key=lambda v: (v is None, str(v)))
-    if not breakdown:
-        values = [None]
-    return {value: tuple(cohort(counts, s, value, visible_periods(s, last, q), q.periods)
-                         for s in starts) for value in values}
-
-
 def run_retention(events: DataFrame, q: RetentionQuery) -> RetentionResult:
-    first, last = bounds(q.dates)
-    first = truncate(first, q.period)
-    total = _tables(events, q, first, last, breakdown=False)
-    groups = _tables(events, q, first, last, breakdown=True) if q.breakdown else {}
-    return RetentionResult(
-        period=q.period,
-        cohorts=total.get(None, ()),
-        breakdown=tuple(RetentionBreakdown(v, c) for v, c in groups.items()),
-        dates=DateRange(first, last),
-    )
+    return retention_result(
+        q, lambda first, last, breakdown: _counts(events, q, first, last, breakdown))
