@@ -275,6 +275,14 @@ class Workspace:
 
         return lake_stats(self.state_dir / "events", self.cache_dir)
 
+    def recent_events(self, limit: int = 20) -> SqlResult:
+        """The newest events, newest first, read from the lake whatever the query engine."""
+        from needle.analytics.results import SqlResult
+        from needle.events.recent import COLUMNS, latest_events
+
+        rows = latest_events(self.state_dir / "events", limit)
+        return SqlResult(COLUMNS, tuple(rows), truncated=self.lake.row_count() > len(rows))
+
     # Evidence out.
     def evidence(self, where: EvidenceFilter | None = None,
                  limit: int | None = 50) -> list[dict[str, Any]]:

@@ -13,10 +13,7 @@ RECENT = 20
 
 def events(request: Request, workspace: Workspace) -> View:
     stats = workspace.event_stats().to_json()
-    recent = workspace.sql("SELECT timestamp, event, distinct_id, properties FROM events "
-                           "ORDER BY timestamp DESC", limit=RECENT).to_json() if stats["events"] \
-        else {"columns": [], "rows": [], "truncated": False}
-    return View(stats, {"recent": recent})
+    return View(stats, {"recent": workspace.recent_events(RECENT).to_json()})
 
 
 add_page(router, "/events", "events.html", "Events", events)
