@@ -19,6 +19,7 @@ from needle.evidence.models import KINDS
 from needle.evidence.store import EvidenceRecord
 from needle.io.files import BadRow, check_utf8, read_bytes
 from needle.io.normalise import read_time
+from needle.io.times import EARLIEST, LATEST, RANGE
 
 SUFFIXES = (".md", ".markdown")
 # Front matter is a few keys: more than this is not a note's metadata.
@@ -122,6 +123,8 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]
         line = mark.line + 2 if mark is not None else 2
         raise InputError(str(path), f"line {line}", "front matter is not valid YAML: "
                          f"{getattr(exc, 'problem', None) or exc}") from None
+    except ValueError as exc:  # a well-formed but impossible date, such as 2024-13-45
+        raise InputError(str(path), "front matter", f"impossible date: {exc}") from None
     if not isinstance(front, dict):
         raise InputError(str(path), "line 2", "front matter must be key: value lines")
     return front, "".join(lines[end + 1:]), end + 2
@@ -138,14 +141,23 @@ def _pop(front: dict[str, Any], keys: tuple[str, ...]) -> Any:
 def _moment(path: Path, value: Any, timezone: str) -> datetime:
     """YAML gives dates and datetimes itself; text goes by the same rules as event times."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(timezone))
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=ZoneInfo("UTC"))
-    moment = read_time(str(value), timezone)
-    if moment is None:
-        raise InputError(str(path), "line 2", f"front matter date: cannot read {value!r} as a "
-                         "time (ISO-8601, epoch seconds or milliseconds, or a date)")
+        moment = value if value.tzinfo else value.replace(tzinfo=ZoneInfo(timezone))
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day, tzinfo=ZoneInfo("UTC"))
+    else:
+        found = read_time(str(value), timezone)
+        if found is None:
+            raise InputError(str(path), "front matter", f"date: cannot read {value!r} as a "
+                             "time (ISO-8601, epoch seconds or milliseconds, or a date)")
+        moment = found
+    if not _EARLIEST <= moment < _LATEST:
+        raise InputError(str(path), "front matter", f"date: {_plain(value)!r} is outside the "
+                         f"accepted range of times, {RANGE}")
     return moment
+
+
+_EARLIEST, _LATEST = (datetime.fromisoformat(f"{day}T00:00:00+00:00")
+                      for day in (EARLIEST, LATEST))
 
 
 def _plain(value: Any) -> Any:

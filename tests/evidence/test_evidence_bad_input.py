@@ -155,3 +155,19 @@ def test_a_failing_disk_changes_nothing(cli, write, seeded, snapshot, monkeypatc
     assert line.startswith("error: ") and line.endswith(ending)
     assert "SECRET" not in result.output
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(("date", "problem"), [
+    ("2024-13-45", "impossible date: month must be in 1..12"),
+    ("2024-02-30", "impossible date: day is out of range for month"),
+    ("9999-12-31", "date: '9999-12-31' is outside the accepted range of times"),
+    ("0001-01-01", "date: '0001-01-01' is outside the accepted range of times"),
+    ('"1969-12-31T23:00:00Z"', "date: '1969-12-31T23:00:00Z' is outside the accepted range"),
+])
+def test_impossible_or_out_of_range_note_dates_are_refused(cli, write, stored, seeded, date,
+                                                            problem):
+    before = stored()
+    bad = write("note.md", f"---\ndate: {date}\n---\nExport broke.\n")
+    line = _one_line(cli("evidence", "import", str(bad), ok=False))
+    assert line.startswith(f"error: {bad}: front matter: {problem}")
+    assert stored() == before
