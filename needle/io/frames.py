@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
-from needle.errors import UserError
+from needle.errors import InputError, UserError
 
 _PARQUET = (".parquet", ".pq")
 
 
 def read_frame(path: Path) -> pd.DataFrame:
-    """The file as strings (CSV, empty cells as '') or typed columns (Parquet), by its suffix."""
+    """The file as strings (CSV, empty cells as '') or typed columns (Parquet), by its suffix;
+    a file that is not one is a one-line error naming it (and the line, when pandas says)."""
     if not path.is_file():
         raise UserError(f"{path}: no such file")
-    if path.suffix.lower() in _PARQUET:
-        return pd.read_parquet(path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        if path.suffix.lower() in _PARQUET:
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise UserError(f"{path}: the file is empty; give a header line and rows") from None
+    except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found is None:
+            raise UserError(f"{path}: not a readable CSV file: {exc}") from None
+        expected, line, saw = found.groups()
+        raise InputError(str(path), f"line {line}", f"{saw} fields where the header has "
+                         f"{expected}; is this a CSV file?") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except (pa.ArrowException, OSError) as exc:
+        raise UserError(f"{path}: not a readable Parquet file: {exc}") from None

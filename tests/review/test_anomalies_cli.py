@@ -59,10 +59,15 @@ def test_the_table_lists_the_alerts_of_a_real_series(shared: Path) -> None:
     ("timestamp,value\n2024-01-01,1\n2024-01-01,2\n", "time 2024-01-01T00:00:00 appears twice"),
     ("timestamp,value\n2024-01-01,1\n", "at least two points"),
     ("when,value\n2024-01-01,1\n", "no column 'timestamp'"),
+    ("", "the file is empty"),
+    ("timestamp\n2024-01-01\n2024-01-02,1,2,3\n", "line 3: 4 fields where the header has 1"),
+    (b"timestamp,value\n2024-01-01,\xff\n", "not UTF-8 text"),
+    (b"PAR1 not really", "not a readable Parquet file"),
 ])
-def test_bad_input_is_one_line_naming_the_place(tmp_path: Path, text: str, message: str) -> None:
-    path = tmp_path / "bad.csv"
-    path.write_text(text)
+def test_bad_input_is_one_line_naming_the_place(tmp_path: Path, text: str | bytes,
+                                                message: str) -> None:
+    path = tmp_path / ("bad.parquet" if message.endswith("Parquet file") else "bad.csv")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
     result = _run("anomalies", str(path), ok=False)
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
