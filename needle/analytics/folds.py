@@ -7,8 +7,9 @@ matching event at or after step k-1 (a step repeating an earlier step's event mu
 row) within the window of step 1; strict funnels need the person's very next event; unordered
 funnels count the distinct steps whose next event (at or after the start) is within the window.
 An exclusion event strictly after step ``after`` and before step ``before`` voids the attempt.
-Each person (and breakdown value) keeps the attempt that got furthest, the first listed among
-the latest such starts.
+Each person (and breakdown value) keeps the attempt that got furthest, the last listed among
+the latest such starts (the latest in (time, tie-break) order, as the event index and the SQL
+plan's strict funnels keep).
 
 Why by hand: no library offers an as-of search per group. A found row must belong to the
 attempt's person, so one ``searchsorted`` per step serves every person of the batch.
@@ -140,8 +141,8 @@ def _voided(plan: Plan, person: np.ndarray, ts: np.ndarray, new: np.ndarray,
 def _best(person: np.ndarray, group: np.ndarray, reached: np.ndarray, times: np.ndarray
           ) -> Best:
     """Per (person, group): the attempt with the most steps, then the latest start, then the
-    first listed."""
-    order = np.lexsort((-np.arange(len(person)), times[0], reached, group, person))
+    last listed."""
+    order = np.lexsort((np.arange(len(person)), times[0], reached, group, person))
     p, g = person[order], group[order]
     last = np.r_[(p[1:] != p[:-1]) | (g[1:] != g[:-1]), True] if len(p) else np.ones(0, bool)
     keep = order[last]

@@ -33,6 +33,7 @@ QUERIES = [
     FunnelQuery(tuple(Step(s) for s in FUNNEL), 3 * 86400, dates=DATES),
     FunnelQuery((Step("visit"), Step("event_00"), Step("signup")), 3600, dates=DATES),
     FunnelQuery((Step("signup"), Step("visit")), 86400),
+    FunnelQuery(tuple(Step(s) for s in FUNNEL), 3 * 86400, "strict", dates=DATES),
     RetentionQuery(Step("visit"), Step("signup"), "week", 4, dates=DATES),
     RetentionQuery(Step("signup"), Step("visit"), "day", 10, on_or_after=True, dates=DATES),
     RetentionQuery(Step("visit"), Step("purchase"), "month", 2),

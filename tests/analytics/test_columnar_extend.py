@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -15,6 +16,7 @@ from benchmarks._analytics_data import blocks
 from needle.analytics.duckdb import DuckDBEngine
 from needle.analytics.engine import funnel_people, run
 from needle.analytics.index import open_columns
+from needle.analytics.specs import FunnelQuery, Step
 from needle.events.lake import EventLake
 from needle.events.schema import EVENT_SCHEMA
 from tests.analytics.test_columnar import QUERIES
@@ -75,6 +77,31 @@ def test_new_people_get_the_next_uids(grown) -> None:
     assert (by_uid["h"].to_numpy() == hashes).all()
 
 
+def _sequences(columns) -> dict[str, list[tuple[int, str]]]:
+    """Each person's (µs, event name) in the order the index keeps all their events."""
+    ids = pq.read_table(columns.users_path)["distinct_id"].to_pylist()
+    name_of = np.empty(len(columns.row), dtype=object)
+    for name, (a, b) in columns.names.items():
+        name_of[a:b] = name
+    out: dict[str, list[tuple[int, str]]] = {}
+    rows = np.asarray(columns.row)
+    assert (np.asarray(columns.position)[rows] == np.arange(len(rows))).all()
+    for r in rows.tolist():
+        out.setdefault(ids[columns.uid[r]], []).append((int(columns.ts[r]), name_of[r]))
+    return out
+
+
+def _lake_sequences(files) -> dict[str, list[tuple[int, str]]]:
+    """The same from the lake, in the SQL plans' order (time, then uuid)."""
+    rows = duckdb.sql("SELECT distinct_id, epoch_us(timestamp), event FROM read_parquet(?) "
+                      "ORDER BY distinct_id, timestamp, uuid",
+                      params=[[str(f) for f in files]]).fetchall()
+    out: dict[str, list[tuple[int, str]]] = {}
+    for person, us, event in rows:
+        out.setdefault(person, []).append((us, event))
+    return out
+
+
 def test_extended_cache_holds_what_a_fresh_build_holds(grown, tmp_path) -> None:
     lake, cache, _ = grown
     extended = open_columns(cache, lake.files())
@@ -83,6 +110,7 @@ def test_extended_cache_holds_what_a_fresh_build_holds(grown, tmp_path) -> None:
     assert (extended.tmin, extended.days, extended.people) == (fresh.tmin, fresh.days,
                                                                fresh.people)
     assert _pairs(extended) == _pairs(fresh)
+    assert _sequences(extended) == _sequences(fresh) == _lake_sequences(lake.files())
     for name in extended.names:
         uid, ts = extended.pairs(name)
         assert (extended.keys(name) == extended.key(uid, ts)).all()
@@ -102,6 +130,30 @@ def test_extended_cache_answers_as_sql(grown, query) -> None:
     finally:
         sql.close()
         cached.close()
+
+
+def test_a_tie_with_an_earlier_import_rebuilds(tmp_path) -> None:
+    """An added event at the very time of an old event of the same person: their order is the
+    uuids', which the index does not hold, so it is built again, and still answers as SQL."""
+    lake = EventLake(tmp_path / "lake")
+    part = next(blocks(3_000, 150, days=3, seed=4, block_users=150))
+    lake.append(part)
+    before = open_columns(tmp_path / "cache", lake.files())
+    first = part.slice(0, 1).to_pylist()[0]
+    tied = [{**first, "uuid": uid, "event": event} for uid, event in
+            (("0", "signup"), ("zzzz", "activate"))]  # one sorts before it, one after
+    lake.append(pa.Table.from_pylist(tied, schema=EVENT_SCHEMA))
+    after = open_columns(tmp_path / "cache", lake.files())
+    assert after.lineage != before.lineage
+    assert _sequences(after) == _lake_sequences(lake.files())
+    q = FunnelQuery((Step(first["event"]), Step("activate")), 3600, "strict")
+    sql = DuckDBEngine(lake.files())
+    index = DuckDBEngine(lake.files(), index_dir=tmp_path / "cache")
+    try:
+        assert run(index, q).to_json() == run(sql, q).to_json()
+    finally:
+        sql.close()
+        index.close()
 
 
 def test_compaction_rebuilds_from_scratch(tmp_path) -> None:

@@ -115,6 +115,26 @@ CASES = {
         [1, 1],
     ),
     "strict clean": ([ev("u", "a", 0), ev("u", "b", H)], ("a", "b"), {"mode": "strict"}, [1, 1]),
+    # strict: events at the same time follow each other by uuid (here, the order listed)
+    "strict tie in order": ([ev("u", "a", 0), ev("u", "b", 0)], ("a", "b"), {"mode": "strict"},
+                            [1, 1]),
+    "strict tie out of order": (
+        [ev("u", "b", 0), ev("u", "a", 0), ev("u", "x", 0)], ("a", "b"), {"mode": "strict"},
+        [1, 0],
+    ),
+    # strict: every start is followed; a later one may complete
+    "strict later start": (
+        [ev("u", "a", 0), ev("u", "x", H), ev("u", "a", 2 * H), ev("u", "b", 3 * H)],
+        ("a", "b"), {"mode": "strict"}, [1, 1],
+    ),
+    "strict window": ([ev("u", "a", 0), ev("u", "b", 2 * H)], ("a", "b"),
+                      {"mode": "strict", "window": 3600}, [1, 0]),
+    "strict one event": ([ev("u", "a", 0), ev("v", "b", 0)], ("a", "b"), {"mode": "strict"},
+                         [1, 0]),
+    "strict repeated step": (
+        [ev("u", "a", 0), ev("u", "a", H), ev("u", "b", 2 * H)], ("a", "a", "b"),
+        {"mode": "strict"}, [1, 1, 1],
+    ),
     # unordered: all three steps in reverse order, inside one window
     "unordered reverse": (
         [ev("u", "c", 0), ev("u", "b", H), ev("u", "a", 2 * H)],

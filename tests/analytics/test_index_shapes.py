@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from needle.analytics.duckdb import DuckDBEngine, cached
+from needle.analytics.duckdb import DuckDBEngine, cached, indexed_funnel, indexed_strict
 from needle.analytics.engine import funnel_people, run, with_dates
 from needle.analytics.specs import (
     DateRange,
@@ -115,6 +115,12 @@ QUERIES: list[Query] = [
                                                Exclusion(Step("view"), 2, 3)),
                 breakdown="plan", dates=DATES),
     FunnelQuery(FUNNEL, 3 * 86400, "unordered", dates=DATES),
+    FunnelQuery(FUNNEL, 7 * 86400, "strict", dates=DATES),
+    FunnelQuery((Step("view"), Step("view"), Step("signup"), Step("view")), 2 * 86400, "strict",
+                dates=DATES),
+    FunnelQuery((Step("signup"), Step("pay")), 3600, "strict", dates=DATES),
+    FunnelQuery((Step("share"), Step("nothing")), 86400, "strict", dates=DATES),
+    FunnelQuery(FUNNEL, 7 * 86400, "strict", dates=EMPTY),
     FunnelQuery((Step("view"), Step("nothing", (PRO,))), 3600, breakdown="plan", dates=DATES),
     FunnelQuery((Step("pay", (BIG,)), Step("share"), Step("signup")), 86400, "unordered",
                 filters=(NOT_FREE,), dates=DATES),
@@ -188,16 +194,33 @@ def test_the_data_exercise_the_shapes(engines) -> None:
                 dates=DATES),
     FunnelQuery(FUNNEL, 2 * 86400, exclusions=(Exclusion(Step("share"), 1, 2),), dates=DATES),
     FunnelQuery(FUNNEL, 3 * 86400, "unordered", dates=DATES),
-], ids=["filtered", "excluded", "unordered"])
+    FunnelQuery((Step("view"), Step("signup"), Step("view")), 3 * 86400, "strict", dates=DATES),
+], ids=["filtered", "excluded", "unordered", "strict"])
 def test_funnel_people_equal_sql(engines, q: FunnelQuery, step: int) -> None:
     sql, index = engines
     assert funnel_people(index, q, step) == funnel_people(sql, q, step)
     assert funnel_people(index, q, step, dropped=False) == funnel_people(sql, q, step, False)
 
 
+@pytest.mark.parametrize(("module", "size", "q"), [
+    (indexed_strict, "CHUNK", FunnelQuery((Step("view"), Step("view"), Step("signup")), 86400,
+                                          "strict", dates=DATES)),
+    (indexed_funnel, "UNORDERED_CHUNK", FunnelQuery(FUNNEL, 3 * 86400, "unordered",
+                                                    dates=DATES)),
+], ids=["strict", "unordered"])
+def test_funnels_in_small_parts_equal_sql(engines, monkeypatch, module, size: str,
+                                          q: FunnelQuery) -> None:
+    """People followed a few at a time (parts cut between people) give the same answers."""
+    sql, index = engines
+    monkeypatch.setattr(module, size, 7)
+    assert _rounded(run(index, q).to_json()) == _rounded(run(sql, q).to_json())
+
+
 @pytest.mark.parametrize("query", [
     FunnelQuery(FUNNEL, 86400, filters=(PropertyFilter("plan", "=", "pro", person=True),)),
-    FunnelQuery(FUNNEL, 86400, mode="strict"),
+    FunnelQuery(FUNNEL, 86400, mode="strict", filters=(PRO,)),
+    FunnelQuery((Step("view", (PRO,)), Step("signup")), 86400, mode="strict"),
+    FunnelQuery(FUNNEL, 86400, mode="strict", breakdown="plan"),
     TrendQuery((Series(Step("pay"), "median", "amount"),), "day", DATES),
     TrendQuery((Series(Step(None)),), "day", DATES, breakdown="plan"),
 ], ids=str)

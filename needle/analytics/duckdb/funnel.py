@@ -126,10 +126,12 @@ def _people(q: FunnelQuery, attempts: str) -> str:
     n = len(q.steps)
     reached = " + ".join(["1", *(f"(t{k} IS NOT NULL)::INT" for k in range(2, n + 1))])
     times = ", ".join(f"t{k} := t{k}" for k in range(1, n + 1))
+    # strict attempts tied in time are told apart by their place in the person's events
+    order = "(reached, t1, r1)" if q.mode == "strict" else f"reached * {RANK} + t1"
     return (
         f"a AS ({attempts}), r AS (SELECT *, {reached} AS reached FROM a) "
         f"SELECT uid, bd, max(reached) AS reached, "
-        f"arg_max(struct_pack({times}), reached * {RANK} + t1) AS best FROM r GROUP BY uid, bd"
+        f"arg_max(struct_pack({times}), {order}) AS best FROM r GROUP BY uid, bd"
     )
 
 

@@ -1,7 +1,8 @@
 """Funnels and retention answered from the event index (trends: :mod:`.indexed_trend`).
 
 Each ``run_*`` returns ``None`` when the query's shape needs the SQL plan (person filters,
-repeated steps, strict order, an unordered funnel broken down); the engine then runs SQL.
+repeated steps in an ordered funnel, a strict funnel with filters, exclusions or a breakdown, an
+unordered funnel broken down); the engine then runs SQL.
 Results equal the SQL plans'. Filters and breakdowns read the hot properties (:mod:`.streams`).
 """
 
@@ -20,8 +21,9 @@ from needle.analytics.duckdb.indexed_funnel import (
     funnel_people,
     unordered_people,
 )
+from needle.analytics.duckdb.indexed_strict import strict_people
 from needle.analytics.duckdb.indexed_trend import period_index
-from needle.analytics.duckdb.streams import Stream, days, events, indexable
+from needle.analytics.duckdb.streams import Stream, days, events, indexable, prefetch_steps
 from needle.analytics.funnel_steps import bins, empty_steps, steps_from
 from needle.analytics.index.store import Columns
 from needle.analytics.periods import buckets
@@ -35,6 +37,13 @@ from needle.analytics.results import (
 from needle.analytics.specs import DateRange, FunnelQuery, RetentionQuery
 
 DAY_US = 86_400_000_000
+
+
+def strict_shape(q: FunnelQuery) -> bool:
+    """Strict funnels on every event of the people: filters would change which events count
+    as "next" (the SQL plan numbers only the events that pass them)."""
+    return (q.mode == "strict" and not (q.filters or q.exclusions or q.breakdown)
+            and all(s.event is not None and not s.filters for s in q.steps))
 
 
 def funnel_shape(q: FunnelQuery) -> bool:
@@ -62,6 +71,8 @@ def _excluded(files: Sequence[Path], columns: Columns, q: FunnelQuery
 
 def _streams(files: Sequence[Path], columns: Columns, q: FunnelQuery,
              breakdown: str | None = None) -> list[Stream] | None:
+    excluded = [e.step for e in q.exclusions] if q.mode == "ordered" else []
+    prefetch_steps(files, columns, [*q.steps, *excluded], q.filters, breakdown)
     found = [events(files, columns, s, q.filters, breakdown if i == 0 else None)
              for i, s in enumerate(q.steps)]
     return None if any(s is None for s in found) else found  # type: ignore[return-value]
@@ -94,6 +105,9 @@ def _people(files: Sequence[Path], columns: Columns, q: FunnelQuery, arrays: lis
 
 def people(files: Sequence[Path], columns: Columns, q: FunnelQuery, first: date, last: date
            ) -> People | None:
+    if strict_shape(q):
+        names = [s.event or "" for s in q.steps]
+        return strict_people(columns, names, q.window_seconds * 1_000_000, first, last)
     if not funnel_shape(q):
         return None
     streams = _streams(files, columns, q)

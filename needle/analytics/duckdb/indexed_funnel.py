@@ -47,7 +47,7 @@ class People:
         """uids whose furthest step is ``k`` (``dropped``) or at least ``k``."""
         if k > 1:
             return self.uid[self.reached == k] if dropped else self.uid[self.reached >= k]
-        everyone = _distinct_sorted(np.asarray(self.starters))
+        everyone = distinct_sorted(np.asarray(self.starters))
         return np.setdiff1d(everyone, self.uid[self.reached >= 2]) if dropped else everyone
 
 
@@ -56,6 +56,7 @@ class Overflow(Exception):
 
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # uid, ts, key of one event name
+UNORDERED_CHUNK = 2_000_000
 Excluded = tuple[int, int]  # steps (from 1) between which an exclusion voids an attempt
 
 
@@ -86,13 +87,14 @@ def funnel_people(
                   np.concatenate([p.starters for p in parts]))
 
 
-def _chunks(columns: Columns, arrays: list[Arrays]) -> list[list[Arrays]]:
-    """The arrays cut into ``columns.threads`` contiguous uid ranges."""
-    edges = np.linspace(0, columns.users, columns.threads + 1).astype(np.uint64) * columns.span
+def _chunks(columns: Columns, arrays: list[Arrays], count: int = 0) -> list[list[Arrays]]:
+    """The arrays cut into ``count`` (default ``columns.threads``) contiguous uid ranges."""
+    count = count or columns.threads
+    edges = np.linspace(0, columns.users, count + 1).astype(np.uint64) * columns.span
     cuts = [np.searchsorted(k, edges) for _, _, k in arrays]
     return [[(u[c[i]:c[i + 1]], t[c[i]:c[i + 1]], k[c[i]:c[i + 1]])
              for (u, t, k), c in zip(arrays, cuts, strict=True)]
-            for i in range(columns.threads)]
+            for i in range(count)]
 
 
 def _chunk(columns: Columns, arrays: list[Arrays], window_us: int,
@@ -103,13 +105,13 @@ def _chunk(columns: Columns, arrays: list[Arrays], window_us: int,
     if bounds is not None:
         inside = (t1 >= bounds[0]) & (t1 < bounds[1])
         u1, t1, k1 = u1[inside], t1[inside], k1[inside]
-        started = len(_distinct_sorted(u1))
+        started = len(distinct_sorted(u1))
     # Later steps need no range mask: they are searched at or after a start and checked
     # against its window.
     u2, _, k2 = arrays[1]
     cand = np.searchsorted(k1, k2, side="right") - 1
     ok = cand >= 0
-    cand = _distinct_sorted(cand[ok][u1[cand[ok]] == u2[ok]])
+    cand = distinct_sorted(cand[ok][u1[cand[ok]] == u2[ok]])
     cu, ct = np.asarray(u1[cand]), np.asarray(t1[cand])
     reached, times = _follow(columns, arrays, cu, ct, window_us)
     if excluded:
@@ -129,8 +131,8 @@ def _chunk(columns: Columns, arrays: list[Arrays], window_us: int,
         # reaches step 1 only, which no exclusion voids
         gone = np.setdiff1d(ru, ru[keep])
         u1 = u1[~np.isin(u1, gone)]
-        started = len(_distinct_sorted(u1))
-    best = _best(cu, reached)
+        started = len(distinct_sorted(u1))
+    best = best_attempts(cu, reached)
     return People(cu[best], reached[best], times[best], started, u1)
 
 
@@ -177,9 +179,11 @@ def unordered_people(columns: Columns, arrays: list[Arrays], window_us: int, fir
     if not columns.span:
         raise Overflow
     bounds = (epoch_us(day_start(first)), epoch_us(day_start(last + timedelta(days=1))))
+    # about 70 bytes of work per event: ranges of at most UNORDERED_CHUNK events bound memory
+    count = max(columns.threads, sum(len(k) for _, _, k in arrays) // UNORDERED_CHUNK)
     with ThreadPoolExecutor(columns.threads) as pool:
         parts = list(pool.map(lambda c: _unordered_chunk(columns, c, window_us, bounds),
-                              _chunks(columns, arrays)))
+                              _chunks(columns, arrays, count)))
     uid = np.concatenate([p[0] for p in parts])
     best = np.concatenate([p[1] for p in parts])
     times = np.full((len(uid), len(arrays)), -1, dtype=np.int64)
@@ -188,33 +192,50 @@ def unordered_people(columns: Columns, arrays: list[Arrays], window_us: int, fir
 
 def _unordered_chunk(columns: Columns, arrays: list[Arrays], window_us: int,
                      bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(uid, steps reached) of the people of one uid range."""
-    # each step's keys are sorted: a stable sort (timsort) merges the runs
-    key = np.sort(np.concatenate([k[(t >= bounds[0]) & (t < bounds[1])] for _, t, k in arrays]),
-                  kind="stable")
-    au = (key // np.uint64(columns.span)).astype(np.int64)
-    at = (key % np.uint64(columns.span)).astype(np.int64) + columns.tmin
-    reached = np.zeros(len(key), dtype=np.int64)
-    for uk, tk, kk in arrays:
-        if len(kk) == 0:
-            continue
-        j = np.searchsorted(kk, key, side="left")
-        jj = np.minimum(j, len(kk) - 1)
-        reached += (j < len(kk)) & (uk[jj] == au) & (tk[jj] <= at + window_us)
+    """(uid, steps reached) of the people of one uid range.
+
+    All steps' events (those a start in the range can reach) are merged in (uid, time) order,
+    each labelled with its step; the next event of step s at or after each event is then a
+    running minimum from the end, taken from the first event of its (uid, time): no search."""
+    lo, hi = bounds
+    keep = [(t >= lo) & (t < hi + window_us) for _, t, _ in arrays]
+    keys = np.concatenate([k[m] for (_, _, k), m in zip(arrays, keep, strict=True)])
+    label = np.concatenate([np.full(int(m.sum()), s, dtype=np.int8)
+                            for s, m in enumerate(keep)])
+    order = np.argsort(keys, kind="stable")  # sorted runs, one per step: a merge
+    key, label = keys[order], label[order]
+    n = len(key)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    span = np.uint64(columns.span)
+    since = key % span  # µs since tmin
+    # the last key of the same person within the window: a later event is reached iff its key
+    # is at most this
+    limit = key - since + np.minimum(since + np.uint64(window_us), span - np.uint64(1))
+    place = np.arange(n, dtype=np.int64)
+    head = np.maximum.accumulate(np.where(np.r_[True, key[1:] != key[:-1]], place, 0))
+    reached = np.zeros(n, dtype=np.int8)
+    for s in range(len(arrays)):
+        later = np.minimum.accumulate(np.where(label == s, place, n)[::-1])[::-1][head]
+        reached += (later < n) & (key[np.minimum(later, n - 1)] <= limit)
+    start = (since >= np.uint64(max(lo - columns.tmin, 0))) & \
+        (since < np.uint64(max(hi - columns.tmin, 0)))
+    au = (key[start] // span).astype(np.int64)
+    reached = reached[start].astype(np.int64)
     if len(au) == 0:
         return au, reached
     heads = np.flatnonzero(np.r_[True, au[1:] != au[:-1]])
     return au[heads], np.maximum.reduceat(reached, heads)
 
 
-def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
     """Distinct values of a sorted array (np.unique would hash or sort again)."""
     if len(values) == 0:
         return values
     return values[np.r_[True, values[1:] != values[:-1]]]
 
 
-def _best(cu: np.ndarray, reached: np.ndarray) -> np.ndarray:
+def best_attempts(cu: np.ndarray, reached: np.ndarray) -> np.ndarray:
     """Index of each person's best attempt (furthest, then latest start).
 
     Attempts arrive sorted by (person, start), so it is the last of the person's attempts that

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from needle.analytics.duckdb.expr import condition
-from needle.analytics.index import Columns
+from needle.analytics.index import Columns, props
 from needle.analytics.index.active import DAY_US, active_days
 from needle.analytics.index.props import hot
 from needle.analytics.specs import PropertyFilter, Step
@@ -53,14 +53,13 @@ def events(files: Sequence[Path], columns: Columns, step: Step,
         return None
     name = step.event or ""
     conditions = (*step.filters, *filters)
-    wanted = [breakdown, number]
     if name not in columns.names:  # no such events: nothing to read
         none = np.zeros(0, dtype=np.int32)
         return Stream(none, np.zeros(0, dtype=np.int64), None if breakdown is None else none,
                       number=None if number is None else np.zeros(0))
-    if not conditions and wanted == [None, None]:
+    keys = hot_keys(step, filters, breakdown, number)
+    if not keys:
         return Stream(*columns.pairs(name))
-    keys = [f.key for f in conditions] + [k for k in wanted if k is not None]
     found = hot(files, columns, name, keys)
     if found is None:
         return None
@@ -71,6 +70,23 @@ def events(files: Sequence[Path], columns: Columns, step: Step,
     values = () if breakdown is None else tuple(found.values[breakdown])
     amount = None if number is None else numbers(found.values[number])[found.codes[number]]
     return Stream(found.uid, found.ts, bd, values, amount).where(keep)
+
+
+def hot_keys(step: Step, filters: Sequence[PropertyFilter] = (), breakdown: str | None = None,
+             number: str | None = None) -> list[str]:
+    """The properties :func:`events` reads for the step: its filters', the breakdown, the
+    number (none: the index's own pairs serve)."""
+    keys = [f.key for f in (*step.filters, *filters)]
+    return keys + [k for k in (breakdown, number) if k is not None]
+
+
+def prefetch_steps(files: Sequence[Path], columns: Columns, steps: Sequence[Step],
+                   filters: Sequence[PropertyFilter] = (), breakdown: str | None = None) -> None:
+    """Read the hot properties every step needs in one pass (see :func:`props.prefetch`);
+    the first step's carry ``breakdown``."""
+    wanted = [(s.event, hot_keys(s, filters, breakdown if i == 0 else None))
+              for i, s in enumerate(steps) if indexable(s, filters)]
+    props.prefetch(files, columns, [(e, k) for e, k in wanted if e is not None and k])
 
 
 def matches(values: list[str], f: PropertyFilter) -> np.ndarray:

@@ -1,5 +1,6 @@
 """The event index: per event name, the (user, time) pairs sorted by user then time, as
-memory-mapped arrays, plus feature-flag exposures and arrays derived from the lake's JSON
+memory-mapped arrays, with every person's whole event sequence (:mod:`.sequence`) and each
+event's place in the lake, plus feature-flag exposures and arrays derived from the lake's JSON
 (experiment exposures, numeric property values, the hot properties queries filter and break
 down on) or from the index itself (each person's active days), saved beside it.
 

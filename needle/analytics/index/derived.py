@@ -14,7 +14,6 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,10 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
+from needle.analytics.index import sequence
 from needle.analytics.index.store import Columns
 
 
@@ -72,7 +74,7 @@ def read_rows(files: Sequence[Path], columns: Columns, select: tuple[str, list[A
     and ``us``, its time in µs. ``None`` when the cache has no collision-free user hashes.
 
     Users come back from DuckDB as the integer hash of their id, which the cache maps to uids
-    (joining the strings in DuckDB took longer)."""
+    with Arrow's hash lookup (joining the strings in DuckDB, or binary searches, took longer)."""
     known = columns.user_hashes()
     if known is None:
         return None
@@ -85,16 +87,70 @@ def read_rows(files: Sequence[Path], columns: Columns, select: tuple[str, list[A
             params=[*select[1], [str(f) for f in files], *where[1]]).to_arrow_table()
     finally:
         con.close()
-    return in_parallel(columns.threads, partial(_uids, known), table["h"].to_numpy()), table
+    at = pc.index_in(table["h"], value_set=known["h"])
+    if at.null_count:  # a user the cache does not know: not the lake it was built from
+        return None
+    return known["uid"].to_numpy()[at.to_numpy()], table
 
 
-def _uids(known: pa.Table, hashes: np.ndarray) -> np.ndarray:
-    """The uid of each user hash (``known`` is sorted by hash); sorted needles keep the binary
-    searches in cache, which made this faster than a join in DuckDB."""
-    order = np.argsort(hashes)
-    uid = np.empty(len(hashes), dtype=np.int32)
-    uid[order] = known["uid"].to_numpy()[np.searchsorted(known["h"].to_numpy(), hashes[order])]
-    return uid
+Picked = tuple[np.ndarray, dict[str, np.ndarray], pa.Table]
+
+
+def read_events(files: Sequence[Path], columns: Columns, events: list[str],
+                select: tuple[str, list[Any]]) -> Picked | None:
+    """``SELECT {select}`` (with its query parameters) for the rows of ``events`` in ``files``,
+    reading only the event and JSON columns: each row is matched by its place in the lake
+    (file, row) to the index row that holds its user and time. Returns each table row's index
+    row, and per event name the table rows of that name in index order (so in (uid, time)
+    order). ``None`` when a row has no place in the index (it was built from other files)."""
+    numbers = columns.file_numbers
+    if any(str(f) not in numbers for f in files):
+        return None
+    marks = ", ".join("?" for _ in events)
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        table = con.sql(
+            f"SELECT file_index, file_row_number, {select[0]} "
+            f"FROM read_parquet(?, file_row_number = true) WHERE event IN ({marks})",
+            params=[*select[1], [str(f) for f in files], *events]).to_arrow_table()
+    finally:
+        con.close()
+    rows = _rows_at(files, columns, events, table["file_index"].to_numpy(),
+                    table["file_row_number"].to_numpy())
+    if rows is None:
+        return None
+    picks = {e: _in_index_order(rows, *columns.names.get(e, (0, 0))) for e in events}
+    return rows, picks, table
+
+
+def _in_index_order(rows: np.ndarray, a: int, b: int) -> np.ndarray:
+    """The positions of the rows in [a, b), ordered by row: placed directly when they are all
+    of them (the usual read of the whole lake), else sorted."""
+    mine = np.flatnonzero((rows >= a) & (rows < b))
+    if len(mine) != b - a:
+        return mine[np.argsort(rows[mine], kind="stable")]
+    order = np.empty(b - a, dtype=np.int64)
+    order[rows[mine] - a] = mine
+    return order
+
+
+def _rows_at(files: Sequence[Path], columns: Columns, events: list[str], file: np.ndarray,
+             row: np.ndarray) -> np.ndarray | None:
+    """The index row of each (file's place in ``files``, row in it), found in a table with a
+    slot per row of the files (filled from the ``events``' rows), not by hashing or sorting."""
+    sizes = np.array([pq.read_metadata(f).num_rows for f in files], dtype=np.int64)
+    start = np.r_[0, np.cumsum(sizes)[:-1]]
+    read_as = np.full(len(columns.file_numbers), -1, dtype=np.int64)
+    read_as[[columns.file_numbers[str(f)] for f in files]] = np.arange(len(files))
+    slots = np.full(int(sizes.sum()), -1, dtype=sequence.index_dtype(len(columns.loc)))
+    for a, b in (columns.names.get(e, (0, 0)) for e in events):
+        loc = np.asarray(columns.loc[a:b])
+        at = read_as[(loc >> np.uint64(32)).astype(np.int64)]
+        held = np.flatnonzero(at >= 0)
+        slots[start[at[held]] + (loc[held] & np.uint64(0xFFFFFFFF)).astype(np.int64)] = a + held
+    found = slots[start[file.astype(np.int64)] + row].astype(np.int64)
+    return None if (found < 0).any() else found
 
 
 def in_parallel(threads: int, work: Callable[..., np.ndarray], *arrays: np.ndarray

@@ -20,10 +20,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from needle.analytics.index import flags
+from needle.analytics.index import flags, sequence
 from needle.analytics.index.store import (
     BUILD_MEMORY,
     LAYOUT,
+    LOCATION,
     key_span,
     make_keys,
     save_user_hashes,
@@ -52,7 +53,8 @@ def extend(base: Path, root: Path, files: Sequence[Path]) -> bool:
     tmp = root.with_name(root.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    rows, fresh, hashes, flagged = _added_rows(base, tmp, added, meta["users"])
+    located = json.loads((base / "located.json").read_text(encoding="utf-8"))
+    rows, fresh, hashes, flagged = _added_rows(base, tmp, added, meta["users"], len(located))
     users = meta["users"] + len(fresh)
     old_times = (meta["tmin"], meta["tmin"] + meta["span"] - 1) if meta["days"] else None
     times = _times(old_times, rows["ts"])
@@ -62,7 +64,11 @@ def extend(base: Path, root: Path, files: Sequence[Path]) -> bool:
         return False
     pq.write_table(pa.concat_tables([pq.read_table(base / "users.parquet"), fresh]),
                    tmp / "users.parquet")
-    ranges, people = _merge(base, tmp, meta, rows, times[0], span)
+    ranges, people, moved, placed = _merge(base, tmp, meta, rows, times[0], span)
+    if not _merge_sequence(base, tmp, rows["grouping"], moved, placed):
+        shutil.rmtree(tmp)
+        return False
+    (tmp / "located.json").write_text(json.dumps(located + added), encoding="utf-8")
     _merge_hashes(base, tmp, hashes)
     flags.save(tmp, flags.merge(flags.load(base), flagged))
     write_meta(tmp, files, ranges, people, users, times, meta["lineage"])
@@ -70,13 +76,15 @@ def extend(base: Path, root: Path, files: Sequence[Path]) -> bool:
     return True
 
 
-def _added_rows(base: Path, tmp: Path, added: list[str], known: int
+def _added_rows(base: Path, tmp: Path, added: list[str], known: int, numbered: int
                 ) -> tuple[dict[str, np.ndarray], pa.Table, dict[str, np.ndarray],
                            flags.FlagExposures]:
-    """The added files' (event, uid, ts) sorted, the new people (in uid order), their hashes,
-    and the added flag exposures.
+    """The added files' (event, uid, ts) grouped by name, each name's in (uid, time, uuid)
+    order, with ``grouping`` (the place of each row in the added events' own such order); the
+    new people (in uid order), their hashes, and the added flag exposures.
 
-    New people are numbered from ``known`` on, in ``distinct_id`` order."""
+    New people are numbered from ``known`` on, in ``distinct_id`` order; the added files from
+    ``numbered`` on, in their order."""
     con = duckdb.connect()
     try:
         con.execute(f"SET temp_directory = '{tmp / 'spill'}'")
@@ -92,9 +100,10 @@ def _added_rows(base: Path, tmp: Path, added: list[str], known: int
         fresh = con.sql("SELECT distinct_id FROM fresh ORDER BY uid").to_arrow_table()
         hashes = con.sql("SELECT hash(distinct_id) AS h, uid FROM fresh").fetchnumpy()
         table = con.sql(
-            "SELECT e.event, u.uid, epoch_us(e.timestamp) AS ts FROM read_parquet(?) e "
+            f"SELECT e.event, u.uid, epoch_us(e.timestamp) AS ts, ({LOCATION}) + "
+            f"({numbered}::UBIGINT << 32) AS loc FROM read_parquet(?, file_row_number = true) e "
             "JOIN (SELECT * FROM old UNION ALL SELECT * FROM fresh) u USING (distinct_id) "
-            "ORDER BY e.event, u.uid, ts", params=[added]).to_arrow_table()
+            "ORDER BY u.uid, ts, e.uuid", params=[added]).to_arrow_table()
         flagged = flags.query(con, "read_parquet(?)",
                               "(SELECT * FROM old UNION ALL SELECT * FROM fresh)", [added])
     finally:
@@ -102,9 +111,15 @@ def _added_rows(base: Path, tmp: Path, added: list[str], known: int
     shutil.rmtree(tmp / "spill", ignore_errors=True)
     # names as codes into their sorted list (Arrow encodes in C; NumPy would box every string)
     event = pc.dictionary_encode(table["event"]).combine_chunks()
-    rows = {"names": np.array(event.dictionary.to_pylist(), dtype=object),
-            "code": event.indices.to_numpy(), "uid": table["uid"].to_numpy(),
-            "ts": table["ts"].to_numpy()}
+    seen = event.dictionary.to_pylist()
+    names = sorted(seen)
+    code_of = {n: i for i, n in enumerate(names)}
+    rank = np.array([code_of[n] for n in seen], dtype=np.int64)
+    code = rank[event.indices.to_numpy()] if len(table) else np.zeros(0, dtype=np.int64)
+    grouping = sequence.by_name(code, len(names))
+    rows = {"names": np.array(names, dtype=object), "code": code[grouping],
+            "uid": table["uid"].to_numpy()[grouping], "ts": table["ts"].to_numpy()[grouping],
+            "loc": table["loc"].to_numpy()[grouping], "grouping": grouping}
     return rows, fresh, hashes, flagged
 
 
@@ -117,8 +132,9 @@ def _times(old: tuple[int, int] | None, ts: np.ndarray) -> tuple[int, int] | Non
 
 
 def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin: int, span: int
-           ) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
-    """Each event name's old and new keys merged in key order, written name after name."""
+           ) -> tuple[dict[str, tuple[int, int]], dict[str, int], np.ndarray, np.ndarray]:
+    """Each event name's old and new keys merged in key order, written name after name; also
+    where each old row and each added row went."""
     counts = np.bincount(rows["code"], minlength=len(rows["names"]))
     new = {str(n): (int(b - c), int(b)) for n, c, b in
            zip(rows["names"], counts, np.cumsum(counts), strict=True)}
@@ -126,9 +142,12 @@ def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin:
     total = meta["rows"] + len(rows["code"])
     out = {name: np.lib.format.open_memmap(tmp / f"{name}.npy", mode="w+", dtype=dtype,
                                            shape=(total,))
-           for name, dtype in (("uid", np.int32), ("ts", np.int64), ("key", np.uint64))}
-    arrays = {name: np.load(base / f"{name}.npy", mmap_mode="r") for name in ("uid", "ts")}
+           for name, dtype in (("uid", np.int32), ("ts", np.int64), ("key", np.uint64),
+                               ("loc", np.uint64))}
+    arrays = {name: np.load(base / f"{name}.npy", mmap_mode="r") for name in ("uid", "ts", "loc")}
     ranges, people, at = {}, {}, 0
+    moved = np.empty(meta["rows"], dtype=sequence.index_dtype(total))
+    placed = np.empty(len(rows["code"]), dtype=moved.dtype)
     for name in sorted(old.keys() | new.keys()):
         a, b = old.get(name, (0, 0))
         c, d = new.get(name, (0, 0))
@@ -136,16 +155,37 @@ def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin:
         after = make_keys(rows["uid"][c:d], rows["ts"][c:d], tmin, span)
         where = np.searchsorted(before, after, side="right")
         end = at + len(before) + len(after)
+        # np.insert puts after[i] at where[i] + i, and shifts old row j by the inserts at or
+        # before it
+        placed[c:d] = at + where + np.arange(len(after))
+        moved[a:b] = at + np.arange(len(before)) + np.searchsorted(
+            where, np.arange(len(before)), side="right")
         out["key"][at:end] = np.insert(before, where, after)
         uid = np.insert(arrays["uid"][a:b], where, rows["uid"][c:d])
         out["uid"][at:end] = uid
         out["ts"][at:end] = np.insert(arrays["ts"][a:b], where, rows["ts"][c:d])
+        out["loc"][at:end] = np.insert(arrays["loc"][a:b], where, rows["loc"][c:d])
         ranges[name] = (at, end)
         people[name] = int(np.count_nonzero(uid[1:] != uid[:-1])) + 1 if len(uid) else 0
         at = end
     for array in out.values():
         array.flush()
-    return ranges, people
+    return ranges, people, moved, placed
+
+
+def _merge_sequence(base: Path, tmp: Path, grouping: np.ndarray, moved: np.ndarray,
+                    placed: np.ndarray) -> bool:
+    """The global order of the old events and the added ones (see :mod:`.sequence`), as rows
+    of the new index; False when a tie in time between them needs a full build."""
+    keys = np.load(tmp / "key.npy", mmap_mode="r")
+    old_rows = moved[np.load(base / "row.npy", mmap_mode="r")]
+    new_rows = np.empty_like(placed)
+    new_rows[grouping] = placed
+    merged = sequence.merged_rows(old_rows, keys[old_rows], new_rows, keys[new_rows])
+    if merged is None:
+        return False
+    sequence.save(tmp, sequence.inverse(merged), merged)
+    return True
 
 
 def _merge_hashes(base: Path, tmp: Path, fresh: dict[str, np.ndarray]) -> None:

@@ -42,20 +42,53 @@ def hot(files: Sequence[Path], columns: Columns, event: str, keys: Sequence[str]
     saved, covered = derived.load(path, columns)
     todo = [f for f in files if str(f) not in covered]
     if saved is None or todo:
-        found = _read(todo, columns, event, keys)
+        found = _read(todo, columns, [event], keys)
         if found is None:
             return None
-        if saved is not None:
-            found = _merge(_as_hot(saved, keys), found, keys)
-        order = np.argsort(columns.key(found.uid, found.ts), kind="stable")
-        arrays = {"uid": found.uid[order], "ts": found.ts[order]}
-        for i, key in enumerate(keys):
-            arrays[f"c{i}"] = found.codes[key][order]
-            arrays[f"v{i}"] = np.array(found.values[key], dtype=str)
-        derived.save(path, arrays, columns)
-        saved = arrays
+        saved = _store(path, columns, keys, found[event], saved)
     out = _as_hot(saved, keys)
     return out if len(out.uid) == len(columns.pairs(event)[0]) else None
+
+
+def prefetch(files: Sequence[Path], columns: Columns, wanted: Sequence[tuple[str, Sequence[str]]]
+             ) -> None:
+    """Read the hot properties of several event names in one pass over the lake (a funnel
+    filters every step): each pass reads every row's JSON page, so one pass for four names
+    takes about a quarter of four. Names whose values are saved already are left out."""
+    if not columns.span:
+        return
+    todo: dict[str, tuple[Path, list[str], dict[str, np.ndarray] | None]] = {}
+    missing: set[tuple[str, ...]] = set()
+    for event, keys in wanted:
+        sorted_keys = sorted(set(keys))
+        path = derived.saved_path(columns, "hot", [event, sorted_keys])
+        saved, covered = derived.load(path, columns)
+        files_todo = tuple(str(f) for f in files if str(f) not in covered)
+        if (saved is None or files_todo) and event in columns.names and event not in todo:
+            todo[event] = (path, sorted_keys, saved)
+            missing.add(files_todo)
+    if len(todo) < 2 or len(missing) != 1:  # one name, or names missing different files
+        return
+    every = sorted({k for _, keys, _ in todo.values() for k in keys})
+    found = _read([Path(f) for f in missing.pop()], columns, list(todo), every)
+    if found is None:
+        return
+    for event, (path, keys, saved) in todo.items():
+        _store(path, columns, keys, found[event], saved)
+
+
+def _store(path: Path, columns: Columns, keys: list[str], found: Hot,
+           saved: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+    """``found`` merged into what was ``saved``, in (uid, time) order, saved at ``path``."""
+    if saved is not None:
+        found = _merge(_as_hot(saved, keys), found, keys)
+    order = np.argsort(columns.key(found.uid, found.ts), kind="stable")
+    arrays = {"uid": found.uid[order], "ts": found.ts[order]}
+    for i, key in enumerate(keys):
+        arrays[f"c{i}"] = found.codes[key][order]
+        arrays[f"v{i}"] = np.array(found.values[key], dtype=str)
+    derived.save(path, arrays, columns)
+    return arrays
 
 
 def _as_hot(arrays: dict[str, np.ndarray], keys: list[str]) -> Hot:
@@ -64,17 +97,24 @@ def _as_hot(arrays: dict[str, np.ndarray], keys: list[str]) -> Hot:
                {k: [str(v) for v in arrays[f"v{i}"].tolist()] for i, k in enumerate(keys)})
 
 
-def _read(files: Sequence[Path], columns: Columns, event: str, keys: list[str]) -> Hot | None:
+def _read(files: Sequence[Path], columns: Columns, events: list[str], keys: list[str]
+          ) -> dict[str, Hot] | None:
+    """Each of ``events``' rows with the values of ``keys``, per event name."""
     select = ", ".join(f"json_extract_string(properties, ?) AS p{i}" for i in range(len(keys)))
-    read = derived.read_rows(files, columns, (select, [derived.key_path(k) for k in keys]),
-                             ("event = ?", [event]))
+    read = derived.read_events(files, columns, events,
+                               (select, [derived.key_path(k) for k in keys]))
     if read is None:
         return None
-    uid, table = read
-    codes, values = {}, {}
-    for i, key in enumerate(keys):
-        codes[key], values[key] = flags.codes(table[f"p{i}"])
-    return Hot(uid, table["us"].to_numpy(), codes, values)
+    rows, picks, table = read
+    encoded = [flags.codes(table[f"p{i}"]) for i in range(len(keys))]
+    out = {}
+    for event in events:
+        # every name's rows share the dictionaries: values of other names are never looked up
+        at = picks[event]
+        out[event] = Hot(columns.uid[rows[at]], columns.ts[rows[at]],
+                         {k: c[at] for k, (c, _) in zip(keys, encoded, strict=True)},
+                         {k: v for k, (_, v) in zip(keys, encoded, strict=True)})
+    return out
 
 
 def _merge(old: Hot, new: Hot, keys: list[str]) -> Hot:

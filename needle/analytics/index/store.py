@@ -3,7 +3,8 @@ sorted by user then time, as memory-mapped NumPy arrays.
 
 Funnels, retention and trends by event name read only these arrays: no string decoding, no Parquet
 pages, no sort at query time (the cache is sorted once when built). Feature-flag exposures are kept
-beside them (:mod:`.flags`). The cache is keyed by a fingerprint of the lake's file list, so any
+beside them (:mod:`.flags`), and so is every person's whole sequence of events, whatever their
+names (:mod:`.sequence`). The cache is keyed by a fingerprint of the lake's file list, so any
 append or compaction makes a new one: building it is one DuckDB pass over the lake; after an
 append, :mod:`.extend` merges the added files into the previous cache instead. Users get dense
 integer ids, in ``distinct_id`` order when built and in order of arrival for people an extension
@@ -29,13 +30,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from needle.analytics.index import flags
+from needle.analytics.index import flags, sequence
 
-FORMAT = 6  # bump when the layout changes
-BUILD_MEMORY = "2GB"  # DuckDB spills the sort to disk beyond this
+FORMAT = 7  # bump when the layout changes
+BUILD_MEMORY = "1536MB"  # DuckDB spills the sort to disk beyond this
 
 
 LAYOUT = f"v{FORMAT}-duckdb{duckdb.__version__}"  # DuckDB's too: user hashes are its hash()
+# a row's place in the lake: its file's number (its index in ``located.json``) and row in it, so
+# a later read of the lake's JSON can be matched to the rows without reading users or times
+LOCATION = "(e.file_index::UBIGINT << 32) | e.file_row_number::UBIGINT"
 
 
 def fingerprint(files: Sequence[Path]) -> str:
@@ -73,6 +77,36 @@ class Columns:
     @cached_property
     def _key(self) -> np.ndarray:
         return self._array("key.npy")
+
+    @cached_property
+    def position(self) -> np.ndarray:
+        """Each row's place among all events by (user, time, uuid): see :mod:`.sequence`."""
+        return self._array("position.npy")
+
+    @cached_property
+    def row(self) -> np.ndarray:
+        """The row at each place of that order (the inverse of :attr:`position`)."""
+        return self._array("row.npy")
+
+    @cached_property
+    def loc(self) -> np.ndarray:
+        """Each row's place in the lake: file number << 32 | row number in the file."""
+        return self._array("loc.npy")
+
+    @cached_property
+    def file_numbers(self) -> dict[str, int]:
+        """The number of each lake file in :attr:`loc`."""
+        paths = json.loads((self.root / "located.json").read_text(encoding="utf-8"))
+        return {path: i for i, path in enumerate(paths)}
+
+    @property
+    def uid(self) -> np.ndarray:
+        """Every row's user (rows of one name are contiguous: see ``names``)."""
+        return self._uid
+
+    @property
+    def ts(self) -> np.ndarray:
+        return self._ts
 
     def pairs(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         start, stop = self.names.get(name, (0, 0))
@@ -170,14 +204,48 @@ def _build(root: Path, files: Sequence[Path]) -> None:
     names = [r[0] for r in con.execute("SELECT event FROM names ORDER BY code").fetchall()]
     _save_user_hashes(tmp, con.sql("SELECT hash(distinct_id) AS h, uid FROM users ORDER BY h"))
     flags.save(tmp, flags.query(con, source, "users"))
+    # every person's events in the SQL plans' order (time, then uuid), then grouped by name
+    located = f"read_parquet({paths!r}, file_row_number = true)" if paths else _EMPTY
     arrays = con.sql(
-        f"SELECT n.code, u.uid, epoch_us(e.timestamp) AS ts FROM {source} e "
-        "JOIN users u USING (distinct_id) JOIN names n USING (event) ORDER BY n.code, u.uid, ts"
+        f"SELECT n.code, u.uid, epoch_us(e.timestamp) AS ts, {LOCATION} AS loc FROM {located} e "
+        "JOIN users u USING (distinct_id) JOIN names n USING (event) ORDER BY u.uid, ts"
     ).fetchnumpy()
+    _order_ties(con, located, arrays)
     con.close()
     shutil.rmtree(tmp / "spill", ignore_errors=True)
-    _save(tmp, files, names, users.num_rows, arrays["code"], arrays["uid"], arrays["ts"])
+    position = sequence.by_name(arrays["code"], len(names))
+    save_locations(tmp, paths, arrays.pop("loc")[position])
+    code, uid, ts = (arrays.pop(name)[position] for name in ("code", "uid", "ts"))
+    sequence.save(tmp, position, sequence.inverse(position))
+    del position
+    _save(tmp, files, names, users.num_rows, code, uid, ts)
     os.replace(tmp, root)
+
+
+def _order_ties(con: duckdb.DuckDBPyConnection, source: str, arrays: dict[str, np.ndarray]
+                ) -> None:
+    """Put each person's events at the same time in ``uuid`` order, as the SQL plans number
+    them. The big sort is by (user, time) only: the uuids, the widest column, are sorted here
+    for the tied events alone, found in the lake by their place."""
+    uid, ts = arrays["uid"], arrays["ts"]
+    same = (uid[1:] == uid[:-1]) & (ts[1:] == ts[:-1])
+    if not same.any():
+        return
+    tied = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+    run = np.cumsum(np.r_[True, ~same])[tied]  # which (user, time) each tied event shares
+    con.register("tied", pa.table({"i": np.arange(len(tied)), "run": run,
+                                   "loc": arrays["loc"][tied].astype(np.uint64)}))
+    order = con.sql(f"SELECT t.i FROM {source} e JOIN tied t ON {LOCATION} = t.loc "
+                    "ORDER BY t.run, e.uuid").fetchnumpy()["i"]
+    con.unregister("tied")
+    for name, array in arrays.items():
+        arrays[name][tied] = array[tied[order]]
+
+
+def save_locations(tmp: Path, paths: list[str], loc: np.ndarray) -> None:
+    """Each row's place in the lake (see :data:`LOCATION`), and the files in number order."""
+    np.save(tmp / "loc.npy", np.asarray(loc, dtype=np.uint64))
+    (tmp / "located.json").write_text(json.dumps(paths), encoding="utf-8")
 
 
 def _save(
@@ -210,8 +278,12 @@ def _save(
 
 
 def make_keys(uid: np.ndarray, ts: np.ndarray, tmin: int, span: int) -> np.ndarray:
-    """(uid, time) as one sortable uint64: ``uid * span + (ts - tmin)``."""
-    return uid.astype(np.uint64) * np.uint64(span) + (ts - tmin).astype(np.uint64)
+    """(uid, time) as one sortable uint64: ``uid * span + (ts - tmin)`` (in place: one
+    temporary, which keeps a build's peak memory down)."""
+    key = np.asarray(uid).astype(np.uint64)
+    key *= np.uint64(span)
+    key += (np.asarray(ts, dtype=np.int64) - tmin).view(np.uint64)  # as astype, without a copy
+    return key
 
 
 def key_span(users: int, tmin: int, tmax: int) -> int:
@@ -265,7 +337,8 @@ def _day(micros: int) -> date:
 
 _EMPTY = (
     "(SELECT NULL::VARCHAR AS event, NULL::VARCHAR AS distinct_id, "
-    "NULL::TIMESTAMPTZ AS timestamp, NULL::VARCHAR AS properties WHERE FALSE)"
+    "NULL::TIMESTAMPTZ AS timestamp, NULL::VARCHAR AS properties, NULL::VARCHAR AS uuid, "
+    "0 AS file_index, 0 AS file_row_number WHERE FALSE)"
 )
 
 

@@ -27,15 +27,16 @@ def event_values(files: Sequence[Path], columns: Columns, event: str, prop: str
     saved, covered = derived.load(path, columns)
     todo = [f for f in files if str(f) not in covered]
     if saved is None or todo:
-        read = derived.read_rows(
-            todo, columns,
+        read = derived.read_events(
+            todo, columns, [event],
             ("TRY_CAST(json_extract_string(properties, ?) AS DOUBLE) AS value",
-             [derived.key_path(prop)]), ("event = ?", [event]))
+             [derived.key_path(prop)]))
         if read is None:
             return None
-        uid, table = read
-        arrays = {"uid": uid, "us": table["us"].to_numpy(),
-                  "value": pc.fill_null(table["value"], 0.0).to_numpy()}
+        rows, picks, table = read
+        at = picks[event]
+        arrays = {"uid": columns.uid[rows[at]], "us": columns.ts[rows[at]],
+                  "value": pc.fill_null(table["value"], 0.0).to_numpy()[at]}
         if saved is not None:
             arrays = {name: np.concatenate([saved[name], arrays[name]]) for name in arrays}
         order = np.argsort(columns.key(arrays["uid"], arrays["us"]), kind="stable")
