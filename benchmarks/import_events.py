@@ -12,6 +12,7 @@ lake append, events per second, the peer's seconds and the ratio of the two.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -93,7 +94,7 @@ def main(argv: list[str]) -> None:
     rows = 20_000 if args.smoke else args.rows
     csv_path, parquet_path = files(rows)
     print(f"{rows:,} events; peer: DuckDB {duckdb.__version__} file -> Parquet (COPY); "
-          f"best of {args.runs}")
+          f"best of {args.runs}; load average {os.getloadavg()[0]:.2f} before")
     print(f"{'input':<8} {'needle s':>9} {'read+check s':>13} {'lake append s':>14} "
           f"{'events/s':>11} {'duckdb s':>9} {'ratio':>6}")
     for label, path in (("csv", csv_path), ("parquet", parquet_path)):
@@ -101,3 +102,5 @@ def main(argv: list[str]) -> None:
         peer = min(duckdb_copy(path) for _ in range(args.runs))
         print(f"{label:<8} {ours:>9.2f} {checked:>13.2f} {ours - checked:>14.2f} "
               f"{rows / ours:>11,.0f} {peer:>9.2f} {ours / peer:>6.1f}")
+    print(f"load average {os.getloadavg()[0]:.2f} after (the machine's cores: "
+          f"{os.cpu_count()})")

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import IO
 
@@ -34,13 +36,17 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from needle.errors import UserError
+from needle.events.ids import distinct_hashes
 from needle.events.manifest import MANIFEST, manifest_files, read_manifest
 from needle.events.schema import EVENT_SCHEMA
 from needle.io.files import disk_reason
 
 COMPACT_ROWS = 256 * 1024  # rows per row group of every lake file
+DAY_US = 86_400_000_000
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another to finish
 _POLL = 0.1
+_KEY_LIMIT = 2**63  # sort keys are int64
+_TEXT_LIMIT = 2**31  # bytes of text a string column's 32-bit offsets reach
 
 Waiting = Callable[[float], None]  # told the seconds waited so far, about once a second
 
@@ -129,12 +135,14 @@ class EventLake:
         again with a corrected time, lands on another day. DuckDB reads only the uuid column
         and keeps only the batch's uuids in memory.
         """
-        table = _first_of_each_uuid(table)
-        existing = [str(self.root / e["path"]) for e in manifest["files"]]
-        if not existing or table.num_rows == 0:
+        if table.num_rows == 0:
             return table
         con = duckdb.connect()
         con.register("batch", table.select(["uuid"]))
+        table = _first_of_each_uuid(con, table)
+        existing = [str(self.root / e["path"]) for e in manifest["files"]]
+        if not existing:
+            return table
         seen = con.sql("SELECT uuid FROM read_parquet($files) WHERE uuid IN "
                        "(SELECT uuid FROM batch)", params={"files": existing}
                        ).to_arrow_table()["uuid"]
@@ -142,7 +150,8 @@ class EventLake:
             return table
         return table.filter(pc.invert(pc.is_in(table["uuid"], value_set=seen.combine_chunks())))
 
-    def _write_day(self, day: str, part: pa.Table) -> dict:
+    def _write_day(self, day: str, take: Callable[[], pa.Table]) -> dict:
+        part = take()
         relative = f"day={day}/part-{uuidlib.uuid4().hex}.parquet"
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -225,42 +234,79 @@ class EventLake:
                 time.sleep(_POLL)
 
 
-def _days(table: pa.Table) -> pa.ChunkedArray:
-    """The UTC day of each event."""
-    return pc.cast(table["timestamp"], pa.date32())
-
-
 def _write(table: pa.Table, path: Path) -> None:
+    # Dictionaries only where values repeat: building them for ids and properties, which
+    # hardly repeat, cost a fifth of the write and made the files larger.
     pq.write_table(table, path, compression="zstd", row_group_size=COMPACT_ROWS,
-                   write_statistics=True)
+                   write_statistics=True, use_dictionary=["event", "distinct_id"])
 
 
 def _layout_order(table: pa.Table) -> np.ndarray:
-    """Row order by (UTC day, distinct_id, timestamp). Sorting strings row by row took seconds
-    per million rows: each person's rank among the distinct ids (a sort of the few distinct
-    strings) stands in for the id, so the sort is over integers."""
-    micros = pc.cast(table["timestamp"], pa.int64()).to_numpy()
+    """Row order by (UTC day, distinct_id, timestamp), ties in table order.
+
+    Sorting strings row by row, or even three integer keys with ``np.lexsort``, took most of an
+    import's time; so the keys are folded into one integer. Each person's rank among the
+    distinct ids (a sort of the few distinct strings) stands in for the id, each row's rank by
+    time for its time, and one ``argsort`` of (day, person) * rows + time rank gives the order.
+    """
+    rows = table.num_rows
+    micros = _micros(table)
     users = pc.dictionary_encode(table["distinct_id"].combine_chunks())
     rank = np.empty(len(users.dictionary), dtype=np.int64)
     rank[pc.sort_indices(users.dictionary).to_numpy()] = np.arange(len(users.dictionary))
-    return np.lexsort((micros, rank[users.indices.to_numpy()], micros // 86_400_000_000))
+    by_time = np.empty(rows, dtype=np.int64)
+    by_time[np.argsort(micros, kind="stable")] = np.arange(rows)
+    key = micros // DAY_US  # the key is built in place: a batch can hold 50M events
+    del micros
+    key -= key.min()
+    key *= len(rank)
+    key += rank[users.indices.to_numpy()]
+    if (int(key.max()) + 1) * rows >= _KEY_LIMIT:  # too many days and people for one key
+        return np.lexsort((by_time, key))
+    key *= rows
+    key += by_time
+    return np.argsort(key)
 
 
-def _first_of_each_uuid(table: pa.Table) -> pa.Table:
-    if pc.count_distinct(table["uuid"]).as_py() == table.num_rows:
+def _micros(table: pa.Table) -> np.ndarray:
+    return pc.cast(table["timestamp"], pa.int64()).to_numpy()
+
+
+def _first_of_each_uuid(con: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
+    """``table`` without the rows whose uuid an earlier row holds (view ``batch`` of ``con``
+    holds its uuids); they are grouped by uuid only when their hashes repeat."""
+    if distinct_hashes(con, "SELECT hash(uuid) FROM batch"):
         return table
-    numbered = table.append_column("_row", pa.array(range(table.num_rows), pa.int64()))
+    numbered = table.append_column("_row", pa.array(np.arange(table.num_rows)))
     first = numbered.group_by("uuid", use_threads=False).aggregate([("_row", "min")])
     return table.take(np.sort(first["_row_min"].to_numpy()))
 
 
-def _split_by_day(table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
-    """One slice per UTC day, each in the lake's order: one sort instead of one per day."""
+def _split_by_day(table: pa.Table) -> Iterator[tuple[str, Callable[[], pa.Table]]]:
+    """One part per UTC day, each in the lake's order: one sort instead of one per day. A part
+    is taken when called, so the threads that write the parts also take them side by side."""
     if table.num_rows == 0:
         return
-    table = table.take(_layout_order(table))
-    runs = pc.run_end_encode(_days(table).combine_chunks())
-    start = 0
-    for day, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
-        yield day.isoformat(), table.slice(start, end - start)
-        start = end
+    table = _joined(table)
+    order = _layout_order(table)
+    days = _micros(table)[order] // DAY_US
+    for start, end in pairwise([0, *(np.flatnonzero(np.diff(days)) + 1), len(days)]):
+        day = str(np.datetime64(int(days[start]), "D"))
+        yield day, partial(_take, table, order[start:end])
+
+
+def _joined(table: pa.Table) -> pa.Table:
+    """``table`` in one chunk: a take from many chunks would join them on every call. A column
+    whose text outgrows 2 GB is joined with 64-bit offsets (the parts taken are cast back)."""
+    if all(table[field.name].nbytes < _TEXT_LIMIT for field in EVENT_SCHEMA
+           if field.type == pa.string()):
+        return table.combine_chunks()
+    return table.cast(_WIDE).combine_chunks()
+
+
+def _take(table: pa.Table, rows: np.ndarray) -> pa.Table:
+    return table.take(rows).cast(EVENT_SCHEMA)
+
+
+_WIDE = pa.schema([field.with_type(pa.large_string()) if field.type == pa.string() else field
+                   for field in EVENT_SCHEMA])

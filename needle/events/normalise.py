@@ -1,8 +1,9 @@
 """Raw columns of a file to events (EVENT_SCHEMA), as DuckDB SQL over the Arrow table.
 
-One pass maps the columns and parses times and properties; rows where a required part comes
-out NULL, or whose time is out of range, are the bad rows, found by a query rather than by
-checking rows one at a time.
+One pass maps the columns, parses times and properties, and hashes the content that derives an
+event id (:mod:`needle.events.ids`); rows where a required part comes out NULL, or whose time is
+out of range, are the bad rows, found by that query rather than by checking rows one at a time.
+The rest (repeated ids, conflicts) is looked at only when sorted hashes say some repeat.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from needle.events.ids import digest_sql, distinct_hashes, event_ids
 from needle.events.mapping import Columns, EventMapping, resolve
 from needle.events.schema import EVENT_SCHEMA
 from needle.io.files import BadRow
@@ -60,20 +63,26 @@ def to_events(raw: RawTable, mapping: EventMapping, timezone: str,
     """
     columns = resolve(raw.table.column_names, mapping, raw.file, raw.header, raw.unsplit)
     con = raw_connection(raw, timezone)
-    con.execute(f"CREATE TEMP TABLE norm AS SELECT *, {_PROBLEM} AS problem FROM "
-                f"({_normalise_sql(con, raw, columns, mapping)})")
-    bad = _bad_rows(con, raw, columns, limit=None if skip_bad else 1)
+    con.execute("SET arrow_lossless_conversion = true")  # digests as their 16 bytes
+    norm = con.sql(
+        "SELECT *, CASE WHEN given IS NULL AND problem IS NULL THEN "
+        f"{digest_sql()} END AS digest FROM (SELECT *, {_PROBLEM} AS problem FROM "
+        f"({_normalise_sql(con, raw, columns, mapping)}))"
+    ).to_arrow_table()
+    bad = _bad_rows(con, raw, norm, columns, limit=None if skip_bad else 1)
     if bad and not skip_bad:
         raise bad[0].error()
-    _with_ids(con)
-    conflicts = _conflicts(con, raw) if columns.uuid else []
-    events = con.sql(
-        "SELECT uuid, event, distinct_id, timestamp, properties FROM ided "
-        f"{'ANTI JOIN conflicts USING (__row)' if conflicts else ''}"
-    ).to_arrow_table()
+    if bad:
+        norm = norm.filter(pc.is_null(norm["problem"]))
+    ided = norm.append_column("uuid", event_ids(con, norm))
+    conflicts = _conflicts(con, raw, ided) if columns.uuid else []
+    if conflicts:
+        left_out = pa.array([row for row, _ in conflicts])
+        ided = ided.filter(pc.invert(pc.is_in(ided["__row"], value_set=left_out)))
+    events = ided.select(EVENT_SCHEMA.names)
     if _may_hold_non_finite(raw, columns):
         events = events.set_column(4, "properties", finite_json(events["properties"]))
-    return Normalised(events.cast(EVENT_SCHEMA), bad, conflicts)
+    return Normalised(events.cast(EVENT_SCHEMA), bad, [found for _, found in conflicts])
 
 
 def _may_hold_non_finite(raw: RawTable, columns: Columns) -> bool:
@@ -96,20 +105,25 @@ def _normalise_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Colum
     time = "typed_time" if typed else text_time_sql("time_text")
     uuid = text(columns.uuid) if columns.uuid else "NULL"
     return (
-        f"SELECT __row, distinct_id, event, {time} AS timestamp, uuid, properties "
+        f"SELECT __row, uuid::VARCHAR AS given, event, distinct_id, {time} AS timestamp, "
+        "properties::VARCHAR AS properties "
         f"FROM (SELECT __row, {text(columns.user)} AS distinct_id, {event} AS event, "
         f"{'NULL' if typed else text(columns.time)} AS time_text, "
         f"{typed or 'NULL'} AS typed_time, {uuid} AS uuid, {props} AS properties FROM raw)"
     )
 
 
-def _bad_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Columns,
+def _bad_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, norm: pa.Table, columns: Columns,
               limit: int | None) -> list[BadRow]:
+    problems = norm.filter(pc.is_valid(norm["problem"])).select(["__row", "problem"]).sort_by(
+        "__row")
+    if problems.num_rows == 0:
+        return []
     # The time as written is fetched back from the file's table for the bad rows only.
+    con.register("problems", problems.slice(0, limit))
     rows = con.sql(
-        f"SELECT __row, problem, {text_sql(raw, columns.time)} FROM (SELECT __row, problem "
-        f"FROM norm WHERE problem IS NOT NULL ORDER BY __row "
-        f"{f'LIMIT {limit}' if limit else ''}) JOIN raw USING (__row) ORDER BY __row"
+        f"SELECT __row, problem, {text_sql(raw, columns.time)} FROM problems JOIN raw "
+        "USING (__row) ORDER BY __row"
     ).fetchall()
     names = {"user": columns.user, "event": columns.event, "time": columns.time,
              "props": columns.properties_json}
@@ -117,44 +131,20 @@ def _bad_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Columns,
             for row, problem, value in rows]
 
 
-def _with_ids(con: duckdb.DuckDBPyConnection) -> None:
-    """View ``ided``: the good rows of ``norm`` with their uuid, the file's own, else one derived.
-
-    A derived id is the MD5 of the event's content and of how many identical rows came before
-    it in the file: two identical rows stay two events, and importing the file again gives the
-    same ids, which the lake then skips. Counting identical rows needs a window over the file;
-    it runs only on rows whose 64-bit content hash repeats, which are few.
-    """
-    derive = "uuid IS NULL AND problem IS NULL"
-    same = "event, distinct_id, timestamp, properties::VARCHAR"
-    con.execute(
-        f"CREATE TEMP TABLE repeats AS SELECT __row, row_number() OVER (PARTITION BY {same} "
-        f"ORDER BY __row) - 1 AS occurrence FROM norm WHERE {derive} AND hash({same}) IN "
-        f"(SELECT hash({same}) FROM norm WHERE {derive} GROUP BY 1 HAVING count(*) > 1)"
-    )
-    (repeated,), = con.execute("SELECT count(*) FROM repeats").fetchall()
-    occurrence = "nullif(occurrence, 0)::VARCHAR" if repeated else "NULL"
-    key = (f"concat_ws(chr(31), event, distinct_id, epoch_us(timestamp)::VARCHAR, "
-           f"properties::VARCHAR, {occurrence})")
-    joined = "norm LEFT JOIN repeats USING (__row)" if repeated else "norm"
-    con.execute(
-        "CREATE TEMP VIEW ided AS SELECT __row, CASE WHEN uuid IS NOT NULL THEN uuid "
-        f"ELSE md5({key})::UUID::VARCHAR END AS uuid, event, distinct_id, timestamp, "
-        f"properties::VARCHAR AS properties FROM {joined} WHERE problem IS NULL"
-    )
-
-
-def _conflicts(con: duckdb.DuckDBPyConnection, raw: RawTable) -> list[BadRow]:
-    """Table ``conflicts``: rows whose event id an earlier row of the file holds with other
-    content. The earliest is kept (as the lake keeps the first of an id); these are reported."""
-    con.execute(
-        "CREATE TEMP TABLE conflicts AS SELECT __row, uuid, first_row FROM (SELECT __row, uuid, "
-        "first_value(__row) OVER w AS first_row, content <> first_value(content) OVER w AS "
-        f"differs FROM (SELECT __row, uuid, md5({_CONTENT}) AS content FROM ided WHERE uuid IN "
-        "(SELECT uuid FROM ided GROUP BY uuid HAVING count(*) > 1)) WINDOW w AS (PARTITION BY "
-        "uuid ORDER BY __row)) WHERE differs"
-    )
-    rows = con.execute("SELECT __row, uuid, first_row FROM conflicts ORDER BY __row").fetchall()
-    return [raw.bad(row, f"event id {uuid!r} is already used by {raw.locate(first)[0]} with "
-                         "other content; the first was kept")
+def _conflicts(con: duckdb.DuckDBPyConnection, raw: RawTable,
+               ided: pa.Table) -> list[tuple[int, BadRow]]:
+    """The rows (and their reports) whose event id an earlier row of the file holds with other
+    content. The earliest is kept (as the lake keeps the first of an id)."""
+    con.register("ided", ided.select(["__row", "uuid", *EVENT_SCHEMA.names[1:]]))
+    if distinct_hashes(con, "SELECT hash(uuid) FROM ided"):
+        return []
+    rows = con.execute(
+        "SELECT __row, uuid, first_row FROM (SELECT __row, uuid, first_value(__row) OVER w AS "
+        "first_row, content <> first_value(content) OVER w AS differs FROM (SELECT __row, uuid, "
+        f"md5({_CONTENT}) AS content FROM ided WHERE uuid IN (SELECT uuid FROM ided GROUP BY "
+        "uuid HAVING count(*) > 1)) WINDOW w AS (PARTITION BY uuid ORDER BY __row)) "
+        "WHERE differs ORDER BY __row"
+    ).fetchall()
+    return [(row, raw.bad(row, f"event id {uuid!r} is already used by "
+                               f"{raw.locate(first)[0]} with other content; the first was kept"))
             for row, uuid, first in rows]

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from needle.io.tables import RawTable
 from needle.io.times import set_timezone, text_time_sql, typed_time_sql
 
-_INTEGER = "-?(0|[1-9][0-9]{0,17})"
+_INTEGER_DIGITS = 18  # a plain decimal without a point is an integer: -?(0|[1-9][0-9]{0,17})
 _DECIMAL = "-?(0|[1-9][0-9]*)([.][0-9]+)?"
 
 Select = Callable[[duckdb.DuckDBPyConnection], str]
@@ -103,9 +103,12 @@ def _numeric_kinds(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[s
     for source in ("(SELECT * FROM raw LIMIT 10000)", "raw"):
         if not columns:
             return {}
+        # One regex a value: a plain decimal is an integer when it has no point and no more
+        # digits than fit a BIGINT.
         checks = ", ".join(
-            f"bool_and({quote(c)} IS NULL OR regexp_full_match({quote(c)}, '{pattern}'))"
-            for c in columns for pattern in (_INTEGER, _DECIMAL))
+            f"bool_and({c} IS NULL OR NOT contains({c}, '.') AND length(ltrim({c}, '-')) "
+            f"<= {_INTEGER_DIGITS}), bool_and({c} IS NULL OR regexp_full_match({c}, "
+            f"'{_DECIMAL}'))" for c in map(quote, columns))
         flags = con.sql(f"SELECT {checks} FROM {source}").fetchall()[0]
         kinds = {c: "BIGINT" if flags[2 * i] else "DOUBLE"
                  for i, c in enumerate(columns) if flags[2 * i + 1]}

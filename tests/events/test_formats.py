@@ -94,3 +94,21 @@ def test_no_header_with_column_names_and_constant_event(cli, write, lake_rows):
         ("00001", "purchase", "1997-01-01"), ("00002", "purchase", "1997-01-12")]
     assert _props(rows) == [{"sample_id": 1, "cds": 1, "value": 11.77},
                             {"sample_id": 2, "cds": 2, "value": 12}]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("12", 12), ("-12", -12), ("0", 0), ("123456789012345678", 123456789012345678),
+    ("1234567890123456789", 1234567890123456789.0), ("-1.50", -1.5), ("0.25", 0.25),
+    ("012", "012"), ("1e5", "1e5"), ("+1", "+1"), ("1.", "1."), ("1.2.3", "1.2.3"),
+    ("--1", "--1"), ("-", "-"),
+])
+def test_a_text_column_of_plain_decimals_holds_numbers(cli, write, lake_rows, text, value):
+    # BIGINT when every value is an integer of up to 18 digits, DOUBLE when every value is a
+    # plain decimal, else text; a second row (an integer) must not change the verdict.
+    path = write("e.csv", f"user_id,event,timestamp,v\nu1,a,2024-01-01T00:00:00Z,{text}\n"
+                          "u2,a,2024-01-01T00:00:01Z,7\n")
+    cli("events", "import", str(path))
+    got = {row["distinct_id"]: json.loads(row["properties"])["v"] for row in lake_rows()}
+    assert (got["u1"], type(got["u1"])) == (value, type(value))
+    seven = {int: 7, float: 7.0, str: "7"}[type(value)]
+    assert (got["u2"], type(got["u2"])) == (seven, type(seven))

@@ -78,3 +78,21 @@ def test_a_person_falls_in_one_or_two_row_groups(tmp_path, small_row_groups: int
     assert meta.num_row_groups >= 2 and len(held) > 100
     for user in held:
         assert 1 <= sum(s.min <= user <= s.max for s in stats) <= 2
+
+
+@pytest.mark.parametrize("limit", ["_KEY_LIMIT", "_TEXT_LIMIT"])
+def test_big_batches_take_the_same_layout(tmp_path, monkeypatch: pytest.MonkeyPatch,
+                                          limit: str) -> None:
+    # Batches too large for one 64-bit sort key, or for text with 32-bit offsets, go another
+    # way; a limit of 0 sends this small one that way.
+    batch = _events(3, 5_000)
+    usual = EventLake(tmp_path / "usual")
+    usual.append(batch)
+    monkeypatch.setattr(lake_module, limit, 0)
+    big = EventLake(tmp_path / "big")
+    big.append(batch)
+    assert [p.parent.name for p in big.files()] == [p.parent.name for p in usual.files()]
+    for mine, theirs in zip(big.files(), usual.files(), strict=True):
+        table = pq.read_table(mine)
+        assert table.schema == EVENT_SCHEMA and _sorted_by_person_then_time(table)
+        assert table.equals(pq.read_table(theirs))
