@@ -4,8 +4,8 @@
 
 Quality: NMI and ARI against the gold intents (unthemed / outlier texts count as one label of
 their own for both tools), the unthemed share and the theme count. Seconds: embedding (shared by
-both, measured once), clustering, labelling. ``--data sizes`` scores three corpus sizes: 1,000
-test queries (a fixed random subset), all 3,080 of test and all 13,083 of train + test.
+both, measured once), clustering, labelling. ``--data sizes`` scores four corpus sizes: 1,000 and
+2,000 test queries (fixed random subsets), all 3,080 of test and all 13,083 of train + test.
 ``--scale`` also themes 10,000 pieces end to end in a fresh workspace (store, embedding,
 clustering, labels, topics), reports the peak memory of the process, times reading the stored
 themes back (``needle themes --json``) and an incremental update of 100.
@@ -150,7 +150,7 @@ def main(argv: list[str]) -> None:
         scale(pd.read_csv(DATA / "train.csv").head(10_100), new=100)
     if args.data == "sizes":
         test = pd.read_csv(DATA / "test.csv")
-        for frame in (test.sample(1000, random_state=0), test,
+        for frame in (test.sample(1000, random_state=0), test.sample(2000, random_state=0), test,
                       pd.concat([pd.read_csv(DATA / "train.csv"), test], ignore_index=True)):
             quality(frame, with_bertopic=True)
     else:

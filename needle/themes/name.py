@@ -18,6 +18,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from needle.themes.praise import NAME as PRAISE
+from needle.themes.praise import is_praise
+
 Embedder = Callable[[list[str]], np.ndarray]
 
 MIN_WORDS, MAX_WORDS, MAX_CHARS = 2, 6, 60
@@ -46,6 +49,8 @@ def theme_names(
     for found, centroid, texts in zip(candidates, centroids, texts_by_theme, strict=True):
         ranked = sorted(found, key=lambda p: -float(vectors[p] @ centroid))
         name = next((p for p in ranked if p.lower() not in used), None)
+        if name is None and PRAISE.lower() not in used and is_praise(centroid, embedder):
+            name = PRAISE
         name = name or _fallback(texts, used)
         used.add(name.lower())
         names.append(name)

@@ -13,6 +13,7 @@ from needle.store import Store
 from needle.themes.clustering import UNTHEMED, Clustering, ClusterParams, cluster, nearest
 from needle.themes.corpus import Corpus, load_corpus
 from needle.themes.persist import active_themes, bytes_vector, current_owners, new_theme, save
+from needle.themes.praise import gather_praise
 from needle.themes.reconcile import OldTheme, Plan, reconcile
 
 Progress = Callable[[str, int, int], None]
@@ -47,9 +48,12 @@ def refresh(
 
 
 def cluster_worded(corpus: Corpus, params: ClusterParams | None = None) -> Clustering:
-    """Clusters of the pieces that have words once prepared; the others are unthemed."""
+    """Clusters of the pieces that have words once prepared, short praise gathered (see
+    :mod:`needle.themes.praise`); the others are unthemed."""
+    params = params or ClusterParams()
     worded = np.flatnonzero(corpus.has_words)
-    found = cluster(corpus.vectors[worded], params)
+    vectors = corpus.vectors[worded]
+    found = gather_praise(vectors, cluster(vectors, params), corpus.embedder, params.min_size)
     labels = np.full(len(corpus), UNTHEMED)
     labels[worded] = found.labels
     similarity = np.zeros(len(corpus), dtype=np.float32)

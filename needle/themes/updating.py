@@ -21,6 +21,7 @@ from needle.themes.clustering import ClusterParams, nearest
 from needle.themes.corpus import load_corpus
 from needle.themes.models import ThemeAssignment
 from needle.themes.persist import active_themes, bytes_vector, insert_assignments
+from needle.themes.praise import praise_rows, praise_theme
 from needle.themes.refreshing import refresh
 
 
@@ -48,6 +49,11 @@ def update(
             centroids = np.stack([bytes_vector(themes[t].centroid) for t in order])
             best, score = nearest(corpus.vectors, centroids)
             keep = (score >= params.min_similarity) & corpus.has_words
+            home = praise_theme(centroids, corpus.embedder)
+            if home is not None:  # short praise is near no centroid (see themes.praise)
+                praise = ~keep & praise_rows(corpus.vectors, corpus.embedder)
+                best[praise], keep[praise] = home, True
+                score[praise] = corpus.vectors[praise] @ centroids[home]
             now = datetime.now(UTC)
             insert_assignments(session, [
                 {"evidence_id": e, "theme_id": order[b] if k else None, "similarity": float(s),

@@ -18,7 +18,7 @@ from sklearn.metrics import (
 from needle.demo import demo_info, evidence_themes
 from needle.demo.truth import BUG_THEME, NOISE, THEMES
 from needle.evidence.models import Evidence
-from needle.themes.topics import topic_count
+from needle.themes.topics import MAX_TOPICS, topic_count
 from needle.workspace import Workspace
 from tests.conftest import Cli
 
@@ -97,7 +97,7 @@ def test_groups_gather_the_fine_themes_into_the_planted_topics(demo_themed, plan
     found = demo_themed.themes()
     groups = demo_themed.theme_groups()
     assert sorted(t.id for g in groups for t in g.themes) == sorted(t.id for t in found.themes)
-    assert len(groups) == topic_count(len(found.themes))
+    assert topic_count(len(found.themes)) <= len(groups) <= MAX_TOPICS  # odd themes apart
     assert [g.size for g in groups] == sorted((g.size for g in groups), reverse=True)
     themed = [e for t in found.themes for e in t.evidence_ids]
     gold = [planted[e] for e in themed]
@@ -120,12 +120,11 @@ def test_groups_command_prints_the_documented_json(demo_themed) -> None:
 
 
 def test_the_synthesis_names_the_planted_top_themes_by_frequency(demo_themed, planted) -> None:
-    """Its most frequent topics are the planted themes with most evidence, the largest first.
-    (A topic of the demo's unrelated questions, planted as noise, may sit among them: it is
-    skipped. On this small demo, topics of close size can swap places.)"""
+    """Its most frequent topics are the planted themes with most evidence, the largest first;
+    the demo's unrelated questions and praise, planted as noise, do not swell a topic past
+    them. (On this small demo, topics of close size can swap places.)"""
     made = demo_themed.create_synthesis()
-    named = [majority(t["evidence_ids"], planted)[0] for t in made["fields"]["themes"]]
-    named = [n for n in named if n != NOISE][:3]
+    named = [majority(t["evidence_ids"], planted)[0] for t in made["fields"]["themes"]][:3]
     truth = Counter(v for v in planted.values() if v != NOISE)
     top = [name for name, _ in truth.most_common(5)]
     assert len(set(named)) == 3 and set(named) <= set(top)

@@ -1,4 +1,5 @@
-"""Grouping theme centroids into topics: Ward clusters, ceil(sqrt(themes)) of them, 5 to 15."""
+"""Grouping theme centroids into topics: Ward clusters, ceil(sqrt(themes)) of them, 5 to 15;
+a theme unlike the rest of its topic apart."""
 
 from __future__ import annotations
 
@@ -26,6 +27,19 @@ def test_themes_near_each_other_share_a_group() -> None:
     groups = group_of(centroids)
     assert len(set(groups.tolist())) == 5  # ceil(sqrt(25))
     assert all(len(set(groups[i : i + 5].tolist())) == 1 for i in range(0, 25, 5))
+
+
+def test_a_theme_unlike_the_rest_of_its_topic_is_a_topic_of_its_own() -> None:
+    """Five topics of four themes and one theme unlike any: Ward cuts five groups, which puts
+    the odd theme in a topic; it leaves it rather than swell it."""
+    rng = np.random.default_rng(4)
+    axes = np.eye(16)[[0, 3, 5, 9, 12]]
+    near = np.repeat(axes, 4, axis=0) + 0.15 * rng.normal(size=(20, 16))
+    centroids = _unit(np.vstack([near, np.eye(16)[15]]))
+    groups = group_of(centroids)
+    assert topic_count(21) == 5 and len(set(groups.tolist())) == 6
+    assert (groups == groups[-1]).sum() == 1
+    assert all(len(set(groups[i : i + 4].tolist())) == 1 for i in range(0, 20, 4))
 
 
 @pytest.mark.parametrize(("themes", "topics"), [(1, 1), (4, 4), (9, 5), (71, 9), (400, 15)])
