@@ -6,7 +6,8 @@ default demo (themes included, so `needle themes` has some to list) under
 benchmarks/.data/startup-demo once and reuses it; ``--smoke`` builds a 1,000-user demo in a
 temporary folder and runs each command once. Each command runs once to warm up, then N times;
 the median is shown with its ratio to `python -c pass` and, when git is installed, to `git
---help` (a CLI that answers at once), all measured in this run. The median CPU time (user +
+--help` (a CLI that answers at once), all measured in this run; importing SQLAlchemy alone is
+shown too, the floor of every command that reads the store. The median CPU time (user +
 system) is shown too: on a busy machine it moves much less than the wall-clock time the goal is
 about.
 """
@@ -78,6 +79,7 @@ def main(argv: list[str]) -> None:
     git = shutil.which("git")
     runs = [("python -c pass", [sys.executable, "-c", "pass"])]
     runs += [("git --help", [git, "--help"])] if git else []
+    runs += [("python -c 'import sqlalchemy'", [sys.executable, "-c", "import sqlalchemy"])]
     runs += [("needle " + " ".join(command), [*needle(), *command]) for command in COMMANDS]
     rows = []
     for name, command in runs:

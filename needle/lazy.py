@@ -1,6 +1,7 @@
 """Package names that load on first use (PEP 562): a command imports only what it runs.
 
-A package lists ``{name: module}`` and sets ``__getattr__ = lazy.exports(__name__, table)``.
+A package (or a module, as :mod:`needle.store` does for ``Base``) lists ``{name: module}`` and
+sets ``__getattr__ = lazy.exports(__name__, table)``.
 An exported name must not also name a module of the package: importing that module would bind
 the module over the name (a test checks every package's names)."""
 

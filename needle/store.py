@@ -5,7 +5,8 @@ Every feature owns its tables and its migration branch (``needle/migrations/vers
 store upgrades it to all heads, so a workspace made by an older Needle is brought up to date.
 Opening a store that is already current does not import Alembic: the revisions stamped in the
 database are compared with the heads the revision files declare, and Alembic runs only when they
-differ.
+differ. Nor does it import the ORM, which loads with the first session or mapped class
+(:mod:`needle.orm`): a command that reads through SQLAlchemy Core saves its start-up.
 """
 
 from __future__ import annotations
@@ -13,22 +14,25 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
+
+from needle import lazy
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from needle.orm import Base as Base  # resolved at run time by __getattr__
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"  # Alembic's default, which env.py keeps
+METADATA = MetaData()  # every stored table, mapped (needle.orm.Base) or Core alone
 
-
-class Base(DeclarativeBase):
-    """Declarative base of every stored artifact."""
+__getattr__ = lazy.exports(__name__, {"Base": "needle.orm"})
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -113,14 +117,19 @@ def upgrade(engine: Engine, target: str = "heads") -> None:
 
 
 class Store:
-    """A migrated engine plus a session factory."""
+    """A migrated engine plus a session factory (made, and the ORM loaded, on first use)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = connect(url)
         if stored_heads(self.engine) != code_heads():
             upgrade(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def _sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

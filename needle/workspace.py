@@ -604,10 +604,9 @@ class Workspace:
     # Artifacts of the decision loop, as JSON in the shapes the CLI's --json prints.
     def artifacts(self, kind: str, status: str | None = None) -> list[dict[str, Any]]:
         """Every artifact of ``kind`` (problem, bet, ...), oldest first, with its fields."""
-        from needle.artifacts.views import listing
+        from needle.artifacts.listing import listing
 
-        with self.store.session() as session:
-            return listing(session, kind, status)
+        return listing(self.store.engine, kind, status)
 
     def artifact(self, kind: str, artifact_id: int) -> dict[str, Any]:
         """One artifact with its fields, links, history and what is derived from its data."""

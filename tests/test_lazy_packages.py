@@ -13,8 +13,9 @@ import pytest
 
 from needle.workspace import Workspace
 
-# Libraries that take a tenth of a second or more to import.
-HEAVY = {"alembic", "duckdb", "numpy", "pandas", "pyarrow", "rich", "scipy", "sqlalchemy"}
+# Libraries that take a twentieth of a second or more to import.
+HEAVY = {"alembic", "duckdb", "numpy", "pandas", "pyarrow", "pydantic", "rich", "scipy",
+         "sqlalchemy"}
 
 
 @pytest.mark.parametrize("package", ["needle", "needle.analytics", "needle.experiments",
@@ -26,14 +27,18 @@ def test_every_declared_name_resolves(package: str) -> None:
         assert not isinstance(getattr(module, name), types.ModuleType), name
 
 
-def imported(args: list[str], cwd: Path) -> set[str]:
-    """The top-level packages a fresh Python imports to run ``args`` (after ``python``)."""
+def modules(args: list[str], cwd: Path) -> set[str]:
+    """The modules a fresh Python imports to run ``args`` (after ``python``)."""
     done = subprocess.run([sys.executable, "-X", "importtime", *args], cwd=cwd,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    names = [line.split("|")[-1].strip() for line in done.stderr.splitlines()
-             if line.startswith("import time:")]
-    return {name.split(".")[0] for name in names}
+    return {line.split("|")[-1].strip() for line in done.stderr.splitlines()
+            if line.startswith("import time:")}
+
+
+def imported(args: list[str], cwd: Path) -> set[str]:
+    """The top-level packages a fresh Python imports to run ``args``."""
+    return {name.split(".")[0] for name in modules(args, cwd)}
 
 
 def test_help_imports_no_store_engine_or_data_library(tmp_path: Path) -> None:
@@ -45,14 +50,25 @@ def test_settings_json_opens_neither_store_nor_lake(tmp_path: Path) -> None:
     assert imported(["-m", "needle", "settings", "--json"], tmp_path) & HEAVY == set()
 
 
-def test_listing_artifacts_opens_the_store_only(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["problem", "bet", "proposal", "goal", "ship", "teardown"])
+def test_listing_artifacts_reads_the_store_without_the_orm(tmp_path: Path, kind: str) -> None:
     Workspace.init(tmp_path).close()
-    found = imported(["-m", "needle", "problem", "list", "--json"], tmp_path)
-    assert found & HEAVY == {"sqlalchemy"}
+    found = modules(["-m", "needle", kind, "list", "--json"], tmp_path)
+    assert {name.split(".")[0] for name in found} & HEAVY == {"sqlalchemy"}
+    assert "sqlalchemy.orm" not in found and "needle.analytics" not in found
 
 
-def test_opening_a_current_store_does_not_import_alembic(tmp_path: Path) -> None:
+def test_command_modules_load_rich_only_to_show_something(tmp_path: Path) -> None:
+    """Rich loads when a table, a status line or a progress bar is shown, so ``--json`` does
+    without it; ``needle demo`` always shows its progress."""
+    names = sorted(path.stem for path in (Path(__file__).parents[1] / "needle" / "cli").glob(
+        "*.py") if path.stem not in ("__init__", "demo"))
+    code = "; ".join(f"import needle.cli.{name}" for name in names)
+    assert "rich" not in imported(["-c", code], tmp_path)
+
+
+def test_opening_a_current_store_imports_neither_alembic_nor_the_orm(tmp_path: Path) -> None:
     Workspace.init(tmp_path).close()
     url = f"sqlite:///{tmp_path / '.needle' / 'needle.db'}"
-    found = imported(["-c", f"from needle.store import Store; Store({url!r}).close()"], tmp_path)
-    assert "sqlalchemy" in found and "alembic" not in found
+    found = modules(["-c", f"from needle.store import Store; Store({url!r}).close()"], tmp_path)
+    assert "sqlalchemy" in found and "alembic" not in found and "sqlalchemy.orm" not in found

@@ -1,8 +1,8 @@
-"""Stored artifacts of the decision loop, their links to data, and their audit trail.
+"""Stored artifacts of the decision loop, their links to data, and their audit trail, as mapped
+classes over the tables of :mod:`needle.artifacts.tables`.
 
-Every kind (problem, bet, proposal, ...) shares one table: the fields that differ between kinds
-live in ``fields`` (JSON) and are declared in :mod:`needle.artifacts.kinds`, so that new, edit,
-show, list, export and the audit trail work the same way for all of them.
+Every kind shares one table, so that new, edit, show, list, export and the audit trail work the
+same way for all of them.
 """
 
 from __future__ import annotations
@@ -10,24 +10,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, relationship
 
+from needle.artifacts.tables import ARTIFACT_AUDIT, ARTIFACT_LINKS, ARTIFACTS
 from needle.store import Base
 
 
 class Artifact(Base):
-    __tablename__ = "artifacts"
+    __table__ = ARTIFACTS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), index=True)
-    title: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(16))
-    author: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    id: Mapped[int]
+    kind: Mapped[str]
+    title: Mapped[str]
+    status: Mapped[str]
+    author: Mapped[str]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    locked_at: Mapped[datetime | None]
+    fields: Mapped[dict[str, Any]]
     links: Mapped[list[ArtifactLink]] = relationship(
         back_populates="artifact", cascade="all, delete-orphan", order_by="ArtifactLink.id"
     )
@@ -36,17 +36,14 @@ class Artifact(Base):
 class ArtifactLink(Base):
     """A pointer from an artifact to the data behind it: (kind, reference)."""
 
-    __tablename__ = "artifact_links"
-    __table_args__ = (UniqueConstraint("artifact_id", "kind", "reference"),)
+    __table__ = ARTIFACT_LINKS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    artifact_id: Mapped[int] = mapped_column(
-        ForeignKey("artifacts.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(16))
-    reference: Mapped[str] = mapped_column(String(2000))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    added_by: Mapped[str] = mapped_column(String(255))
+    id: Mapped[int]
+    artifact_id: Mapped[int]
+    kind: Mapped[str]
+    reference: Mapped[str]
+    added_at: Mapped[datetime]
+    added_by: Mapped[str]
     artifact: Mapped[Artifact] = relationship(back_populates="links")
 
     def __str__(self) -> str:
@@ -56,13 +53,11 @@ class ArtifactLink(Base):
 class AuditEntry(Base):
     """Who changed what, when; ``artifact_id`` is empty for workspace-wide events."""
 
-    __tablename__ = "artifact_audit"
+    __table__ = ARTIFACT_AUDIT
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    artifact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("artifacts.id", ondelete="CASCADE"), index=True
-    )
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    who: Mapped[str] = mapped_column(String(255))
-    action: Mapped[str] = mapped_column(String(32))
-    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    id: Mapped[int]
+    artifact_id: Mapped[int | None]
+    at: Mapped[datetime]
+    who: Mapped[str]
+    action: Mapped[str]
+    changes: Mapped[dict[str, Any]]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from needle.artifacts.kinds import KINDS
 from needle.artifacts.links import Link, check_link
+from needle.artifacts.listing import as_utc
 from needle.artifacts.models import Artifact, ArtifactLink, AuditEntry
 from needle.errors import UserError
 
@@ -23,11 +24,6 @@ HEADER = ("title", "status")
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored moment is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def audit(session: Session, artifact_id: int | None, who: str, action: str,

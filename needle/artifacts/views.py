@@ -12,26 +12,11 @@ from sqlalchemy.orm import Session
 from needle.analytics.engine import Engine
 from needle.artifacts import goals, journal, problems, proposals, quality, scoring, ships, store
 from needle.artifacts.links import evidence_for
+from needle.artifacts.listing import summary
 from needle.artifacts.metrics import parse_metric
 from needle.artifacts.models import Artifact
 from needle.errors import UserError
 from needle.evidence.models import Evidence
-
-
-def summary(artifact: Artifact) -> dict[str, Any]:
-    return {
-        "id": artifact.id, "kind": artifact.kind, "title": artifact.title,
-        "status": artifact.status, "author": artifact.author,
-        "created_at": store.as_utc(artifact.created_at).isoformat(),
-        "updated_at": store.as_utc(artifact.updated_at).isoformat(),
-        "locked_at": (store.as_utc(artifact.locked_at).isoformat()
-                      if artifact.locked_at else None),
-    }
-
-
-def listing(session: Session, kind: str, status: str | None = None) -> list[dict[str, Any]]:
-    """Every artifact of ``kind`` (of ``status``), oldest first, with its fields."""
-    return [summary(a) | {"fields": a.fields} for a in store.list_all(session, kind, status)]
 
 
 def history(session: Session, artifact: Artifact) -> list[dict[str, Any]]:

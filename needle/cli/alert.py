@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
+from needle.cli import output
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, console, print_json, print_table
+from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import Fields, json_shape
 from needle.errors import UserError
 
@@ -48,7 +49,7 @@ def add(
     if json_:
         print_json(rule.to_json())
         return
-    console.print(f"Alert {rule.id}: {rule.text}")
+    output.console.print(f"Alert {rule.id}: {rule.text}")
 
 
 @app.command("list")
@@ -71,4 +72,4 @@ def remove(ctx: typer.Context,
     """Remove an alert rule."""
     with open_workspace(ctx) as workspace:
         workspace.remove_alert(rule_id)
-    console.print(f"Removed alert {rule_id}")
+    output.console.print(f"Removed alert {rule_id}")

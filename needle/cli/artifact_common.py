@@ -1,26 +1,30 @@
-"""Commands every artifact kind shares: show, list, export, history, edit."""
+"""Commands every artifact kind shares: show, list, export, history, edit.
+
+Each command imports the library it uses when it runs, since a group's module loads for any of
+its commands: ``list`` reads through SQLAlchemy Core alone, without the ORM or the engine."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.orm import Session
 
-from needle.analytics.engine import Engine
-from needle.artifacts import edits, store, views
-from needle.artifacts.models import Artifact
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, print_json, print_table, visible
 from needle.cli.shapes import Fields, json_shape
 from needle.errors import UserError
-from needle.workspace import Workspace
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from needle.analytics.engine import Engine
+    from needle.workspace import Workspace
 
 Id = Annotated[int, typer.Argument(help="Artifact id (see the list command).")]
 Links = Annotated[list[str] | None, typer.Option(
@@ -103,14 +107,10 @@ def stored(ctx: typer.Context) -> Iterator[Session]:
         workspace.close()
 
 
-def default_row(artifact: Artifact) -> list[Any]:
-    return [artifact.id, artifact.title, artifact.status, artifact.author,
-            store.as_utc(artifact.updated_at).date()]
+COLUMNS = ("id", "title", "status", "author", "updated")
 
 
-def add_common(app: typer.Typer, kind: str,
-               row: Callable[[Artifact], list[Any]] = default_row,
-               columns: tuple[str, ...] = ("id", "title", "status", "author", "updated")) -> None:
+def add_common(app: typer.Typer, kind: str) -> None:
     """Register show, list, export, history and edit-in-$EDITOR for ``kind``."""
 
     @app.command("show")
@@ -118,6 +118,8 @@ def add_common(app: typer.Typer, kind: str,
                 detail(kind))
     def show(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
         """Print the artifact as Markdown (or its full JSON, with the data behind it)."""
+        from needle.artifacts import store, views
+
         with opened(ctx) as (_, session, engine):
             artifact = store.get(session, kind, artifact_id)
             if json_:
@@ -134,11 +136,13 @@ def add_common(app: typer.Typer, kind: str,
               status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
               json_: JsonFlag = False) -> None:
         """List them, oldest first."""
-        with stored(ctx) as session:
-            if json_:
-                print_json(views.listing(session, kind, status))
-            else:
-                print_table(columns, [row(a) for a in store.list_all(session, kind, status)])
+        with open_workspace(ctx) as workspace:
+            found = workspace.artifacts(kind, status)
+        if json_:
+            print_json(found)
+        else:
+            print_table(COLUMNS, [[a["id"], a["title"], a["status"], a["author"],
+                                   a["updated_at"][:10]] for a in found])
 
     @app.command("export")
     def export(ctx: typer.Context, artifact_id: Id,
@@ -147,6 +151,7 @@ def add_common(app: typer.Typer, kind: str,
                    "--out", "-o", help="File to write (default: KIND-ID.FORMAT).")] = None,
                ) -> None:
         """Write the artifact as Markdown, HTML or PDF (renders of the same Markdown)."""
+        from needle.artifacts import store
         from needle.documents.artifacts import export as export_document
 
         with opened(ctx) as (_, session, engine):
@@ -159,6 +164,8 @@ def add_common(app: typer.Typer, kind: str,
     @json_shape(f"The {kind}'s audit trail, oldest first.", [HISTORY])
     def history(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
         """The audit trail: who changed what, when."""
+        from needle.artifacts import store, views
+
         with stored(ctx) as session:
             entries = views.history(session, store.get(session, kind, artifact_id))
         if json_:
@@ -171,6 +178,8 @@ def add_common(app: typer.Typer, kind: str,
 
 def edit(ctx: typer.Context, kind: str, artifact_id: int, changes: dict[str, Any]) -> None:
     """Apply flag changes, or open the artifact's Markdown in $EDITOR when no flag is given."""
+    from needle.artifacts import edits, store
+
     with opened(ctx) as (workspace, session, engine):
         artifact = store.get(session, kind, artifact_id)
         if not any(v is not None for v in changes.values()):

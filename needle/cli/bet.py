@@ -6,8 +6,6 @@ from typing import Annotated, Any
 
 import typer
 
-from needle.artifacts import bets, store
-from needle.artifacts.scoring import parse_criterion, ranked_json
 from needle.cli.artifact_common import SCORE, Id, add_common, edit, opened
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import json_shape
@@ -25,6 +23,8 @@ def _fields(method: str | None, reach: float | None, reach_reason: str | None,
             impact: float | None, confidence: float | None, confidence_reason: str | None,
             effort: float | None, ease: float | None, criterion: list[str] | None,
             description: str | None) -> dict[str, Any]:
+    from needle.artifacts.scoring import parse_criterion
+
     return {"method": method, "reach": reach, "reach_reason": reach_reason, "impact": impact,
             "confidence": confidence, "confidence_reason": confidence_reason, "effort": effort,
             "ease": ease, "description": description,
@@ -48,6 +48,8 @@ def new(ctx: typer.Context, title: str,
         criterion: Criteria = None,
         description: Text = None) -> None:
     """Add a candidate solution to a problem."""
+    from needle.artifacts import bets
+
     fields = _fields(method, reach, reach_reason, impact, confidence, confidence_reason, effort,
                      ease, criterion, description) | {"problem": problem}
     with opened(ctx) as (workspace, session, _files):
@@ -72,6 +74,8 @@ def drop(ctx: typer.Context, artifact_id: Id,
          why: Annotated[str, typer.Option(help="Why not: kept on the bet and the roadmap.")]
          ) -> None:
     """Say no to a bet: it leaves the ranking and keeps its reason."""
+    from needle.artifacts import bets, store
+
     with opened(ctx) as (workspace, session, _files):
         bets.drop(session, store.get(session, "bet", artifact_id), why, workspace.author)
     typer.echo(f"bet {artifact_id}: dropped")
@@ -83,6 +87,9 @@ def rank(ctx: typer.Context,
          problem: Annotated[int | None, typer.Option(help="Only this problem's bets.")] = None,
          json_: JsonFlag = False) -> None:
     """Rank bets by score, highest first, with why each scored as it did."""
+    from needle.artifacts import bets
+    from needle.artifacts.scoring import ranked_json
+
     with opened(ctx) as (_, session, engine):
         scores = bets.ranking(session, engine, problem)
     if json_:

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from needle.cli.output import JsonFlag, err_console, print_json, print_table
+from needle.cli import output
+from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import json_shape
 from needle.demo import DemoExists, build
 from needle.demo.look import FirstLook, first_look
@@ -66,7 +67,7 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     tasks: dict[str, TaskID] = {}
     bar = Progress(TextColumn("{task.description}"), BarColumn(),
                    TextColumn("{task.completed:,.0f}/{task.total:,.0f}"), TimeElapsedColumn(),
-                   console=err_console, transient=True)
+                   console=output.err_console, transient=True)
 
     def report(stage: str, done: int, total: int) -> None:
         if not tasks:

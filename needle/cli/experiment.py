@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
+from needle.cli import output
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, console, err_console, print_json, print_table
+from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import Fields, json_shape
 from needle.errors import UserError
 from needle.experiments import (
@@ -197,13 +198,13 @@ def show(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
             ANALYSIS | {"experiment": EXPERIMENT})
 def analyze(ctx: typer.Context, name: str, json_: JsonFlag = False) -> None:
     """Analyse from the workspace's events; the first read locks the definition."""
-    with err_console.status("Measuring the metrics from the event lake..."):
+    with output.err_console.status("Measuring the metrics from the event lake..."):
         experiment, result = open_workspace(ctx).analyze_experiment(name)
     if json_:
         print_json({"experiment": experiment.to_json(), **result.to_json()})
         return
-    console.print(f"[bold]{name}[/bold]: {experiment.hypothesis}")
-    console.print(f"Decision rule: {experiment.decision_rule}")
+    output.console.print(f"[bold]{name}[/bold]: {experiment.hypothesis}")
+    output.console.print(f"Decision rule: {experiment.decision_rule}")
     _print_analysis(result)
 
 
@@ -240,7 +241,7 @@ def analyze_table_(
                               sequential_tuning=sequential, mde=mde,
                               split=dict(parse_split(split or [])) or None,
                               lower_is_better=lower, alternatives=directions)
-    with err_console.status(f"Reading {file.name}..."):
+    with output.err_console.status(f"Reading {file.name}..."):
         result = analyze_table(file, spec, options)
     if json_:
         print_json(result.to_json())
@@ -287,7 +288,7 @@ def bandit(
                 [[a["name"], count(a["units"]), _mean(a["mean"]),
                   probability(a["chance_to_be_best"]), f"{a['next_weight'] * 100:.1f}%"]
                  for a in data["arms"]], title=f"{data['periods']} periods")
-    console.print(data["message"], markup=False)
+    output.console.print(data["message"], markup=False)
 
 
 def _mean(x: float | None) -> str:
@@ -307,10 +308,10 @@ def _methods(m: MetricResult) -> str:
 def _print_analysis(result: Analysis) -> None:
     data = result.to_json()
     if data["srm"]["warning"]:
-        console.print(data["srm"]["warning"], style="bold red", markup=False)
+        output.console.print(data["srm"]["warning"], style="bold red", markup=False)
     excluded = describe_exclusions(result.excluded)
     if excluded:
-        console.print(excluded, style="yellow", markup=False)
+        output.console.print(excluded, style="yellow", markup=False)
     for m in result.metrics:
         print_table(["variant", "units", "mean", "chance best"],
                     [[v.name, count(v.units), _mean(v.mean), probability(v.chance_to_be_best)]
@@ -323,4 +324,4 @@ def _print_analysis(result: Analysis) -> None:
                       probability(c.p_value), probability(c.chance_to_win),
                       "yes" if c.significant else "no"] for c in m.comparisons],
                     title=_methods(m) or None)
-    console.print(result.verdict, markup=False)
+    output.console.print(result.verdict, markup=False)

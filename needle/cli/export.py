@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from needle.cli import output
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, console, print_json
+from needle.cli.output import JsonFlag, print_json
 from needle.cli.shapes import json_shape
 
 
@@ -26,6 +27,6 @@ def export(
     if json_:
         print_json(done.to_json())
         return
-    console.print(f"Exported {done.rows:,} events in {done.files} files ({done.bytes:,} bytes) "
-                  f"to {done.to}; read them with --setting engine=spark "
-                  f"--setting lake_path={done.to}")
+    output.console.print(f"Exported {done.rows:,} events in {done.files} files "
+                         f"({done.bytes:,} bytes) to {done.to}; read them with --setting "
+                         f"engine=spark --setting lake_path={done.to}")

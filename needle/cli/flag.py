@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from needle.capture.flags import Flag, FlagSpec, parse_condition, parse_variants
+from needle.cli import output
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, console, print_json, print_table
+from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import Fields, json_shape
 
 app = typer.Typer(help="Feature flags: create them, list them, archive them.",
@@ -87,7 +88,7 @@ def show(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Flag key."
 def archive(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Flag key.")]) -> None:
     """Stop serving a flag (the SDKs get no answer for it); its definition stays."""
     open_workspace(ctx).archive_flag(key)
-    console.print(f"Archived flag {key!r}: no longer served")
+    output.console.print(f"Archived flag {key!r}: no longer served")
 
 
 def _variants(flag: Flag) -> str:

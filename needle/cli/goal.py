@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from needle.artifacts import goals, store
 from needle.cli.artifact_common import GOAL_STATUS, Id, add_common, edit, opened
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import json_shape
@@ -25,6 +24,8 @@ By = Annotated[str | None, typer.Option("--by", help="Due date, YYYY-MM-DD.")]
 def new(ctx: typer.Context, title: str, metric: Metric = None, target: Target = None,
         by: By = None, notes: Text = None) -> None:
     """Set a goal; it must name a metric, a target and a date (the baseline is measured)."""
+    from needle.artifacts import goals
+
     fields = {"metric": metric, "target": target, "due": by, "notes": notes}
     with opened(ctx) as (workspace, session, engine):
         goal = goals.create(session, engine, title, workspace.author, fields)
@@ -48,6 +49,8 @@ def status(ctx: typer.Context,
            artifact_id: Annotated[int | None, typer.Argument(help="One goal; default all.")]
            = None, json_: JsonFlag = False) -> None:
     """Progress of each goal, measured now from the event lake."""
+    from needle.artifacts import goals, store
+
     with opened(ctx) as (_, session, engine):
         chosen = ([store.get(session, "goal", artifact_id)] if artifact_id is not None
                   else store.list_all(session, "goal"))

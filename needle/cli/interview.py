@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from needle.cli import output
 from needle.cli.artifact_common import add_common
 from needle.cli.context import open_workspace
-from needle.cli.output import err_console
 
 app = typer.Typer(help="Interview guides: open questions about past behaviour, and the notes.",
                   no_args_is_help=True)
@@ -30,8 +30,8 @@ def guide(ctx: typer.Context,
     for number, text in enumerate(made["fields"]["questions"], 1):
         typer.echo(f"{number}. {text}")
     for finding in made["fields"]["findings"]:
-        err_console.print(f"warning: {finding['message']}", markup=False, highlight=False,
-                          soft_wrap=True)
+        output.err_console.print(f"warning: {finding['message']}", markup=False,
+                                 highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from needle.cli import output
 from needle.cli.artifact_common import opened
-from needle.cli.output import JsonFlag, err_console, print_json
+from needle.cli.output import JsonFlag, print_json
 from needle.cli.shapes import json_shape
 from needle.documents import portfolio
 
@@ -28,7 +29,7 @@ def build(ctx: typer.Context,
               "--out", help="Folder to write (default: portfolio/ in the workspace).")] = None,
           json_: JsonFlag = False) -> None:
     """Build the site (index.html, a page per artifact, portfolio.pdf, claims.json)."""
-    with err_console.status("Building the portfolio..."), opened(ctx) as (
+    with output.err_console.status("Building the portfolio..."), opened(ctx) as (
             workspace, session, engine):
         book = portfolio.build(session, engine, out or workspace.root / "portfolio",
                                workspace.author)

@@ -1,4 +1,6 @@
-"""``needle problem``: problem statements backed by evidence and usage data."""
+"""``needle problem``: problem statements backed by evidence and usage data.
+
+The library loads in the commands that use it, so that ``problem list`` stays quick."""
 
 from __future__ import annotations
 
@@ -6,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from needle.artifacts import problems, store, views
-from needle.artifacts.links import parse_link
 from needle.cli.artifact_common import REACH, STRENGTH, Id, Links, add_common, edit, opened
 from needle.cli.output import JsonFlag, print_json
 from needle.cli.shapes import json_shape
@@ -24,6 +24,9 @@ def new(ctx: typer.Context, title: str,
         affected: Annotated[str | None, typer.Option(help="Who is affected.")] = None,
         evidence: Evidence = None, link: Links = None) -> None:
     """Write a problem statement (starts as a draft)."""
+    from needle.artifacts import problems
+    from needle.artifacts.links import parse_link
+
     with opened(ctx) as (workspace, session, _files):
         problem = problems.create(session, title, workspace.author,
                                   {"statement": statement, "affected": affected},
@@ -48,6 +51,9 @@ def edit_(ctx: typer.Context, artifact_id: Id,
 def link(ctx: typer.Context, artifact_id: Id,
          links: Annotated[list[str], typer.Argument(help="KIND:REF, e.g. evidence:12.")]) -> None:
     """Cite more evidence or usage data."""
+    from needle.artifacts import store
+    from needle.artifacts.links import parse_link
+
     with opened(ctx) as (workspace, session, _files):
         problem = store.get(session, "problem", artifact_id)
         store.add_links(session, problem, [parse_link(text) for text in links], workspace.author)
@@ -60,6 +66,8 @@ def link(ctx: typer.Context, artifact_id: Id,
             REACH | {"strength": STRENGTH})
 def reach(ctx: typer.Context, artifact_id: Id, json_: JsonFlag = False) -> None:
     """How many distinct people the problem reaches, and from which sources."""
+    from needle.artifacts import store, views
+
     with opened(ctx) as (_, session, engine):
         view = views.detail(session, engine, store.get(session, "problem", artifact_id))
     if json_:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from needle.artifacts import proposals, quality, store
-from needle.artifacts.quality import Finding
+from needle.cli import output
 from needle.cli.artifact_common import Id, add_common, edit, opened
-from needle.cli.output import err_console
+
+if TYPE_CHECKING:
+    from needle.artifacts.quality import Finding
 
 app = typer.Typer(help="Proposals: solution, success metric, baseline, target, decision rule.",
                   no_args_is_help=True)
@@ -37,6 +38,8 @@ def new(ctx: typer.Context, title: str,
         as_of: Annotated[str | None, typer.Option(
             help="Measure the baseline as it stood on this day (YYYY-MM-DD).")] = None) -> None:
     """Write a proposal; the baseline of its metric is measured now, from the event lake."""
+    from needle.artifacts import proposals, quality
+
     fields = {"problem": problem, "bet": bet, "solution": solution, "scope": scope,
               "metric": metric, "target": target, "decision_rule": rule,
               "timeline": list(milestone or []), "metric_kind": metric_kind,
@@ -57,6 +60,8 @@ def edit_(ctx: typer.Context, artifact_id: Id, title: Text = None, solution: Tex
           guardrail: Guardrails = None) -> None:
     """Change a proposal with flags, or in $EDITOR; after approval the metric, target and
     rule are locked (use amend)."""
+    from needle.artifacts import quality
+
     edit(ctx, "proposal", artifact_id,
          {"title": title, "solution": solution, "scope": scope, "metric": metric,
           "target": target, "decision_rule": rule,
@@ -73,6 +78,8 @@ def respond(ctx: typer.Context, artifact_id: Id,
                 help="What you learned from the response.")] = None) -> None:
     """Record the response (who, when, why) and what was learned; approval locks the metric,
     baseline, target and rule."""
+    from needle.artifacts import proposals, store
+
     with opened(ctx) as (workspace, session, _files):
         proposal = store.get(session, "proposal", artifact_id)
         proposals.respond(session, proposal, response, by, why, workspace.author, learned)
@@ -85,6 +92,8 @@ def respond(ctx: typer.Context, artifact_id: Id,
 def learn(ctx: typer.Context, artifact_id: Id,
           learned: Annotated[str, typer.Argument(help="What the response taught you.")]) -> None:
     """Record what was learned from the response."""
+    from needle.artifacts import proposals, store
+
     with opened(ctx) as (workspace, session, _files):
         proposals.learn(session, store.get(session, "proposal", artifact_id), learned,
                         workspace.author)
@@ -99,6 +108,8 @@ def smaller(ctx: typer.Context, artifact_id: Id,
                 help="Person-weeks; less than the first bet's.")] = None,
             impact: Annotated[float | None, typer.Option(help="RICE impact.")] = None) -> None:
     """After a no or a not now: a smaller bet on the same problem, linked to this proposal."""
+    from needle.artifacts import proposals, store
+
     with opened(ctx) as (workspace, session, _files):
         bet = proposals.smaller(session, store.get(session, "proposal", artifact_id), title,
                                 workspace.author, {"description": description,
@@ -108,8 +119,8 @@ def smaller(ctx: typer.Context, artifact_id: Id,
 
 def _warn(findings: list[Finding]) -> None:
     for finding in findings:
-        err_console.print(f"warning: {finding.message}", markup=False, highlight=False,
-                          soft_wrap=True)
+        output.err_console.print(f"warning: {finding.message}", markup=False,
+                                 highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -118,6 +129,8 @@ def amend(ctx: typer.Context, artifact_id: Id,
           value: Annotated[str, typer.Option(help="The new value.")],
           reason: Annotated[str, typer.Option(help="Why it changes after approval.")]) -> None:
     """Change a locked field in the open: the amendment is kept on the proposal."""
+    from needle.artifacts import proposals, store
+
     with opened(ctx) as (workspace, session, engine):
         proposal = store.get(session, "proposal", artifact_id)
         proposals.amend(session, engine, proposal, field, value, reason, workspace.author)

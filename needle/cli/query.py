@@ -14,9 +14,10 @@ from needle.analytics import kinds
 from needle.analytics.notes import Note
 from needle.analytics.results import Result
 from needle.analytics.specs import FunnelQuery, Query
+from needle.cli import output
 from needle.cli.context import open_workspace
 from needle.cli.hints import HINTS
-from needle.cli.output import JsonFlag, err_console, print_json, print_table
+from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import Fields, json_shape, result_fields
 from needle.errors import UserError
 
@@ -68,7 +69,7 @@ def _command(kind: kinds.Kind) -> Callable[..., None]:
         if workspace.index_ready():
             result = workspace.query(spec)
         else:
-            with err_console.status("Building the event index (once after each import)..."):
+            with output.err_console.status("Building the event index (once after each import)..."):
                 result = workspace.query(spec)
         warn(workspace.notes(spec, result))
         show(result, json_)

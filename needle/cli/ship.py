@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
+from needle.cli import output
 from needle.cli.artifact_common import Id, add_common, edit
 from needle.cli.context import open_workspace
-from needle.cli.output import err_console
 
 app = typer.Typer(help="Ship posts: what shipped and what the data says happened.",
                   no_args_is_help=True)
@@ -31,7 +31,7 @@ def new(ctx: typer.Context, title: str,
     """Publish a ship post: the proposal's metric before and after, with an interval."""
     fields = {"proposal": proposal, "shipped_on": shipped_on, "what": what, "weeks": weeks,
               "hypothesis": hypothesis, "learned": learned, "next_steps": next_steps}
-    with err_console.status("Measuring before and after the launch..."):
+    with output.err_console.status("Measuring before and after the launch..."):
         workspace = open_workspace(ctx)
         try:
             post = workspace.publish_ship(title, fields, evidence or [], experiment)

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from needle.artifacts import teardowns
 from needle.cli.artifact_common import Id, add_common, edit, opened
 
 app = typer.Typer(help="Competitive teardowns, with sources.", no_args_is_help=True)
@@ -24,6 +23,8 @@ def new(ctx: typer.Context, title: str,
         shipped: Text = None, why: Text = None, differently: Text = None,
         better: Better = None, worse: Worse = None, source: Sources = None) -> None:
     """Write a teardown of a competitor's launch."""
+    from needle.artifacts import teardowns
+
     with opened(ctx) as (workspace, session, _files):
         teardown = teardowns.create(session, title, workspace.author,
                                     {"competitor": competitor, "shipped": shipped, "why": why,

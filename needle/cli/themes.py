@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
+from needle.cli import output
 from needle.cli.context import open_workspace
-from needle.cli.output import (
-    JsonFlag,
-    console,
-    echo,
-    err_console,
-    plain,
-    print_json,
-    print_table,
-)
+from needle.cli.output import JsonFlag, echo, plain, print_json, print_table
 from needle.cli.shapes import Fields, json_shape
-from needle.themes.view import ThemeList, ThemeSummary
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from needle.themes.view import ThemeList, ThemeSummary
 
 app = typer.Typer(help="Themes: evidence synthesised into themes people can read.")
 
@@ -46,9 +35,19 @@ THEME: dict[str, Fields] = {  # ThemeSummary.to_json; docs/themes.md says what f
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """Progress bars on stderr while themes build (Rich loads only then: listing stored themes
+    as JSON does not need it)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True, disable=quiet) as bar:
+    with Progress(*columns, console=output.err_console, transient=True, disable=quiet) as bar:
         tasks: dict[str, TaskID] = {}
 
         def report(stage: str, done: int, total: int) -> None:
@@ -229,12 +228,13 @@ def _print_list(found: ThemeList, json_: bool) -> None:
 
 
 def _print_detail(theme: ThemeSummary) -> None:
-    console.print(plain(f"{theme.id}. {theme.label}", "bold") + plain(f"  ({theme.origin})"))
-    console.print(f"{theme.size} pieces, {100 * theme.share:.1f}% of evidence, "
-                  f"{theme.customers} customers; first {theme.first_seen}, last {theme.last_seen}")
+    output.console.print(plain(f"{theme.id}. {theme.label}", "bold") + plain(f"  ({theme.origin})"))
+    output.console.print(f"{theme.size} pieces, {100 * theme.share:.1f}% of evidence, "
+                         f"{theme.customers} customers; first {theme.first_seen}, "
+                         f"last {theme.last_seen}")
     echo("keywords: " + ", ".join(theme.keywords))
     counts = " ".join(str(c) for c in theme.trend.counts)
-    console.print(f"trend: {theme.trend.direction} (weekly: {counts})")
+    output.console.print(f"trend: {theme.trend.direction} (weekly: {counts})")
     for quote in theme.quotes:
         echo(f"  “{quote.text}” (#{quote.evidence_id})")
     for edit in theme.edits:

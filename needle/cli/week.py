@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from needle.cli import output
 from needle.cli.artifact_common import GOAL_STATUS
 from needle.cli.context import open_workspace
-from needle.cli.output import JsonFlag, console, print_json, print_table
+from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import Fields, json_shape
 
 _PERIOD: Fields = ({"start": "date", "end": "date"}, "null")
@@ -55,4 +56,4 @@ def week(ctx: typer.Context, json_: JsonFlag = False) -> None:
                                            for p in found.proposals]),
             ("Decisions logged this week", [f"{d['decided_on']} {d['title']}"
                                             for d in found.decisions])):
-        console.print(f"[bold]{title}[/bold]: " + ("; ".join(rows) if rows else "none"))
+        output.console.print(f"[bold]{title}[/bold]: " + ("; ".join(rows) if rows else "none"))
