@@ -1,28 +1,29 @@
-"""Stored customer evidence: one row per piece a customer gave (a row, a note)."""
+"""Stored customer evidence: one row per piece a customer gave (a row, a note), as a mapped
+class over the table of :mod:`needle.evidence.tables`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
+from needle.evidence.tables import EVIDENCE
 from needle.store import Base
 
 KINDS = ("ticket", "interview", "survey", "review", "quote", "note")
 
 
 class Evidence(Base):
-    __tablename__ = "evidence"
+    __table__ = EVIDENCE
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    customer: Mapped[str | None] = mapped_column(String(255), index=True)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    source: Mapped[str] = mapped_column(String(1024))
-    source_id: Mapped[str | None] = mapped_column(String(255))
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[int]
+    kind: Mapped[str]
+    text: Mapped[str]
+    customer: Mapped[str | None]
+    created_at: Mapped[datetime | None]
+    source: Mapped[str]
+    source_id: Mapped[str | None]
+    content_hash: Mapped[str]
+    meta: Mapped[dict[str, Any]]
+    imported_at: Mapped[datetime]

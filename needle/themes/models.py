@@ -1,14 +1,15 @@
-"""Stored themes, which theme each piece of evidence belongs to, and the edits people made."""
+"""Stored themes, which theme each piece of evidence belongs to, and the edits people made, as
+mapped classes over the tables of :mod:`needle.themes.tables`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
 from needle.store import Base
+from needle.themes.tables import THEME_ASSIGNMENTS, THEME_EDITS, THEME_TOPICS, THEMES
 
 ORIGINS = ("auto", "merge", "split")
 
@@ -16,31 +17,31 @@ ORIGINS = ("auto", "merge", "split")
 class ThemeTopic(Base):
     """A topic: related themes under one name, so a person first reads a handful of things."""
 
-    __tablename__ = "theme_topics"
+    __table__ = THEME_TOPICS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[int]
+    label: Mapped[str]
+    keywords: Mapped[list[str]]
+    created_at: Mapped[datetime]
 
 
 class Theme(Base):
     """A theme; ``origin`` says whether the clustering or a person's merge/split made it."""
 
-    __tablename__ = "themes"
+    __table__ = THEMES
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    renamed: Mapped[str | None] = mapped_column(String(200))
-    origin: Mapped[str] = mapped_column(String(8), default="auto")
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
-    active: Mapped[bool] = mapped_column(default=True, index=True)
-    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
-    quotes: Mapped[list[int]] = mapped_column(JSON, default=list)
-    centroid: Mapped[bytes] = mapped_column(LargeBinary)
-    topic_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[int]
+    label: Mapped[str]
+    renamed: Mapped[str | None]
+    origin: Mapped[str]
+    parent_id: Mapped[int | None]
+    active: Mapped[bool]
+    keywords: Mapped[list[str]]
+    quotes: Mapped[list[int]]
+    centroid: Mapped[bytes]
+    topic_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
     @property
     def title(self) -> str:
@@ -51,26 +52,24 @@ class Theme(Base):
 class ThemeAssignment(Base):
     """Where one piece of evidence sits; ``theme_id`` None means unthemed."""
 
-    __tablename__ = "theme_assignments"
+    __table__ = THEME_ASSIGNMENTS
 
-    evidence_id: Mapped[int] = mapped_column(
-        ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True
-    )
-    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"), index=True)
-    similarity: Mapped[float] = mapped_column(Float)
-    method: Mapped[str] = mapped_column(String(16))
-    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    evidence_id: Mapped[int]
+    theme_id: Mapped[int | None]
+    similarity: Mapped[float]
+    method: Mapped[str]
+    assigned_at: Mapped[datetime]
 
 
 class ThemeEdit(Base):
     """An audit entry for a person's merge, split or rename."""
 
-    __tablename__ = "theme_edits"
+    __table__ = THEME_EDITS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    note: Mapped[str | None] = mapped_column(Text)
-    author: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[int]
+    kind: Mapped[str]
+    theme_id: Mapped[int]
+    detail: Mapped[dict[str, Any]]
+    note: Mapped[str | None]
+    author: Mapped[str]
+    created_at: Mapped[datetime]

@@ -1,7 +1,8 @@
 """Reading themes back: summaries for listings, full detail for one theme.
 
 Sizes, customers, first/last seen and trends are computed from the stored assignments at read
-time, so they are current after an incremental update.
+time, so they are current after an incremental update. Read through SQLAlchemy Core on the tables
+the ORM maps (:mod:`needle.themes.tables`), so that listing themes does not load the ORM.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, func, select
 
 from needle.errors import UserError
-from needle.evidence.models import Evidence
+from needle.evidence.tables import EVIDENCE
 from needle.store import Store
-from needle.themes.models import Theme, ThemeAssignment, ThemeEdit, ThemeTopic
+from needle.themes.tables import THEME_ASSIGNMENTS, THEME_EDITS, THEME_TOPICS, THEMES
 from needle.themes.trend import WEEKS, Trend, direction, trend
 
 
@@ -125,55 +125,54 @@ class _Members:
 
 def list_themes(store: Store, weeks: int = WEEKS) -> ThemeList:
     """Every active theme, largest first, with the evidence left unthemed."""
-    with store.session() as session:
-        return _list(session, weeks)
+    with store.engine.connect() as conn:
+        return _list(conn, weeks)
 
 
 def built(store: Store) -> bool:
     """Whether themes were built: some evidence has an assignment (theme or unthemed)."""
-    with store.session() as session:
-        return session.scalar(select(ThemeAssignment.evidence_id).limit(1)) is not None
+    with store.engine.connect() as conn:
+        return conn.scalar(select(THEME_ASSIGNMENTS.c.evidence_id).limit(1)) is not None
 
 
 def get_theme(store: Store, theme_id: int, weeks: int = WEEKS) -> ThemeSummary:
     """One theme by id (the stable handle other artifacts cite); edits included."""
-    with store.session() as session:
-        theme = session.get(Theme, theme_id)
+    with store.engine.connect() as conn:
+        theme = conn.execute(select(THEMES).where(THEMES.c.id == theme_id)).first()
         if theme is None or not theme.active:
             raise UserError(f"no theme {theme_id}", field="theme", value=theme_id, hint="themes")
-        members = _members(session).get(theme_id, _Members())
-        summary = _summary(_quotes(session, theme.quotes), theme, members, _total(session),
-                           _newest(session), weeks)
-        edits = session.scalars(select(ThemeEdit).where(ThemeEdit.theme_id == theme_id)
-                                .order_by(ThemeEdit.id))
+        members = _members(conn).get(theme_id, _Members())
+        summary = _summary(_quotes(conn, theme.quotes), theme, members, _total(conn),
+                           _newest(conn), weeks)
+        edits = conn.execute(select(THEME_EDITS).where(THEME_EDITS.c.theme_id == theme_id)
+                             .order_by(THEME_EDITS.c.id))
         summary.edits.extend({"kind": e.kind, "detail": e.detail, "author": e.author,
                               "at": e.created_at} for e in edits)
         return summary
 
 
-def _list(session: Session, weeks: int) -> ThemeList:
-    groups = _members(session)
-    total, newest = _total(session), _newest(session)
-    themes = session.scalars(select(Theme).where(Theme.active)).all()
-    quoted = _quotes(session, [e for t in themes for e in t.quotes])
-    summaries = [_summary(quoted, t, groups.get(t.id, _Members()), total, newest, weeks)
-                 for t in themes]
-    summaries.sort(key=lambda s: (-s.size, s.id))
-    unthemed = sorted(session.scalars(
-        select(ThemeAssignment.evidence_id).where(ThemeAssignment.theme_id.is_(None))))
-    return ThemeList(summaries, unthemed, total, _topics(session, themes, summaries, total))
+def _list(conn: Connection, weeks: int) -> ThemeList:
+    groups = _members(conn)
+    total, newest = _total(conn), _newest(conn)
+    themes = conn.execute(select(THEMES).where(THEMES.c.active)).all()
+    quoted = _quotes(conn, [e for t in themes for e in t.quotes])
+    summaries = sorted((_summary(quoted, t, groups.get(t.id, _Members()), total, newest, weeks)
+                        for t in themes), key=lambda s: (-s.size, s.id))
+    unthemed = sorted(conn.scalars(select(THEME_ASSIGNMENTS.c.evidence_id)
+                                   .where(THEME_ASSIGNMENTS.c.theme_id.is_(None))))
+    return ThemeList(summaries, unthemed, total, _topics(conn, themes, summaries, total))
 
 
-def _topics(session: Session, themes: Sequence[Theme], summaries: list[ThemeSummary],
+def _topics(conn: Connection, themes: Sequence[Row], summaries: list[ThemeSummary],
             total: int) -> list[Topic]:
     """Stored topics with their active themes, largest first (a theme edited after the build
     keeps its topic; a theme new since then has none until the next build)."""
-    topic_of = {t.id: t.topic_id for t in themes}
-    stored = {t.id: t for t in session.scalars(select(ThemeTopic))}
+    topic_of: dict[int, int | None] = {t.id: t.topic_id for t in themes}
+    stored = {t.id: t for t in conn.execute(select(THEME_TOPICS))}
     members: dict[int, list[ThemeSummary]] = defaultdict(list)
     for summary in summaries:
         topic_id = topic_of.get(summary.id)
-        if topic_id in stored:
+        if topic_id is not None and topic_id in stored:
             members[topic_id].append(summary)
     found = [Topic(t, stored[t].label, list(stored[t].keywords), m,
                    sum(s.size for s in m) / total if total else 0.0)
@@ -181,11 +180,12 @@ def _topics(session: Session, themes: Sequence[Theme], summaries: list[ThemeSumm
     return sorted(found, key=lambda t: (-t.size, t.id))
 
 
-def _members(session: Session) -> dict[int, _Members]:
-    rows = session.execute(
-        select(ThemeAssignment.theme_id, Evidence.id, Evidence.customer, Evidence.created_at)
-        .join(Evidence, Evidence.id == ThemeAssignment.evidence_id)
-        .where(ThemeAssignment.theme_id.is_not(None)).order_by(Evidence.id)
+def _members(conn: Connection) -> dict[int, _Members]:
+    rows = conn.execute(
+        select(THEME_ASSIGNMENTS.c.theme_id, EVIDENCE.c.id, EVIDENCE.c.customer,
+               EVIDENCE.c.created_at)
+        .join(EVIDENCE, EVIDENCE.c.id == THEME_ASSIGNMENTS.c.evidence_id)
+        .where(THEME_ASSIGNMENTS.c.theme_id.is_not(None)).order_by(EVIDENCE.c.id)
     ).all()
     out: dict[int, _Members] = defaultdict(_Members)
     for theme_id, evidence_id, customer, created in rows:
@@ -197,32 +197,33 @@ def _members(session: Session) -> dict[int, _Members]:
     return out
 
 
-def _quotes(session: Session, ids: list[int]) -> dict[int, Quote]:
+def _quotes(conn: Connection, ids: list[int]) -> dict[int, Quote]:
     """The quoted pieces, read in one query (a listing quotes three per theme)."""
     if not ids:
         return {}
-    rows = session.execute(select(Evidence.id, Evidence.text, Evidence.customer)
-                           .where(Evidence.id.in_(ids)))
+    rows = conn.execute(select(EVIDENCE.c.id, EVIDENCE.c.text, EVIDENCE.c.customer)
+                        .where(EVIDENCE.c.id.in_(ids)))
     return {row.id: Quote(row.id, row.text, row.customer) for row in rows}
 
 
-def _summary(quoted: dict[int, Quote], theme: Theme, members: _Members, total: int,
+def _summary(quoted: dict[int, Quote], theme: Row, members: _Members, total: int,
              newest: date | None, weeks: int) -> ThemeSummary:
     dated = [m for m in members.moments if m is not None]
     quotes = [quoted[i] for i in theme.quotes if i in quoted]
     return ThemeSummary(
-        id=theme.id, label=theme.title, keywords=list(theme.keywords), size=len(members.ids),
-        share=len(members.ids) / total if total else 0.0, customers=len(members.customers),
-        first_seen=min(dated, default=None), last_seen=max(dated, default=None),
-        trend=trend(members.moments, newest, weeks), quotes=quotes, evidence_ids=members.ids,
-        origin=theme.origin, renamed=theme.renamed is not None,
+        id=theme.id, label=theme.renamed or theme.label, keywords=list(theme.keywords),
+        size=len(members.ids), share=len(members.ids) / total if total else 0.0,
+        customers=len(members.customers), first_seen=min(dated, default=None),
+        last_seen=max(dated, default=None), trend=trend(members.moments, newest, weeks),
+        quotes=quotes, evidence_ids=members.ids, origin=theme.origin,
+        renamed=theme.renamed is not None,
     )
 
 
-def _total(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Evidence)) or 0
+def _total(conn: Connection) -> int:
+    return conn.scalar(select(func.count()).select_from(EVIDENCE)) or 0
 
 
-def _newest(session: Session) -> date | None:
-    newest = session.scalar(select(func.max(Evidence.created_at)))
+def _newest(conn: Connection) -> date | None:
+    newest = conn.scalar(select(func.max(EVIDENCE.c.created_at)))
     return newest.date() if newest is not None else None
