@@ -24,6 +24,17 @@ def test_a_listing_prints_its_json_and_exits_zero(tmp_path: Path) -> None:
     assert [p["title"] for p in json.loads(done.stdout)] == ["Exports time out"]
 
 
+def test_a_command_that_reads_events_prints_nothing_on_stderr(tmp_path: Path) -> None:
+    Workspace.init(tmp_path).close()
+    events = tmp_path / "e.csv"
+    events.write_text("event,distinct_id,timestamp\nvisit,u1,2024-01-01T00:00:00Z\n",
+                      encoding="utf-8")
+    for args in (("events", "import", str(events)), ("query", "trend", "visit", "--json"),
+                 ("events", "stats", "--json")):
+        done = _needle(*args, cwd=tmp_path)
+        assert (done.returncode, done.stderr.strip()) == (0, ""), args
+
+
 def test_a_user_error_exits_one_with_its_line(tmp_path: Path) -> None:
     Workspace.init(tmp_path).close()
     done = _needle("problem", "list", "--status", "solve", cwd=tmp_path)
