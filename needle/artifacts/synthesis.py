@@ -161,9 +161,12 @@ def _recommendation(rank: int, theme: dict[str, Any]) -> str:
                f"{theme['trend']}" if theme["trend"] != "unknown" else "",
                f"{100 * severe:.0f}% say they are blocked, lost data, crashed or will leave"
                if severe else ""]
-    for seen in theme["behaviour"]:
-        reasons.append(f"reporters of {seen['theme']!r}: {seen['metric'].replace('_', ' ')} "
-                       f"{100 * seen['difference']:+.0f} points against other reporters (95% "
+    if theme["behaviour"]:  # one sentence, however many themes: the widest gap, and how many
+        seen = min(theme["behaviour"], key=lambda b: b["difference"])
+        count = len(theme["behaviour"])
+        more = f" (and {count - 1} more of its themes)" if count > 1 else ""
+        reasons.append(f"reporters of {seen['theme']!r}{more}: {seen['metric'].replace('_', ' ')}"
+                       f" {100 * seen['difference']:+.0f} points against other reporters (95% "
                        f"interval {100 * seen['low']:+.0f} to {100 * seen['high']:+.0f})")
     action = "Fix first" if rank == 1 else "Next" if rank == 2 else "Then"
     return f"{action}: {theme['name']}. {'; '.join(r for r in reasons if r).capitalize()}."

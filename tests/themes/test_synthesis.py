@@ -86,3 +86,18 @@ def test_a_period_counts_only_its_pieces(reviewed) -> None:
     with open(REVIEWS, encoding="utf-8") as f:
         february = sum(row["date"].startswith("2024-02") for row in csv.DictReader(f))
     assert made["pieces"] == february == sum(made["reviewed"].values())
+
+
+def test_a_recommendation_names_the_widest_behaviour_gap_once() -> None:
+    from needle.artifacts.synthesis import _recommendation
+
+    gaps = [{"theme": name, "metric": "retention_30d", "difference": d, "low": d - 0.05,
+             "high": d + 0.1} for name, d in (("app crashed", -0.4), ("ios app crashes", -0.62),
+                                              ("white screen", -0.51))]
+    line = _recommendation(1, {"name": "App crashes", "pieces": 195, "share": 0.13,
+                               "trend": "falling", "severity": {"any": 0.85},
+                               "behaviour": gaps})
+    assert line.count("reporters of") == 1
+    assert ("reporters of 'ios app crashes' (and 2 more of its themes): retention 30d -62 points "
+            "against other reporters (95% interval -67 to -52)") in line
+    assert line.startswith("Fix first: App crashes. 195 pieces, 13% of those reviewed; falling")
