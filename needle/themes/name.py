@@ -38,10 +38,11 @@ _EDGE_STOP = (ENGLISH_STOP_WORDS - _NUMBERS) | {
 
 def theme_names(
     texts_by_theme: Sequence[Sequence[str]], centroids: np.ndarray, embedder: Embedder,
-    taken: set[str] | None = None,
+    taken: set[str] | None = None, max_words: int = MAX_WORDS,
 ) -> list[str]:
-    """One name per theme (in the order given: give the largest first, it chooses first)."""
-    candidates = [_candidates(texts) for texts in texts_by_theme]
+    """One name per theme (in the order given: give the largest first, it chooses first), of
+    at most ``max_words`` words."""
+    candidates = [_candidates(texts, max_words) for texts in texts_by_theme]
     flat = sorted({phrase for found in candidates for phrase in found})
     vectors = dict(zip(flat, embedder(flat), strict=True)) if flat else {}
     used = {name.lower() for name in (taken or set())}
@@ -57,7 +58,7 @@ def theme_names(
     return names
 
 
-def _candidates(texts: Sequence[str]) -> list[str]:
+def _candidates(texts: Sequence[str], max_words: int = MAX_WORDS) -> list[str]:
     """The theme's most frequent clean phrases, in their most common spelling."""
     counts: Counter[str] = Counter()
     spelling: Counter[str] = Counter()
@@ -66,7 +67,7 @@ def _candidates(texts: Sequence[str]) -> list[str]:
         for clause in _CLAUSE.split(text):
             words = _TOKEN.findall(clause)
             spelling.update(words)
-            seen.update(_phrases([w.lower() for w in words]))
+            seen.update(_phrases([w.lower() for w in words], max_words))
         counts.update(seen)
     floor = max(2, MIN_SHARE * len(texts))
     common = [p for p, c in counts.most_common() if c >= floor][:CANDIDATES * 3]
@@ -75,9 +76,9 @@ def _candidates(texts: Sequence[str]) -> list[str]:
     return [_spell(p, spelling) for p in common[:CANDIDATES]]
 
 
-def _phrases(words: list[str]) -> set[str]:
+def _phrases(words: list[str], max_words: int = MAX_WORDS) -> set[str]:
     out = set()
-    for size in range(MIN_WORDS, MAX_WORDS + 1):
+    for size in range(MIN_WORDS, max_words + 1):
         for start in range(len(words) - size + 1):
             part = words[start:start + size]
             if part[0] in _EDGE_STOP or part[-1] in _EDGE_STOP or len(set(part)) < size:

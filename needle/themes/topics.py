@@ -32,6 +32,7 @@ MIN_TOPICS, MAX_TOPICS = 5, 15
 # least cosine between a theme's centroid and the rest of its topic: themes of one subject fit
 # theirs at 0.45 and more (the demo, BANKING77); a grab bag of unrelated questions, 0.24-0.37
 FIT = 0.35
+TOPIC_WORDS = 3  # a topic is a subject ("CSV export", "Calendar sync"), not one complaint
 
 
 def topic_count(themes: int) -> int:
@@ -79,7 +80,7 @@ def store_topics(session: Session, corpus: Corpus, groups: Mapping[int, list[int
     rows = [[r for t in ids for r in groups[t]] for ids in members]
     texts = [[corpus.prepared[r] for r in block] for block in rows]
     middles = np.stack([_unit(corpus.vectors[block].mean(axis=0)) for block in rows])
-    names = theme_names(texts, middles, corpus.embedder)
+    names = theme_names(texts, middles, corpus.embedder, max_words=TOPIC_WORDS)
     now = datetime.now(UTC)
     for ids, name, terms in zip(members, names, keywords(texts), strict=True):
         topic = ThemeTopic(label=name, keywords=terms, created_at=now)

@@ -77,6 +77,10 @@ def test_topics_hold_every_theme_once(built) -> None:
     held = [t for topic in listing["topics"] for t in topic["theme_ids"]]
     assert sorted(held) == sorted(t["id"] for t in listing["themes"])
     assert 1 <= len(listing["topics"]) <= 15
+    names = [topic["label"] for topic in listing["topics"]]
+    assert len({n.lower() for n in names}) == len(names)
+    for name in names:  # a subject ("CSV export"), not one complaint
+        assert not MARKUP.search(name) and 1 <= len(name.split()) <= 3, name
 
 
 def test_few_pieces_are_unthemed_and_the_theme_count_is_near_the_subjects(built) -> None:
