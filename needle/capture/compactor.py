@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -23,6 +22,7 @@ from needle.capture.wal import WriteAheadLog, read_segment
 from needle.errors import UserError
 from needle.events.lake import AppendResult, EventLake
 from needle.events.schema import EVENT_SCHEMA
+from needle.repeating import Repeating
 
 INTERVAL = 1.0  # seconds between passes: an event is in the lake about this long after its 200
 BATCH_BYTES = 64 * 1024 * 1024  # segments read into one append, at most (at least one)
@@ -49,28 +49,16 @@ class Compactor:
     def __init__(self, wal: WriteAheadLog, append: Append, interval: float = INTERVAL) -> None:
         self.wal = wal
         self.append = append
-        self.interval = interval
         self.progress = Progress()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # a last pass when stopped, so a clean shutdown leaves the log empty
+        self._repeating = Repeating(self.flush, interval, "needle-compactor", last_on_stop=True)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="needle-compactor", daemon=True)
-        self._thread.start()
+        self._repeating.start()
 
     def stop(self) -> None:
         """Stop after a last pass, so a clean shutdown leaves the log empty."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def _run(self) -> None:
-        while True:
-            self.flush()
-            if self._stop.wait(self.interval):
-                self.flush()
-                return
+        self._repeating.stop()
 
     def flush(self) -> int:
         """One pass; the number of events added to the lake. Failures wait for the next."""

@@ -5,12 +5,12 @@ rule on the saved insights and records the outcome on the rule (the review page 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from needle.errors import NeedleError
+from needle.repeating import Repeating
 from needle.workspace import Workspace
 
 log = logging.getLogger("needle.alerts")
@@ -30,31 +30,23 @@ class AlertSchedule:
 
     def __init__(self, check: Callable[[], int], minutes: float) -> None:
         self.check = check
-        self.seconds = minutes * 60
         self.passes = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._repeating = Repeating(self._pass, minutes * 60, "needle-alerts")
 
     def start(self) -> None:
-        if self.seconds > 0 and self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="needle-alerts", daemon=True)
-            self._thread.start()
+        if self._repeating.seconds > 0:
+            self._repeating.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._repeating.stop()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                firing = self.check()
-                if firing:
-                    log.warning("%d alert rule(s) firing; see /review", firing)
-            except NeedleError as exc:  # no events yet, a busy store: the next pass retries
-                log.info("alert check skipped: %s", exc)
-            except Exception:  # keep serving; the next pass tries again
-                log.exception("alert check failed")
-            self.passes += 1
-            self._stop.wait(self.seconds)
+    def _pass(self) -> None:
+        try:
+            firing = self.check()
+            if firing:
+                log.warning("%d alert rule(s) firing; see /review", firing)
+        except NeedleError as exc:  # no events yet, a busy store: the next pass retries
+            log.info("alert check skipped: %s", exc)
+        except Exception:  # keep serving; the next pass tries again
+            log.exception("alert check failed")
+        self.passes += 1
