@@ -15,13 +15,7 @@ from needle.errors import UserError
 from needle.experiments import AnalysisOptions, TableSpec, analyze_table
 from needle.experiments.definitions import parse_directions
 from needle.experiments.table import _exclusions
-
-CREATE = ["experiment", "create", "checkout", "--exposure-event", "$feature_flag_called",
-          "--variant-prop", "$feature_flag_response", "--filter", "$feature_flag=checkout-v2",
-          "--control", "control", "--metric", "bought=conversion:purchase:7",
-          "--metric", "ticket=conversion:support_ticket:14",
-          "--hypothesis", "A shorter checkout raises purchases",
-          "--decision-rule", "Ship if bought is significantly higher"]
+from tests.experiments.test_cli_experiment import CREATE
 
 
 @pytest.fixture
