@@ -280,8 +280,8 @@ class Workspace:
         from needle.analytics.results import SqlResult
         from needle.events.recent import COLUMNS, latest_events
 
-        rows = latest_events(self.state_dir / "events", limit)
-        return SqlResult(COLUMNS, tuple(rows), truncated=self.lake.row_count() > len(rows))
+        rows, more = latest_events(self.state_dir / "events", limit)
+        return SqlResult(COLUMNS, tuple(rows), truncated=more)
 
     # Evidence out.
     def evidence(self, where: EvidenceFilter | None = None,

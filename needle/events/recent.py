@@ -14,20 +14,23 @@ from needle.events.manifest import read_manifest
 COLUMNS = ("timestamp", "event", "distinct_id", "properties")
 
 
-def latest_events(root: Path, limit: int) -> list[tuple[Any, ...]]:
-    """The ``limit`` newest events of the lake under ``root``, newest first (ties by uuid)."""
+def latest_events(root: Path, limit: int) -> tuple[list[tuple[Any, ...]], bool]:
+    """The ``limit`` newest events of the lake under ``root``, newest first (ties by uuid),
+    and whether the lake holds more."""
     files, rows = [], 0
     entries = sorted(read_manifest(root)["files"], key=lambda e: e["day"], reverse=True)
+    total = sum(e["rows"] for e in entries)
     for i, entry in enumerate(entries):
         if rows >= limit and entry["day"] != entries[i - 1]["day"]:
             break
         files.append(str(root / entry["path"]))
         rows += entry["rows"]
     if not files or limit <= 0:
-        return []
+        return [], total > 0
     import duckdb
 
     table = duckdb.connect().sql(
         f"SELECT {', '.join(COLUMNS)} FROM read_parquet($files) ORDER BY timestamp DESC, uuid "
         "LIMIT $limit", params={"files": files, "limit": limit}).to_arrow_table()
-    return list(zip(*(table[c].to_pylist() for c in COLUMNS), strict=True))
+    newest = list(zip(*(table[c].to_pylist() for c in COLUMNS), strict=True))
+    return newest, total > len(newest)
