@@ -7,8 +7,8 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, overload
 
 from needle.analytics.periods import buckets, label, step, truncate
 from needle.analytics.ranges import bounds
@@ -18,6 +18,7 @@ from needle.analytics.results import (
     Point,
     RetentionBreakdown,
     RetentionResult,
+    TrendResult,
     TrendSeries,
     VariantSums,
 )
@@ -31,6 +32,28 @@ Counts = dict[str | None, dict[datetime, float]]  # breakdown value -> bucket ->
 
 def series_label(s: Series) -> str:
     return s.label or s.step.event or "all events"
+
+
+@overload
+def compared_trend(q: TrendQuery, period: Callable[[date, date, str], list[TrendSeries]]
+                   ) -> TrendResult: ...
+@overload
+def compared_trend(q: TrendQuery, period: Callable[[date, date, str], list[TrendSeries] | None]
+                   ) -> TrendResult | None: ...
+def compared_trend(q: TrendQuery,
+                   period: Callable[[date, date, str], list[TrendSeries] | None]
+                   ) -> TrendResult | None:
+    """The trend over ``q``'s range and, with ``compare``, over the as long range just before
+    it; ``period(first, last, compare)`` shapes one range. None when the current range gives
+    None (an engine's index cannot answer it); a previous range that gives None is left out."""
+    first, last = bounds(q.dates)
+    series = period(first, last, "current")
+    if series is None:
+        return None
+    if q.compare:
+        span = timedelta(days=(last - first).days + 1)
+        series = series + (period(first - span, last - span, "previous") or [])
+    return TrendResult(q.interval, tuple(series))
 
 
 def trend_period(q: TrendQuery, first: date, last: date, compare: str,

@@ -6,7 +6,6 @@ does: a query's days are filled in before it gets here, from the index's own day
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,8 @@ from needle.analytics.duckdb import (
 from needle.analytics.index import Columns
 from needle.analytics.periods import truncate
 from needle.analytics.ranges import bounds
-from needle.analytics.results import Result, TrendResult
-from needle.analytics.shaping import experiment_result
+from needle.analytics.results import Result
+from needle.analytics.shaping import compared_trend, experiment_result
 from needle.analytics.specs import (
     ExperimentQuery,
     FunnelQuery,
@@ -41,16 +40,8 @@ def retention(engine: Any, columns: Columns, q: RetentionQuery) -> Result | None
 
 
 def trend(engine: Any, columns: Columns, q: TrendQuery) -> Result | None:
-    first, last = bounds(q.dates)
-    current = indexed_trend.run_trend(engine.files, columns, q, first, last, "current")
-    if current is None:
-        return None
-    if q.compare:
-        span = timedelta(days=(last - first).days + 1)
-        previous = indexed_trend.run_trend(engine.files, columns, q, first - span, last - span,
-                                            "previous")
-        current += previous or []
-    return TrendResult(q.interval, tuple(current))
+    return compared_trend(q, lambda first, last, compare: indexed_trend.run_trend(
+        engine.files, columns, q, first, last, compare))
 
 
 def stickiness(engine: Any, columns: Columns, q: StickinessQuery) -> Result | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
-from needle.analytics.ranges import bounds
-from needle.analytics.results import TrendResult, TrendSeries
-from needle.analytics.shaping import OTHER, trend_period
+from needle.analytics.results import TrendResult
+from needle.analytics.shaping import OTHER, compared_trend, trend_period
 from needle.analytics.specs import Series, TrendQuery
 
 _QUANTILES = {"median": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
@@ -65,17 +64,6 @@ def _series_rows(con, q, s, first, last) -> dict[str | None, dict[datetime, floa
     return out
 
 
-def _period(con: duckdb.DuckDBPyConnection, q: TrendQuery, first: date, last: date, compare: str
-            ) -> list[TrendSeries]:
-    return trend_period(q, first, last, compare,
-                        lambda s: _series_rows(con, q, s, first, last))
-
-
 def run_trend(con: duckdb.DuckDBPyConnection, q: TrendQuery) -> TrendResult:
-    first, last = bounds(q.dates)
-    series = _period(con, q, first, last, "current")
-    if q.compare:
-        span = (last - first).days + 1
-        series += _period(con, q, first - timedelta(days=span), first - timedelta(days=1),
-                          "previous")
-    return TrendResult(q.interval, tuple(series))
+    return compared_trend(q, lambda first, last, compare: trend_period(
+        q, first, last, compare, lambda s: _series_rows(con, q, s, first, last)))

@@ -18,14 +18,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from needle.analytics.index import sequence
-from needle.analytics.index.store import Columns
+from needle.analytics.index.store import Columns, connection
 
 
 def key_path(key: str) -> str:
@@ -78,9 +77,8 @@ def read_rows(files: Sequence[Path], columns: Columns, select: tuple[str, list[A
     known = columns.user_hashes()
     if known is None:
         return None
-    con = duckdb.connect()
+    con = connection()
     try:
-        con.execute("SET enable_progress_bar = false")
         table = con.sql(
             f"SELECT hash(distinct_id) AS h, epoch_us(timestamp) AS us, {select[0]} "
             f"FROM read_parquet(?) WHERE {where[0]}",
@@ -107,9 +105,8 @@ def read_events(files: Sequence[Path], columns: Columns, events: list[str],
     if any(str(f) not in numbers for f in files):
         return None
     marks = ", ".join("?" for _ in events)
-    con = duckdb.connect()
+    con = connection()
     try:
-        con.execute("SET enable_progress_bar = false")
         table = con.sql(
             f"SELECT file_index, file_row_number, {select[0]} "
             f"FROM read_parquet(?, file_row_number = true) WHERE event IN ({marks})",

@@ -14,7 +14,6 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,9 +21,9 @@ import pyarrow.parquet as pq
 
 from needle.analytics.index import flags, sequence
 from needle.analytics.index.store import (
-    BUILD_MEMORY,
     LAYOUT,
     LOCATION,
+    connection,
     key_span,
     make_keys,
     save_user_hashes,
@@ -85,11 +84,8 @@ def _added_rows(base: Path, tmp: Path, added: list[str], known: int, numbered: i
 
     New people are numbered from ``known`` on, in ``distinct_id`` order; the added files from
     ``numbered`` on, in their order."""
-    con = duckdb.connect()
+    con = connection(tmp / "spill")
     try:
-        con.execute(f"SET temp_directory = '{tmp / 'spill'}'")
-        con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
-        con.execute("SET enable_progress_bar = false")
         con.execute("CREATE TEMP TABLE old AS SELECT distinct_id, file_row_number::INTEGER AS uid "
                     "FROM read_parquet(?, file_row_number = true)", [str(base / "users.parquet")])
         con.execute(f"""CREATE TEMP TABLE fresh AS

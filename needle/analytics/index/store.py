@@ -179,14 +179,22 @@ def open_columns(cache_dir: Path, files: Sequence[Path], threads: int | None = N
     )
 
 
+def connection(spill: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for the index's own reads, without a progress bar (stdout belongs
+    to --json); with ``spill``, a build's: at most :data:`BUILD_MEMORY`, spilling there."""
+    con = duckdb.connect()
+    if spill is not None:
+        con.execute(f"SET temp_directory = '{spill}'")
+        con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def _build(root: Path, files: Sequence[Path]) -> None:
     tmp = root.with_name(root.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    con = duckdb.connect()
-    con.execute(f"SET temp_directory = '{tmp / 'spill'}'")
-    con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
-    con.execute("SET enable_progress_bar = false")
+    con = connection(tmp / "spill")
     paths = [str(p) for p in files]
     source = f"read_parquet({paths!r})" if paths else _EMPTY
     con.execute(

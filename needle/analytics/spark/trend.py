@@ -5,14 +5,13 @@ reused so that both engines shape results the same way."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from needle.analytics.ranges import bounds
-from needle.analytics.results import TrendResult, TrendSeries
-from needle.analytics.shaping import OTHER, trend_period
+from needle.analytics.results import TrendResult
+from needle.analytics.shaping import OTHER, compared_trend, trend_period
 from needle.analytics.spark.expr import (
     all_of,
     condition,
@@ -76,17 +75,6 @@ def _series_rows(events: DataFrame, q: TrendQuery, s: Series, first: date, last:
     return out
 
 
-def _period(events: DataFrame, q: TrendQuery, first: date, last: date, compare: str
-            ) -> list[TrendSeries]:
-    return trend_period(q, first, last, compare,
-                        lambda s: _series_rows(events, q, s, first, last))
-
-
 def run_trend(events: DataFrame, q: TrendQuery) -> TrendResult:
-    first, last = bounds(q.dates)
-    series = _period(events, q, first, last, "current")
-    if q.compare:
-        span = (last - first).days + 1
-        series += _period(events, q, first - timedelta(days=span), first - timedelta(days=1),
-                          "previous")
-    return TrendResult(q.interval, tuple(series))
+    return compared_trend(q, lambda first, last, compare: trend_period(
+        q, first, last, compare, lambda s: _series_rows(events, q, s, first, last)))
