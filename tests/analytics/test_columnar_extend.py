@@ -102,6 +102,23 @@ def _lake_sequences(files) -> dict[str, list[tuple[int, str]]]:
     return out
 
 
+def _assert_places_match_the_lake(columns) -> None:
+    """Every lake row (files in the index's order, rows in file order) maps to an index row of
+    the same person and time, each index row once."""
+    ids = np.array(pq.read_table(columns.users_path)["distinct_id"].to_pylist())
+    files = sorted(columns.file_starts, key=columns.file_starts.get)
+    person, us = [], []
+    for path in files:
+        rows = duckdb.sql("SELECT distinct_id, epoch_us(timestamp) AS us FROM read_parquet(?, "
+                          "file_row_number = true) ORDER BY file_row_number",
+                          params=[path]).fetchnumpy()
+        person += rows["distinct_id"].tolist()
+        us += rows["us"].tolist()
+    at = np.asarray(columns.lake_rows)
+    assert sorted(at.tolist()) == list(range(len(columns.uid)))
+    assert ids[columns.uid[at]].tolist() == person and columns.ts[at].tolist() == us
+
+
 def test_extended_cache_holds_what_a_fresh_build_holds(grown, tmp_path) -> None:
     lake, cache, _ = grown
     extended = open_columns(cache, lake.files())
@@ -111,6 +128,8 @@ def test_extended_cache_holds_what_a_fresh_build_holds(grown, tmp_path) -> None:
                                                                fresh.people)
     assert _pairs(extended) == _pairs(fresh)
     assert _sequences(extended) == _sequences(fresh) == _lake_sequences(lake.files())
+    _assert_places_match_the_lake(extended)
+    _assert_places_match_the_lake(fresh)
     for name in extended.names:
         uid, ts = extended.pairs(name)
         assert (extended.keys(name) == extended.key(uid, ts)).all()

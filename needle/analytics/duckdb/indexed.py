@@ -23,7 +23,14 @@ from needle.analytics.duckdb.indexed_funnel import (
 )
 from needle.analytics.duckdb.indexed_strict import strict_people
 from needle.analytics.duckdb.indexed_trend import period_index
-from needle.analytics.duckdb.streams import Stream, days, events, indexable, prefetch_steps
+from needle.analytics.duckdb.streams import (
+    Stream,
+    days,
+    events,
+    indexable,
+    people_slices,
+    prefetch_steps,
+)
 from needle.analytics.funnel_steps import bins, empty_steps, steps_from
 from needle.analytics.index.store import Columns
 from needle.analytics.periods import buckets
@@ -182,7 +189,9 @@ def run_retention(
     files: Sequence[Path], columns: Columns, q: RetentionQuery, first: date, last: date
 ) -> RetentionResult | None:
     """Cohorts by the period of each person's first start event, returns as distinct (person,
-    period) pairs: both read as (uid, day) sorted by uid, so no sort or hash at query time."""
+    period) pairs: both read as (uid, day) sorted by uid, so no sort or hash at query time. The
+    returns are counted a slice of people at a time, so memory stays flat however many there
+    are (every person-day of a big lake, for "any event")."""
     if q.recurring or q.breakdown:
         return None
     start = days(files, columns, q.start, q.filters)
@@ -194,44 +203,50 @@ def run_retention(
     cohort_of = np.full(columns.users, np.iinfo(np.int64).min, dtype=np.int64)
     cohort_of[su[head]] = period_index(sd[head].astype(np.int64), q.period)
     lo, hi = _index_of(first, q.period), _index_of(last, q.period)
-    ru, rd = back
     day0, day1 = _day_number(first), _day_number(last)
-    mask = (rd >= day0) & (rd <= day1)
-    ru, rp = ru[mask], period_index(rd[mask].astype(np.int64), q.period)
-    cp = cohort_of[ru]
-    k = rp - cp
-    keep = (cp >= lo) & (cp <= hi) & (k >= 0)
-    return _cohort_table(q, first, last, cohort_of, lo, hi, ru[keep], cp[keep], k[keep])
+    counts = np.zeros((hi - lo + 1, q.periods), dtype=np.int64)
+    ru, rd = back
+    for a, b in people_slices(ru):
+        uid, day = ru[a:b], rd[a:b]
+        inside = (day >= day0) & (day <= day1)
+        uid, period = uid[inside], period_index(day[inside].astype(np.int64), q.period)
+        cohort = cohort_of[uid]
+        k = period - cohort
+        keep = (cohort >= lo) & (cohort <= hi) & (k >= 0)
+        counts += _returns(q, cohort_of, lo, hi, uid[keep], k[keep])
+    sizes = np.bincount(
+        cohort_of[(cohort_of >= lo) & (cohort_of <= hi)] - lo, minlength=hi - lo + 1
+    )
+    starts = [b.date() for b in buckets(first, last, q.period)]
+    cohorts = []
+    for i, start_day in enumerate(starts):
+        visible = min(q.periods, hi - lo - i + 1)
+        cohorts.append(Cohort(start_day, int(sizes[i]),
+                              tuple(int(v) for v in counts[i, :visible])))
+    return RetentionResult(q.period, tuple(cohorts), dates=DateRange(first, last))
 
 
 def _day_number(day: date) -> int:
     return (day - date(1970, 1, 1)).days
 
 
-def _cohort_table(q, first, last, cohort_of, lo, hi, uid, cp, k) -> RetentionResult:  # type: ignore[no-untyped-def]
+def _returns(q: RetentionQuery, cohort_of: np.ndarray, lo: int, hi: int, uid: np.ndarray,
+             k: np.ndarray) -> np.ndarray:
+    """Returning people per (cohort, period) from returns ``(uid, k)``: uid ascending and, per
+    person, k ascending, so distinct pairs are changes from the previous."""
     periods = q.periods
-    sizes = np.bincount(
-        cohort_of[(cohort_of >= lo) & (cohort_of <= hi)] - lo, minlength=hi - lo + 1
-    )
-    # uid ascending and, per person, k ascending: distinct pairs are changes from the previous
+    counts = np.zeros((hi - lo + 1, periods), dtype=np.int64)
     if q.on_or_after:
         tails = np.r_[uid[1:] != uid[:-1], True] if len(uid) else np.zeros(0, dtype=bool)
         k_user, c_user = k[tails], cohort_of[uid[tails]] - lo  # each person's furthest period
-        counts = np.zeros((hi - lo + 1, periods), dtype=np.int64)
         for j in range(periods):
             counts[:, j] = np.bincount(c_user[k_user >= j], minlength=hi - lo + 1)
-    else:
-        inside = k < periods
-        pairs = _distinct_sorted(uid[inside].astype(np.int64) * periods + k[inside])
-        users, ks = pairs // periods, pairs % periods
-        flat = (cohort_of[users] - lo) * periods + ks
-        counts = np.bincount(flat, minlength=(hi - lo + 1) * periods).reshape(-1, periods)
-    starts = [b.date() for b in buckets(first, last, q.period)]
-    cohorts = []
-    for i, start in enumerate(starts):
-        visible = min(periods, hi - lo - i + 1)
-        cohorts.append(Cohort(start, int(sizes[i]), tuple(int(v) for v in counts[i, :visible])))
-    return RetentionResult(q.period, tuple(cohorts), dates=DateRange(first, last))
+        return counts
+    inside = k < periods
+    pairs = _distinct_sorted(uid[inside].astype(np.int64) * periods + k[inside])
+    users, ks = pairs // periods, pairs % periods
+    flat = (cohort_of[users] - lo) * periods + ks
+    return np.bincount(flat, minlength=(hi - lo + 1) * periods).reshape(-1, periods)
 
 
 def _distinct_sorted(values: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from needle.analytics.duckdb.streams import Stream, events
+from needle.analytics.duckdb.streams import Stream, events, people_slices
 from needle.analytics.index.active import DAY_US, active_days
 from needle.analytics.index.store import Columns
 from needle.analytics.periods import buckets, day_start, epoch_us, label
@@ -76,7 +76,7 @@ def _series(files: Sequence[Path], columns: Columns, q: TrendQuery, s: Series,
     found = found.where((found.ts >= span[0]) & (found.ts < span[1]))
     b = bucket(found.ts, q.interval) - start
     if not q.breakdown:
-        return {None: _measure(s.measure, found, np.zeros(len(b), dtype=np.int64), b, 1, n)[0]}
+        return {None: _measure(s.measure, found, 0, b, 1, n)[0]}
     names, group = _groups(s.measure, found, q.breakdown_limit)
     rows = _measure(s.measure, found, group, b, len(names), n)
     present = np.bincount(group, minlength=len(names))
@@ -87,9 +87,9 @@ def _groups(measure: str, found: Stream, limit: int) -> tuple[list[str | None], 
     """The breakdown values kept (the top ``limit`` by the measure over the whole range, then
     by value, absent last; the rest together as ``$other``) and each event's group."""
     assert found.bd is not None
-    code = found.bd.astype(np.int64) + 1  # 0: absent
+    code = found.bd + 1  # 0: absent
     size = len(found.values) + 1
-    totals = _measure(measure, found, code, np.zeros(len(code), dtype=np.int64), size, 1)
+    totals = _measure(measure, found, code, 0, size, 1)
     names: list[str | None] = [None, *found.values]
     seen = np.flatnonzero(np.bincount(code, minlength=size)).tolist()
     ranked = sorted(seen, key=lambda c: (totals[c][0] is None, -(totals[c][0] or 0),
@@ -98,16 +98,17 @@ def _groups(measure: str, found: Stream, limit: int) -> tuple[list[str | None], 
     if len(top) <= limit:
         return names, code
     keep = top[:limit]
-    to_group = np.full(size, limit, dtype=np.int64)
+    to_group = np.full(size, limit, dtype=code.dtype)
     to_group[keep] = np.arange(limit)
     return [names[c] for c in keep] + [OTHER], to_group[code]
 
 
-def _measure(measure: str, found: Stream, group: np.ndarray, b: np.ndarray, groups: int,
-             n: int) -> list[Values]:
-    """The measure per (group, bucket), as lists per group; buckets without events get the
-    value the SQL plan fills in (0 for counts and sums, else None)."""
-    cell = group * n + b
+def _measure(measure: str, found: Stream, group: np.ndarray | int, b: np.ndarray | int,
+             groups: int, n: int) -> list[Values]:
+    """The measure per (group, bucket) (each an array per event, or one for all), as lists
+    per group; buckets without events get the value the SQL plan fills in (0 for counts and
+    sums, else None)."""
+    cell = np.broadcast_to(np.asarray(group * n + b, dtype=np.int64), found.uid.shape)
     size = groups * n
     rows = np.bincount(cell, minlength=size)
     if measure == "events":
@@ -123,12 +124,24 @@ def _distinct_users(uid: np.ndarray, cell: np.ndarray, size: int, sorted_cells: 
                     ) -> np.ndarray:
     """Distinct people per cell. Events come sorted by (uid, time), so without groups a
     person's cells ascend and distinct pairs are changes from the previous event; with groups
-    the (person, cell) keys are sorted first (NumPy's hashing unique took seconds here)."""
-    if not sorted_cells:
-        key = np.sort(uid.astype(np.int64) * size + cell)
-        uid, cell = key // size, key % size
-    fresh = np.r_[True, (uid[1:] != uid[:-1]) | (cell[1:] != cell[:-1])] if len(uid) else []
-    return np.bincount(cell[np.asarray(fresh, dtype=bool)], minlength=size)
+    the (person, cell) keys are sorted first (NumPy's hashing unique took seconds here), a
+    slice of people at a time."""
+    if sorted_cells:
+        return np.bincount(cell[_changes(uid, cell)], minlength=size)
+    counts = np.zeros(size, dtype=np.int64)
+    for a, b in people_slices(uid):
+        key = np.sort(uid[a:b].astype(np.int64) * size + cell[a:b])
+        counts += np.bincount(key[_changes(key)] % size, minlength=size)
+    return counts
+
+
+def _changes(*keys: np.ndarray) -> np.ndarray:
+    """Where the (sorted) ``keys`` differ from the row before, the first row included."""
+    fresh = np.zeros(len(keys[0]), dtype=bool)
+    fresh[:1] = True
+    for key in keys:
+        fresh[1:] |= key[1:] != key[:-1]
+    return fresh
 
 
 def _numeric(measure: str, number: np.ndarray | None, cell: np.ndarray, size: int,

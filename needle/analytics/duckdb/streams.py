@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,8 @@ from needle.analytics.index import Columns, props
 from needle.analytics.index.active import DAY_US, active_days
 from needle.analytics.index.props import hot
 from needle.analytics.specs import PropertyFilter, Step
+
+PEOPLE_SLICE = 1 << 22  # rows a per-person count handles at a time, so memory stays flat
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,14 @@ class Stream:
         bd = None if self.bd is None else self.bd[keep]
         number = None if self.number is None else self.number[keep]
         return Stream(self.uid[keep], self.ts[keep], bd, self.values, number)
+
+
+def people_slices(uid: np.ndarray) -> list[tuple[int, int]]:
+    """[a, b) slices of ``uid`` (sorted) of about :data:`PEOPLE_SLICE` rows, never splitting a
+    person: counts of distinct people add up over them."""
+    size = PEOPLE_SLICE
+    cuts = np.searchsorted(uid, uid[size::size], side="left").tolist()
+    return list(pairwise(sorted({0, *cuts, len(uid)})))
 
 
 def indexable(step: Step, filters: Sequence[PropertyFilter] = ()) -> bool:

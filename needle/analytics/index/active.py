@@ -42,8 +42,7 @@ def _scatter(columns: Columns) -> tuple[np.ndarray, np.ndarray]:
     arrays = [columns.pairs(name) for name in columns.names]
     with ThreadPoolExecutor(columns.threads) as pool:
         parts = list(pool.map(lambda c: _slice(arrays, c[0], c[1], day0, ndays), pairwise(cuts)))
-    return (np.concatenate([p[0] for p in parts]).astype(np.int32),
-            np.concatenate([p[1] for p in parts]).astype(np.int32))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _slice(arrays: list[tuple[np.ndarray, np.ndarray]], lo: int, hi: int, day0: int,
@@ -54,4 +53,4 @@ def _slice(arrays: list[tuple[np.ndarray, np.ndarray]], lo: int, hi: int, day0: 
         a, b = np.searchsorted(uid, [lo, hi])
         seen[(uid[a:b].astype(np.int64) - lo) * ndays + (ts[a:b] // DAY_US - day0)] = True
     flat = np.flatnonzero(seen)
-    return flat // ndays + lo, flat % ndays + day0
+    return (flat // ndays + lo).astype(np.int32), (flat % ndays + day0).astype(np.int32)

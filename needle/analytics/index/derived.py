@@ -14,6 +14,7 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from needle.analytics.index import sequence
 from needle.analytics.index.store import Columns, connection
 
 
@@ -91,63 +90,94 @@ def read_rows(files: Sequence[Path], columns: Columns, select: tuple[str, list[A
     return known["uid"].to_numpy()[at.to_numpy()], table
 
 
-Picked = tuple[np.ndarray, dict[str, np.ndarray], pa.Table]
+@dataclass(frozen=True)
+class Read:
+    """Rows of some event names read from the lake (``table``), each matched to its index row
+    (``rows``), handed out per name in index order, so in (uid, time) order.
+
+    A read of every row of the names (the usual first read of the whole lake) knows each
+    row's ``slot`` among the names' index rows side by side (``spans``): its values are put in
+    order with one scatter, and its users and times are the index's own. A read of some files
+    only (after an import) sorts each name's rows (``picks``)."""
+
+    table: pa.Table
+    columns: Columns
+    rows: np.ndarray
+    spans: dict[str, tuple[int, int]]
+    slot: np.ndarray | None = None
+    picks: dict[str, np.ndarray] | None = None
+
+    def ordered(self, values: np.ndarray) -> dict[str, np.ndarray]:
+        """``values`` (one per table row) per name, in index order."""
+        if self.picks is not None:
+            return {event: values[at] for event, at in self.picks.items()}
+        out = np.empty_like(values)
+        out[self.slot] = values
+        return {event: out[a:b] for event, (a, b) in self.spans.items()}
+
+    def pairs(self, event: str) -> tuple[np.ndarray, np.ndarray]:
+        """The (uid, time) of the name's rows, in index order."""
+        if self.picks is None:
+            return self.columns.pairs(event)
+        at = self.rows[self.picks[event]]
+        return self.columns.uid[at], self.columns.ts[at]
 
 
 def read_events(files: Sequence[Path], columns: Columns, events: list[str],
-                select: tuple[str, list[Any]]) -> Picked | None:
+                select: tuple[str, list[Any]]) -> Read | None:
     """``SELECT {select}`` (with its query parameters) for the rows of ``events`` in ``files``,
-    reading only the event and JSON columns: each row is matched by its place in the lake
-    (file, row) to the index row that holds its user and time. Returns each table row's index
-    row, and per event name the table rows of that name in index order (so in (uid, time)
-    order). ``None`` when a row has no place in the index (it was built from other files)."""
-    numbers = columns.file_numbers
-    if any(str(f) not in numbers for f in files):
+    reading only the event and JSON columns: each row is matched by its place in the lake to
+    the index row that holds its user and time (:mod:`.places`). ``None`` when a row is not
+    where the index says its name's rows are (the index is not of these files)."""
+    starts = columns.file_starts
+    if any(str(f) not in starts for f in files):
         return None
     marks = ", ".join("?" for _ in events)
     con = connection()
     try:
         table = con.sql(
-            f"SELECT file_index, file_row_number, {select[0]} "
+            f"SELECT list_extract(?::BIGINT[], file_index::BIGINT + 1) + file_row_number AS "
+            f"lake_row, {select[0]} "
             f"FROM read_parquet(?, file_row_number = true) WHERE event IN ({marks})",
-            params=[*select[1], [str(f) for f in files], *events]).to_arrow_table()
+            params=[[starts[str(f)] for f in files], *select[1], [str(f) for f in files],
+                    *events]).to_arrow_table()
     finally:
         con.close()
-    rows = _rows_at(files, columns, events, table["file_index"].to_numpy(),
-                    table["file_row_number"].to_numpy())
-    if rows is None:
+    rows = columns.lake_rows[table["lake_row"].to_numpy()].astype(np.int64)
+    ranges = [(a, b) for a, b in (columns.names.get(e, (0, 0)) for e in events)]
+    sizes = np.array([b - a for a, b in ranges], dtype=np.int64)
+    base = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+    spans = {e: (int(lo), int(lo + n)) for e, lo, n in zip(events, base, sizes, strict=True)}
+    if len(rows) == sizes.sum():  # maybe every row of the names
+        slot = _slots(rows, ranges, base)
+        if slot is not None:
+            return Read(table, columns, rows, spans, slot=slot)
+    picks = {}
+    for event, (a, b) in zip(events, ranges, strict=True):
+        mine = np.flatnonzero((rows >= a) & (rows < b))
+        picks[event] = mine[np.argsort(rows[mine], kind="stable")]
+    if sum(len(m) for m in picks.values()) != len(rows):
         return None
-    picks = {e: _in_index_order(rows, *columns.names.get(e, (0, 0))) for e in events}
-    return rows, picks, table
+    return Read(table, columns, rows, spans, picks=picks)
 
 
-def _in_index_order(rows: np.ndarray, a: int, b: int) -> np.ndarray:
-    """The positions of the rows in [a, b), ordered by row: placed directly when they are all
-    of them (the usual read of the whole lake), else sorted."""
-    mine = np.flatnonzero((rows >= a) & (rows < b))
-    if len(mine) != b - a:
-        return mine[np.argsort(rows[mine], kind="stable")]
-    order = np.empty(b - a, dtype=np.int64)
-    order[rows[mine] - a] = mine
-    return order
-
-
-def _rows_at(files: Sequence[Path], columns: Columns, events: list[str], file: np.ndarray,
-             row: np.ndarray) -> np.ndarray | None:
-    """The index row of each (file's place in ``files``, row in it), found in a table with a
-    slot per row of the files (filled from the ``events``' rows), not by hashing or sorting."""
-    sizes = np.array([pq.read_metadata(f).num_rows for f in files], dtype=np.int64)
-    start = np.r_[0, np.cumsum(sizes)[:-1]]
-    read_as = np.full(len(columns.file_numbers), -1, dtype=np.int64)
-    read_as[[columns.file_numbers[str(f)] for f in files]] = np.arange(len(files))
-    slots = np.full(int(sizes.sum()), -1, dtype=sequence.index_dtype(len(columns.loc)))
-    for a, b in (columns.names.get(e, (0, 0)) for e in events):
-        loc = np.asarray(columns.loc[a:b])
-        at = read_as[(loc >> np.uint64(32)).astype(np.int64)]
-        held = np.flatnonzero(at >= 0)
-        slots[start[at[held]] + (loc[held] & np.uint64(0xFFFFFFFF)).astype(np.int64)] = a + held
-    found = slots[start[file.astype(np.int64)] + row].astype(np.int64)
-    return None if (found < 0).any() else found
+def _slots(rows: np.ndarray, ranges: list[tuple[int, int]], base: np.ndarray
+           ) -> np.ndarray | None:
+    """Each row's place among the ranges' rows side by side (range ``i`` from ``base[i]``);
+    ``None`` when a row is in none. The rows are distinct (each lake row has its own index
+    row), so as many rows as the ranges hold, all inside, are every row of them once."""
+    firsts = np.array([a for a, _ in ranges], dtype=np.int64)
+    order = np.argsort(firsts, kind="stable")
+    if len(ranges) == 1:
+        which = np.zeros(len(rows), dtype=np.int64)
+    else:
+        which = order[np.searchsorted(firsts[order], rows, side="right") - 1]
+    slot = rows - firsts[which]
+    stops = np.array([b - a for a, b in ranges], dtype=np.int64)
+    if len(rows) and ((slot < 0).any() or (slot >= stops[which]).any()):
+        return None
+    slot += base[which]
+    return slot
 
 
 def in_parallel(threads: int, work: Callable[..., np.ndarray], *arrays: np.ndarray

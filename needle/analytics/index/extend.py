@@ -13,13 +13,14 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from needle.analytics.index import flags, sequence
+from needle.analytics.index import flags, places, sequence
 from needle.analytics.index.store import (
     LAYOUT,
     LOCATION,
@@ -52,7 +53,7 @@ def extend(base: Path, root: Path, files: Sequence[Path]) -> bool:
     tmp = root.with_name(root.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    located = json.loads((base / "located.json").read_text(encoding="utf-8"))
+    located = places.located(base)
     rows, fresh, hashes, flagged = _added_rows(base, tmp, added, meta["users"], len(located))
     users = meta["users"] + len(fresh)
     old_times = (meta["tmin"], meta["tmin"] + meta["span"] - 1) if meta["days"] else None
@@ -67,7 +68,10 @@ def extend(base: Path, root: Path, files: Sequence[Path]) -> bool:
     if not _merge_sequence(base, tmp, rows["grouping"], moved, placed):
         shutil.rmtree(tmp)
         return False
-    (tmp / "located.json").write_text(json.dumps(located + added), encoding="utf-8")
+    files_added = [(path, pq.read_metadata(path).num_rows) for path in added]
+    places.write(tmp, located + files_added, places.extended(
+        np.load(base / "lake_rows.npy", mmap_mode="r"), moved, located, files_added,
+        rows["loc"], placed))
     _merge_hashes(base, tmp, hashes)
     flags.save(tmp, flags.merge(flags.load(base), flagged))
     write_meta(tmp, files, ranges, people, users, times, meta["lineage"])
@@ -136,11 +140,11 @@ def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin:
            zip(rows["names"], counts, np.cumsum(counts), strict=True)}
     old = {n: tuple(r) for n, r in meta["names"].items()}
     total = meta["rows"] + len(rows["code"])
-    out = {name: np.lib.format.open_memmap(tmp / f"{name}.npy", mode="w+", dtype=dtype,
-                                           shape=(total,))
-           for name, dtype in (("uid", np.int32), ("ts", np.int64), ("key", np.uint64),
-                               ("loc", np.uint64))}
-    arrays = {name: np.load(base / f"{name}.npy", mmap_mode="r") for name in ("uid", "ts", "loc")}
+    # written name after name through plain files: pages mapped for writing would count in
+    # the process's memory until the end
+    out = {name: _npy_writer(tmp / f"{name}.npy", dtype, total) for name, dtype in
+           (("uid", np.int32), ("ts", np.int64), ("key", np.uint64))}
+    arrays = {name: np.load(base / f"{name}.npy", mmap_mode="r") for name in ("uid", "ts")}
     ranges, people, at = {}, {}, 0
     moved = np.empty(meta["rows"], dtype=sequence.index_dtype(total))
     placed = np.empty(len(rows["code"]), dtype=moved.dtype)
@@ -156,17 +160,25 @@ def _merge(base: Path, tmp: Path, meta: dict, rows: dict[str, np.ndarray], tmin:
         placed[c:d] = at + where + np.arange(len(after))
         moved[a:b] = at + np.arange(len(before)) + np.searchsorted(
             where, np.arange(len(before)), side="right")
-        out["key"][at:end] = np.insert(before, where, after)
+        np.insert(before, where, after).tofile(out["key"])
         uid = np.insert(arrays["uid"][a:b], where, rows["uid"][c:d])
-        out["uid"][at:end] = uid
-        out["ts"][at:end] = np.insert(arrays["ts"][a:b], where, rows["ts"][c:d])
-        out["loc"][at:end] = np.insert(arrays["loc"][a:b], where, rows["loc"][c:d])
+        uid.tofile(out["uid"])
+        np.insert(arrays["ts"][a:b], where, rows["ts"][c:d]).tofile(out["ts"])
         ranges[name] = (at, end)
         people[name] = int(np.count_nonzero(uid[1:] != uid[:-1])) + 1 if len(uid) else 0
         at = end
-    for array in out.values():
-        array.flush()
+    for file in out.values():
+        file.close()
     return ranges, people, moved, placed
+
+
+def _npy_writer(path: Path, dtype: type[np.generic], rows: int) -> BinaryIO:
+    """An open ``.npy`` file of ``rows`` values of ``dtype``, its header written: the values
+    follow in order."""
+    file = open(path, "wb")  # noqa: SIM115 -- closed by the caller once every name is written
+    np.lib.format.write_array_header_1_0(
+        file, {"descr": np.dtype(dtype).str, "fortran_order": False, "shape": (rows,)})
+    return file
 
 
 def _merge_sequence(base: Path, tmp: Path, grouping: np.ndarray, moved: np.ndarray,

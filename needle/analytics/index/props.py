@@ -80,9 +80,10 @@ def prefetch(files: Sequence[Path], columns: Columns, wanted: Sequence[tuple[str
 def _store(path: Path, columns: Columns, keys: list[str], found: Hot,
            saved: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
     """``found`` merged into what was ``saved``, in (uid, time) order, saved at ``path``."""
+    order: slice | np.ndarray = slice(None)  # rows read are in (uid, time) order; merged: sorted
     if saved is not None:
         found = _merge(_as_hot(saved, keys), found, keys)
-    order = np.argsort(columns.key(found.uid, found.ts), kind="stable")
+        order = np.argsort(columns.key(found.uid, found.ts), kind="stable")
     arrays = {"uid": found.uid[order], "ts": found.ts[order]}
     for i, key in enumerate(keys):
         arrays[f"c{i}"] = found.codes[key][order]
@@ -105,16 +106,13 @@ def _read(files: Sequence[Path], columns: Columns, events: list[str], keys: list
                                (select, [derived.key_path(k) for k in keys]))
     if read is None:
         return None
-    rows, picks, table = read
-    encoded = [flags.codes(table[f"p{i}"]) for i in range(len(keys))]
-    out = {}
-    for event in events:
-        # every name's rows share the dictionaries: values of other names are never looked up
-        at = picks[event]
-        out[event] = Hot(columns.uid[rows[at]], columns.ts[rows[at]],
-                         {k: c[at] for k, (c, _) in zip(keys, encoded, strict=True)},
-                         {k: v for k, (_, v) in zip(keys, encoded, strict=True)})
-    return out
+    # every name's rows share the dictionaries: values of other names are never looked up
+    encoded = [flags.codes(read.table[f"p{i}"]) for i in range(len(keys))]
+    ordered = [read.ordered(codes) for codes, _ in encoded]
+    return {event: Hot(*read.pairs(event),
+                       {k: by_name[event] for k, by_name in zip(keys, ordered, strict=True)},
+                       {k: v for k, (_, v) in zip(keys, encoded, strict=True)})
+            for event in events}
 
 
 def _merge(old: Hot, new: Hot, keys: list[str]) -> Hot:

@@ -30,15 +30,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from needle.analytics.index import flags, sequence
+from needle.analytics.index import flags, places, sequence
 
-FORMAT = 7  # bump when the layout changes
-BUILD_MEMORY = "1536MB"  # DuckDB spills the sort to disk beyond this
+FORMAT = 8  # bump when the layout changes
+BUILD_MEMORY = "1GB"  # DuckDB spills the sort to disk beyond this
+STREAM_ROWS = 1 << 20  # rows per batch a build takes from DuckDB's sort
 
 
 LAYOUT = f"v{FORMAT}-duckdb{duckdb.__version__}"  # DuckDB's too: user hashes are its hash()
-# a row's place in the lake: its file's number (its index in ``located.json``) and row in it, so
-# a later read of the lake's JSON can be matched to the rows without reading users or times
+# a row's place in the lake while the index is made: its file's number (its index in the files
+# read) and row in it, packed; saved as lake rows (:mod:`.places`)
 LOCATION = "(e.file_index::UBIGINT << 32) | e.file_row_number::UBIGINT"
 
 
@@ -89,15 +90,16 @@ class Columns:
         return self._array("row.npy")
 
     @cached_property
-    def loc(self) -> np.ndarray:
-        """Each row's place in the lake: file number << 32 | row number in the file."""
-        return self._array("loc.npy")
+    def lake_rows(self) -> np.ndarray:
+        """The index row of every lake row (see :mod:`.places`)."""
+        return self._array("lake_rows.npy")
 
     @cached_property
-    def file_numbers(self) -> dict[str, int]:
-        """The number of each lake file in :attr:`loc`."""
-        paths = json.loads((self.root / "located.json").read_text(encoding="utf-8"))
-        return {path: i for i, path in enumerate(paths)}
+    def file_starts(self) -> dict[str, int]:
+        """The lake row where each file's rows start in :attr:`lake_rows`."""
+        files = places.located(self.root)
+        starts = np.r_[0, np.cumsum([rows for _, rows in files])[:-1]]
+        return {path: int(start) for (path, _), start in zip(files, starts, strict=True)}
 
     @property
     def uid(self) -> np.ndarray:
@@ -214,20 +216,34 @@ def _build(root: Path, files: Sequence[Path]) -> None:
     flags.save(tmp, flags.query(con, source, "users"))
     # every person's events in the SQL plans' order (time, then uuid), then grouped by name
     located = f"read_parquet({paths!r}, file_row_number = true)" if paths else _EMPTY
-    arrays = con.sql(
+    counts = [pq.read_metadata(p).num_rows for p in paths]
+    arrays = _streamed(con.sql(
         f"SELECT n.code, u.uid, epoch_us(e.timestamp) AS ts, {LOCATION} AS loc FROM {located} e "
         "JOIN users u USING (distinct_id) JOIN names n USING (event) ORDER BY u.uid, ts"
-    ).fetchnumpy()
+    ).to_arrow_reader(STREAM_ROWS), sum(counts))
     _order_ties(con, located, arrays)
     con.close()
     shutil.rmtree(tmp / "spill", ignore_errors=True)
     position = sequence.by_name(arrays["code"], len(names))
-    save_locations(tmp, paths, arrays.pop("loc")[position])
+    places.save(tmp, list(zip(paths, counts, strict=True)), arrays.pop("loc")[position])
     code, uid, ts = (arrays.pop(name)[position] for name in ("code", "uid", "ts"))
     sequence.save(tmp, position, sequence.inverse(position))
     del position
     _save(tmp, files, names, users.num_rows, code, uid, ts)
     os.replace(tmp, root)
+
+
+def _streamed(batches: pa.RecordBatchReader, rows: int) -> dict[str, np.ndarray]:
+    """The query's columns as arrays of ``rows`` rows, filled batch by batch: DuckDB keeps no
+    whole copy of the result beside them (half a build's peak memory at 50M events)."""
+    arrays = {f.name: np.empty(rows, dtype=f.type.to_pandas_dtype()) for f in batches.schema}
+    done = 0
+    for batch in batches:
+        for name, array in arrays.items():
+            array[done:done + batch.num_rows] = batch.column(name).to_numpy()
+        done += batch.num_rows
+    assert done == rows, (done, rows)
+    return arrays
 
 
 def _order_ties(con: duckdb.DuckDBPyConnection, source: str, arrays: dict[str, np.ndarray]
@@ -248,12 +264,6 @@ def _order_ties(con: duckdb.DuckDBPyConnection, source: str, arrays: dict[str, n
     con.unregister("tied")
     for name, array in arrays.items():
         arrays[name][tied] = array[tied[order]]
-
-
-def save_locations(tmp: Path, paths: list[str], loc: np.ndarray) -> None:
-    """Each row's place in the lake (see :data:`LOCATION`), and the files in number order."""
-    np.save(tmp / "loc.npy", np.asarray(loc, dtype=np.uint64))
-    (tmp / "located.json").write_text(json.dumps(paths), encoding="utf-8")
 
 
 def _save(

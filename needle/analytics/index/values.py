@@ -33,14 +33,14 @@ def event_values(files: Sequence[Path], columns: Columns, event: str, prop: str
              [derived.key_path(prop)]))
         if read is None:
             return None
-        rows, picks, table = read
-        at = picks[event]
-        arrays = {"uid": columns.uid[rows[at]], "us": columns.ts[rows[at]],
-                  "value": pc.fill_null(table["value"], 0.0).to_numpy()[at]}
-        if saved is not None:
+        uid, us = read.pairs(event)
+        arrays = {"uid": uid, "us": us,
+                  "value": read.ordered(pc.fill_null(read.table["value"], 0.0).to_numpy())[event]}
+        if saved is not None:  # the rows read are in key order; with the saved ones, sorted
             arrays = {name: np.concatenate([saved[name], arrays[name]]) for name in arrays}
-        order = np.argsort(columns.key(arrays["uid"], arrays["us"]), kind="stable")
-        saved = {name: array[order] for name, array in arrays.items()}
+            order = np.argsort(columns.key(arrays["uid"], arrays["us"]), kind="stable")
+            arrays = {name: array[order] for name, array in arrays.items()}
+        saved = arrays
         derived.save(path, saved, columns)
     values = saved["value"]
     return values if len(values) == len(columns.keys(event)) else None
