@@ -1,11 +1,15 @@
 """Themes on BANKING77: Needle against BERTopic (defaults) on the same MiniLM embeddings.
 
-``python -m benchmarks themes [--data test|train|sizes] [--scale] [--smoke]``
+``python -m benchmarks themes [--data test|train|sizes|subsets] [--scale] [--smoke]``
 
 Quality: NMI and ARI against the gold intents (unthemed / outlier texts count as one label of
 their own for both tools), the unthemed share and the theme count. Seconds: embedding (shared by
 both, measured once), clustering, labelling. ``--data sizes`` scores four corpus sizes: 1,000 and
-2,000 test queries (fixed random subsets), all 3,080 of test and all 13,083 of train + test.
+2,000 test queries (fixed random subsets), all 3,080 of test and all 13,083 of train + test,
+then the spread over random subsets (``--data subsets`` alone): several seeded subsets of 500,
+1,000, 2,000 and 5,000 queries drawn from train and from train + test, Needle only, each
+reported as the theme count over the true intent count (found / true: min, median, max and how
+many fall within 30%) and NMI.
 ``--scale`` also themes 10,000 pieces end to end in a fresh workspace (store, embedding,
 clustering, labels, topics), reports the peak memory of the process, times reading the stored
 themes back (``needle themes --json``) and an incremental update of 100.
@@ -37,6 +41,9 @@ from needle.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "banking77" / "banking_data"
 SMOKE_TEXTS = 200
+# size -> seeds of the random subsets (each holds all or nearly all 77 intents)
+SUBSETS = {500: 6, 1000: 8, 2000: 4, 5000: 2}
+WITHIN = 0.3  # the theme count's target: within 30% of the true count
 
 
 @dataclass(frozen=True)
@@ -85,10 +92,14 @@ def bertopic_rows(texts: list[str], vectors: np.ndarray, gold: np.ndarray) -> li
     return [plain, _score("bertopic+outliers", gold, np.asarray(reduced), fit_s + reduce_s, 0.0)]
 
 
-def quality(frame: pd.DataFrame, with_bertopic: bool) -> None:
+def quality(frame: pd.DataFrame, with_bertopic: bool, vectors: np.ndarray | None = None,
+            embed_s: float = 0.0) -> None:
+    """One table: Needle (and BERTopic) on ``frame``, embedded here unless ``vectors`` are
+    given (with the seconds their embedding took)."""
     texts, gold = list(frame.text), np.asarray(frame.category, dtype=object)
     load_model()
-    vectors, embed_s = _timed(lambda: embed(texts))
+    if vectors is None:
+        vectors, embed_s = _timed(lambda: embed(texts))  # type: ignore[assignment]
     rows = [needle_row(texts, vectors, gold)]  # type: ignore[arg-type]
     if with_bertopic:
         rows += bertopic_rows(texts, vectors, gold)  # type: ignore[arg-type]
@@ -102,6 +113,29 @@ def quality(frame: pd.DataFrame, with_bertopic: bool) -> None:
         print(f"{row.tool:<18} {row.nmi:6.3f} {row.ari:6.3f} {row.unthemed:9.1%} {row.themes:7d} "
               f"{row.cluster_seconds:10.1f} {row.label_seconds:8.1f} {total:8.1f} "
               f"{total / base:9.2f}")
+
+
+def subsets(frame: pd.DataFrame, vectors: np.ndarray, train_rows: int) -> None:
+    """The spread of found / true theme counts and NMI over seeded random subsets."""
+    print(f"Random subsets (seeds 0..n-1), Needle only; found/true within {WITHIN:.0%} counts "
+          "as on target")
+    print(f"{'from':<13} {'size':>5} {'runs':>4} {'found/true min':>15} {'median':>7} "
+          f"{'max':>6} {'on target':>10} {'NMI min':>8} {'NMI mean':>9} {'unthemed max':>13}")
+    for name, pool in (("train", np.arange(train_rows)), ("train+test", np.arange(len(frame)))):
+        for size, seeds in SUBSETS.items():
+            ratios, nmis, unthemed = [], [], []
+            for seed in range(seeds):
+                rows = np.random.default_rng(seed).choice(pool, size, replace=False)
+                gold = frame.category.to_numpy()[rows]
+                labels = cluster(vectors[rows]).labels
+                ratios.append(len(set(labels.tolist()) - {UNTHEMED}) / len(set(gold)))
+                nmis.append(normalized_mutual_info_score(gold, labels))
+                unthemed.append(float((labels == UNTHEMED).mean()))
+            spread = np.array(ratios)
+            hits = int((np.abs(spread - 1) <= WITHIN).sum())
+            print(f"{name:<13} {size:>5} {seeds:>4} {spread.min():15.2f} "
+                  f"{np.median(spread):7.2f} {spread.max():6.2f} {hits:>6}/{seeds:<3} "
+                  f"{min(nmis):8.3f} {np.mean(nmis):9.3f} {max(unthemed):13.1%}")
 
 
 def scale(frame: pd.DataFrame, new: int) -> None:
@@ -137,7 +171,7 @@ def _add(workspace: Workspace, records: list[EvidenceRecord]) -> None:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="benchmarks themes")
-    parser.add_argument("--data", choices=("test", "train", "sizes"), default="test")
+    parser.add_argument("--data", choices=("test", "train", "sizes", "subsets"), default="test")
     parser.add_argument("--scale", action="store_true", help="Also time 10k themed and +100.")
     parser.add_argument("--smoke", action="store_true", help="300 train texts, no BERTopic.")
     args = parser.parse_args(argv)
@@ -148,10 +182,18 @@ def main(argv: list[str]) -> None:
         return
     if args.scale:  # first, so the peak memory it reports is the build's alone
         scale(pd.read_csv(DATA / "train.csv").head(10_100), new=100)
-    if args.data == "sizes":
-        test = pd.read_csv(DATA / "test.csv")
-        for frame in (test.sample(1000, random_state=0), test.sample(2000, random_state=0), test,
-                      pd.concat([pd.read_csv(DATA / "train.csv"), test], ignore_index=True)):
-            quality(frame, with_bertopic=True)
+    if args.data in ("sizes", "subsets"):
+        train, test = pd.read_csv(DATA / "train.csv"), pd.read_csv(DATA / "test.csv")
+        both = pd.concat([train, test], ignore_index=True)
+        load_model()
+        start = time.perf_counter()
+        vectors = embed(list(both.text))  # embedded once, shared by every table
+        embed_s = time.perf_counter() - start
+        if args.data == "sizes":
+            tested = [test.sample(n, random_state=0).index.to_numpy() + len(train)
+                      for n in (1000, 2000)]
+            for rows in [*tested, np.arange(len(train), len(both)), np.arange(len(both))]:
+                quality(both.iloc[rows], True, vectors[rows], embed_s * len(rows) / len(both))
+        subsets(both, vectors, len(train))
     else:
         quality(pd.read_csv(DATA / f"{args.data}.csv"), with_bertopic=True)

@@ -28,7 +28,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("store_url", "", "SQLAlchemy URL of the store; empty means .needle/needle.db."),
     Setting("threads", 0, "Threads the analytics engine may use; 0 means all cores."),
-    Setting("memory_limit", "3GB", "Memory DuckDB may hold for a query before it spills to disk "
+    Setting("memory_limit", "2GB", "Memory DuckDB may hold for a query before it spills to disk "
             "(DuckDB's syntax); the process peaks a few hundred MB above it."),
     Setting("author", "", "Name recorded on artifacts and audit entries; empty means $USER."),
     Setting("name", "", "Your full name, as the portfolio, resume and conversation plan are "

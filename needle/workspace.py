@@ -709,17 +709,19 @@ class Workspace:
         never were)."""
         from needle.artifacts import synthesis
         from needle.errors import UserError
+        from needle.themes.topics import nearest_topics
 
         if not self.themes_built():
             self.build_themes()
         topics = self.themes().topics
+        homes = nearest_topics(self.store, self.cache_dir, topics)
         try:
             behaviour = {r.theme_id: synthesis.Behaviour(r.metric, r.difference, r.low, r.high)
                          for r in self.theme_behaviour()} if self.lake.files() else {}
         except UserError:  # reporters unknown to the lake: severity from the text alone
             behaviour = {}
         return self._created(lambda s: synthesis.create(
-            s, self.author, topics, behaviour, start, end, kind, title))
+            s, self.author, topics, behaviour, start, end, kind, title, homes))
 
     def create_teardown(self, title: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         from needle.artifacts import teardowns

@@ -94,7 +94,7 @@ def test_settings_command_reports_a_broken_config(tmp_path: Path) -> None:
 
     outside = CliRunner().invoke(app, ["-w", str(tmp_path), "settings", "--json"])
     assert outside.exit_code == 0  # no workspace: the defaults are shown
-    assert {r["name"]: r["value"] for r in json.loads(outside.output)}["memory_limit"] == "3GB"
+    assert {r["name"]: r["value"] for r in json.loads(outside.output)}["memory_limit"] == "2GB"
     Workspace.init(tmp_path)
     (tmp_path / "needle.toml").write_text("[needle]\nthreads = \n")
     broken = CliRunner().invoke(app, ["-w", str(tmp_path), "settings"])

@@ -3,10 +3,12 @@
 "After reviewing 25 support conversations and 4 calls, I identified three recurring themes":
 the synthesis counts the pieces reviewed by kind, ranks the topics they fall in (the handful of
 groups of themes a person reads first) by frequency and severity, quotes each, and recommends
-priorities. Severity comes from the text's own signals (the share of a topic's pieces saying they
-are blocked, cannot do something, lost data or will cancel) and, when the event lake knows the
-reporters, from how they behave: a topic is graver when the reporters of one of its themes
-retain less than other reporters (interval below zero). Every number is computed here from
+priorities. A topic's frequency counts each piece once, for the topic nearest it: a theme that
+mixes subjects does not lend all its pieces to one. Severity comes from the text's own signals
+(the share of a topic's pieces saying they are blocked, cannot do something, lost data or will
+cancel) and, when the event lake knows the reporters, from how they behave: a topic is graver
+when the reporters of one of its themes retain less than other reporters (interval below
+zero). Every number is computed here from
 stored data; the themes of the topics it recommends are linked to it (``theme:ID``, which holds
 their evidence), and so is every piece it quotes (``evidence:ID``).
 """
@@ -55,10 +57,12 @@ class Behaviour:
 
 def create(session: Session, who: str, topics: Sequence[Any],
            behaviour: Mapping[int, Behaviour], start: date | None = None,
-           end: date | None = None, kind: str | None = None, title: str | None = None
-           ) -> Artifact:
+           end: date | None = None, kind: str | None = None, title: str | None = None,
+           homes: Mapping[int, int] | None = None) -> Artifact:
     """Write the synthesis of the evidence dated in ``start``..``end`` (of ``kind``), from
-    ``topics`` (:class:`~needle.themes.view.Topic` objects) and ``behaviour`` by theme id."""
+    ``topics`` (:class:`~needle.themes.view.Topic` objects) and ``behaviour`` by theme id.
+    ``homes`` (evidence id -> topic id) says which topic each piece counts for (the nearest,
+    :func:`needle.themes.topics.nearest_topics`); without it, the topic holding its theme."""
     if kind is not None and kind not in EVIDENCE_KINDS:
         raise UserError(f"unknown evidence kind {kind!r}; use one of {', '.join(EVIDENCE_KINDS)}",
                         field="kind", value=kind)
@@ -69,7 +73,7 @@ def create(session: Session, who: str, topics: Sequence[Any],
     if not pieces:
         raise UserError("no evidence in that period to synthesise; import some, or widen the "
                         "period or the kind", field="evidence")
-    ranked = _ranked(topics, pieces, behaviour)
+    ranked = _ranked(topics, pieces, behaviour, homes)
     urgent = sorted(ranked, key=lambda t: (-t["priority"], -t["pieces"], t["topic_id"]))[:TOP]
     fields = {
         "period": {"from": start.isoformat() if start else None,
@@ -120,21 +124,28 @@ def severity(texts: Sequence[str]) -> dict[str, float]:
 
 
 def _ranked(topics: Sequence[Any], pieces: Mapping[int, tuple[str, str]],
-            behaviour: Mapping[int, Behaviour]) -> list[dict[str, Any]]:
+            behaviour: Mapping[int, Behaviour], homes: Mapping[int, int] | None = None
+            ) -> list[dict[str, Any]]:
     """Themes with pieces in the period, most frequent first, each with its priority: its
     pieces times (``CALM`` + the share with a severity signal), half again when its reporters
     retain less than other reporters (interval below zero). Praise is frequent but calm, so
     it is listed, not recommended first."""
+    held = {topic.id: list(topic.evidence_ids) for topic in topics}
+    if homes is not None:
+        held = {topic.id: [] for topic in topics}
+        for evidence_id, topic_id in homes.items():
+            held[topic_id].append(evidence_id)
     out = []
     for topic in topics:
-        ids = [e for e in topic.evidence_ids if e in pieces]
+        ids = [e for e in held[topic.id] if e in pieces]
         if not ids:
             continue
         signals = severity([pieces[e][1] for e in ids])
         worse = [(t.label, seen) for t in topic.themes
                  if (seen := behaviour.get(t.id)) is not None and _below_zero(seen)]
         harm = bool(worse)
-        quoted = [q.evidence_id for q in topic.quotes if q.evidence_id in pieces] or ids[:1]
+        counted = set(ids)
+        quoted = [q.evidence_id for q in topic.quotes if q.evidence_id in counted] or ids[:1]
         out.append({
             "topic_id": topic.id, "theme_ids": [t.id for t in topic.themes],
             "name": topic.label, "pieces": len(ids),

@@ -78,7 +78,7 @@ def _relabel(session: Session, corpus: Corpus, groups: dict[int, list[int]],
     row's similarity."""
     similarity = np.zeros(len(corpus), dtype=np.float32)
     if not groups:
-        store_topics(session, corpus, groups, themes, {})
+        store_topics(session, corpus, groups, themes)
         return similarity
     groups = dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])))
     vectors = [corpus.vectors[rows] for rows in groups.values()]
@@ -95,7 +95,7 @@ def _relabel(session: Session, corpus: Corpus, groups: dict[int, list[int]],
         theme.quotes = [corpus.ids[rows[q]] for q in found.quotes]
         theme.updated_at = now
         similarity[rows] = block @ centroid
-    store_topics(session, corpus, groups, themes, dict(zip(groups, centroids, strict=True)))
+    store_topics(session, corpus, groups, themes)
     return similarity
 
 

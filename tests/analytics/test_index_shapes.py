@@ -272,3 +272,14 @@ def test_counts_by_slices_of_people_equal_sql(engines, monkeypatch, query: Query
     slices = streams.people_slices(uid)
     assert len(slices) > 3 and all(uid[a] != uid[a - 1] for a, _ in slices[1:])
     assert _rounded(run(index, query).to_json()) == _rounded(run(sql, query).to_json())
+
+
+def test_long_columns_are_coded_in_halves_alike(monkeypatch) -> None:
+    """Values met in either half (and nulls) get one code each, into one dictionary."""
+    from needle.analytics.index import flags
+
+    values = pa.chunked_array([["b", None, "a", "b"], ["c", "a", None, "d", "b", "e"]])
+    monkeypatch.setattr(flags, "PARALLEL_ROWS", 2)
+    codes, dictionary = flags.codes(values)
+    assert len(dictionary) == len(set(dictionary)) == 5
+    assert [None if c < 0 else dictionary[c] for c in codes] == values.to_pylist()

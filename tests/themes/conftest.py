@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from needle.evidence.store import EvidenceRecord, add_evidence
 from needle.themes.embed import load_model
@@ -22,6 +23,22 @@ INTENTS = ("age_limit", "apple_pay_or_google_pay", "lost_or_stolen_card", "termi
            "change_pin", "exchange_rate", "edit_personal_details", "country_support")
 PER_INTENT = 30
 START = datetime(2026, 3, 2, tzinfo=UTC)
+# A name ending with one of these is a fragment ("CSV export button does", "Admins can").
+AUXILIARIES = {"do", "does", "did", "is", "are", "was", "were", "be", "been", "has", "have",
+               "had", "can", "could", "will", "would", "should", "may", "might", "must"}
+PRONOUNS = {"i", "i'm", "me", "it", "we", "you", "they"}  # a clause, not a name
+
+
+def fragment(name: str) -> str | None:
+    """Why ``name`` does not read as a theme's name (None when it does)."""
+    words = [w.strip(".,!?;:'\"()").lower() for w in name.split()]
+    if not 2 <= len(words) <= 6 or len(name) > 60:
+        return "length"
+    if words[-1] in ENGLISH_STOP_WORDS or words[-1] in AUXILIARIES:
+        return f"ends with {words[-1]!r}"
+    if PRONOUNS.intersection(words):
+        return "holds a pronoun"
+    return None
 
 
 @pytest.fixture(scope="session")

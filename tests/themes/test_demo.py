@@ -18,9 +18,10 @@ from sklearn.metrics import (
 from needle.demo import demo_info, evidence_themes
 from needle.demo.truth import BUG_THEME, NOISE, THEMES
 from needle.evidence.models import Evidence
-from needle.themes.topics import MAX_TOPICS, topic_count
+from needle.themes.topics import MAX_TOPICS, MIN_TOPICS
 from needle.workspace import Workspace
 from tests.conftest import Cli
+from tests.themes.conftest import fragment
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,7 @@ def test_groups_gather_the_fine_themes_into_the_planted_topics(demo_themed, plan
     found = demo_themed.themes()
     groups = demo_themed.theme_groups()
     assert sorted(t.id for g in groups for t in g.themes) == sorted(t.id for t in found.themes)
-    assert topic_count(len(found.themes)) <= len(groups) <= MAX_TOPICS  # odd themes apart
+    assert MIN_TOPICS <= len(groups) <= MAX_TOPICS
     assert [g.size for g in groups] == sorted((g.size for g in groups), reverse=True)
     themed = [e for t in found.themes for e in t.evidence_ids]
     gold = [planted[e] for e in themed]
@@ -120,12 +121,26 @@ def test_groups_command_prints_the_documented_json(demo_themed) -> None:
 
 
 def test_the_synthesis_names_the_planted_top_themes_by_frequency(demo_themed, planted) -> None:
-    """Its most frequent topics are the planted themes with most evidence, the largest first;
-    the demo's unrelated questions and praise, planted as noise, do not swell a topic past
-    them. (On this small demo, topics of close size can swap places.)"""
+    """Its topics are the planted themes in order of frequency. The demo plants (at this scale)
+    86 pieces of board loading, 69 each of CSV export and app crashes, then 67, 64, 63 and 62
+    of notifications, pricing, permissions and calendar sync, 40 of search and 22 of dark mode:
+    the top three come first, board loading first and the two tied at 69 in either order. The
+    next four differ by at most 5 pieces, less than the billing questions planted as noise
+    that read like pricing, so among them only an order within 10% is claimed."""
     made = demo_themed.create_synthesis()
-    named = [majority(t["evidence_ids"], planted)[0] for t in made["fields"]["themes"]][:3]
     truth = Counter(v for v in planted.values() if v != NOISE)
-    top = [name for name, _ in truth.most_common(5)]
-    assert len(set(named)) == 3 and set(named) <= set(top)
-    assert named[0] == top[0]
+    listed = made["fields"]["themes"]
+    named = [majority(t["evidence_ids"], planted) for t in listed][:len(truth)]
+    assert all(purity >= 0.8 for _, purity in named)
+    counts = [truth[name] for name, _ in named]
+    assert len({name for name, _ in named}) == len(truth)  # each planted theme, once
+    assert counts[:3] == sorted(truth.values(), reverse=True)[:3]
+    assert all(later <= 1.1 * earlier for i, earlier in enumerate(counts)
+               for later in counts[i + 1:])
+
+
+def test_theme_and_topic_names_read_as_names(demo_themed) -> None:
+    found = demo_themed.themes()
+    assert [(t.label, why) for t in found.themes if (why := fragment(t.label))] == []
+    assert [(t.label, why) for t in found.topics
+            if (why := fragment(t.label)) and why != "length"] == []

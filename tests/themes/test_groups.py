@@ -1,5 +1,5 @@
-"""Grouping theme centroids into topics: Ward clusters, ceil(sqrt(themes)) of them, 5 to 15;
-a theme unlike the rest of its topic apart."""
+"""Grouping theme centroids into topics: Ward clusters, the fewest (5 to 15) whose pieces are as
+close as one subject's; a theme unlike the rest of its topic apart."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from needle.errors import UserError
 from needle.themes.groups import group_of
-from needle.themes.topics import topic_count
+from needle.themes.topics import MAX_TOPICS
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -25,7 +25,7 @@ def test_themes_near_each_other_share_a_group() -> None:
     axes = np.eye(16)[[0, 3, 5, 9, 12]]  # five topics, five themes each, close to their topic
     centroids = _unit(np.repeat(axes, 5, axis=0) + 0.15 * rng.normal(size=(25, 16)))
     groups = group_of(centroids)
-    assert len(set(groups.tolist())) == 5  # ceil(sqrt(25))
+    assert len(set(groups.tolist())) == 5
     assert all(len(set(groups[i : i + 5].tolist())) == 1 for i in range(0, 25, 5))
 
 
@@ -37,14 +37,18 @@ def test_a_theme_unlike_the_rest_of_its_topic_is_a_topic_of_its_own() -> None:
     near = np.repeat(axes, 4, axis=0) + 0.15 * rng.normal(size=(20, 16))
     centroids = _unit(np.vstack([near, np.eye(16)[15]]))
     groups = group_of(centroids)
-    assert topic_count(21) == 5 and len(set(groups.tolist())) == 6
+    assert len(set(groups.tolist())) == 6
     assert (groups == groups[-1]).sum() == 1
     assert all(len(set(groups[i : i + 4].tolist())) == 1 for i in range(0, 20, 4))
 
 
-@pytest.mark.parametrize(("themes", "topics"), [(1, 1), (4, 4), (9, 5), (71, 9), (400, 15)])
-def test_a_person_sees_five_to_fifteen_topics(themes: int, topics: int) -> None:
-    assert topic_count(themes) == topics
+@pytest.mark.parametrize(("subjects", "topics"), [(3, 5), (20, MAX_TOPICS)])
+def test_a_person_sees_five_to_fifteen_topics(subjects: int, topics: int) -> None:
+    """Four themes per subject: few subjects still make 5 topics, many at most 15."""
+    rng = np.random.default_rng(subjects)
+    themes = np.repeat(np.eye(32)[:subjects], 4, axis=0)
+    groups = group_of(_unit(themes + 0.15 * rng.normal(size=themes.shape)))
+    assert len(set(groups.tolist())) == topics
 
 
 def test_groups_before_any_theme_say_how_to_build_them(workspace) -> None:

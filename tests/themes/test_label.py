@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from needle.themes.label import keywords, quotes
@@ -46,3 +47,26 @@ def test_names_are_shared_phrases_chosen_by_meaning_and_unique(model) -> None:
     assert len({n.lower() for n in names}) == 2
     for name in names:
         assert 2 <= len(name.split()) <= 6 and len(name) <= 60 and "…" not in name
+
+
+@pytest.mark.parametrize("texts", [
+    ["After the update I get logged out every day", "Since the update I get logged out again",
+     "I get logged out after every update"],
+    ["The RSS feed uses the build time", "RSS feed uses the wrong date",
+     "our rss feed uses the modified date"],
+    ["Only admins can create projects", "admins can create boards, nobody else",
+     "why admins can create teams and leads cannot"],
+    ["An ad covers the save button", "the ad covers the text field", "ad covers the keyboard"],
+    ["The app closes as soon as I open a note", "app closes as soon as I tap save",
+     "closes as soon as it starts"],
+])
+def test_names_are_never_cut_fragments(texts: list[str], model) -> None:
+    """Whole phrases, not the shared start of a clause cut before its object, particle or
+    comparison ('Update I get logged', 'RSS feed uses', 'Admins can create', 'Ad covers',
+    'App closes as soon')."""
+    from needle.themes.embed import embed
+
+    name = theme_names([texts], embed([" ".join(texts)]), embed)[0]
+    last = name.split()[-1].lower()
+    assert last not in {"logged", "uses", "create", "covers", "soon"} | ENGLISH_STOP_WORDS, name
+    assert not {"i", "it", "me"} & {w.lower() for w in name.split()}, name

@@ -14,6 +14,7 @@ import pytest
 from needle.evidence.models import Evidence
 from needle.workspace import Workspace
 from tests.conftest import Cli
+from tests.themes.conftest import fragment
 
 DATA = Path(__file__).parent / "data"
 MARKUP = re.compile(r"[<>#`*\[\]|]|https?:|www\.|\bat \S+\(|\.js:\d|Traceback|\bline \d+")
@@ -61,6 +62,17 @@ def test_names_are_plain_short_unique_and_not_template_headings(built) -> None:
         assert not MARKUP.search(name), name
         assert name.lower() not in TEMPLATE_HEADINGS, name
         assert 2 <= len(name.split()) <= 6 and len(name) <= 60 and "…" not in name, name
+
+
+def test_names_read_as_names_not_fragments(built) -> None:
+    """No theme or topic name ends with a stop word or an auxiliary ('RSS feed uses the',
+    'Admins can') or holds a pronoun ('App it asks me to log')."""
+    _, found, _ = built
+    listing = found["themes"]
+    names = [t["label"] for t in listing["themes"]]
+    topics = [t["label"] for t in listing["topics"]]
+    assert [(n, fragment(n)) for n in names if fragment(n)] == []
+    assert [(n, why) for n in topics if (why := fragment(n)) and why != "length"] == []
 
 
 def test_keywords_occur_in_the_quotes(built) -> None:

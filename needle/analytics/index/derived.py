@@ -132,25 +132,27 @@ def read_events(files: Sequence[Path], columns: Columns, events: list[str],
     starts = columns.file_starts
     if any(str(f) not in starts for f in files):
         return None
+    ranges = [(a, b) for a, b in (columns.names.get(e, (0, 0)) for e in events)]
+    sizes = np.array([b - a for a, b in ranges], dtype=np.int64)
+    base = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+    # what takes a row of a name from its index row to its slot: the name's base less its start
+    shift = [int(lo - a) for lo, (a, _) in zip(base, ranges, strict=True)]
     marks = ", ".join("?" for _ in events)
     con = connection()
     try:
         table = con.sql(
             f"SELECT list_extract(?::BIGINT[], file_index::BIGINT + 1) + file_row_number AS "
-            f"lake_row, {select[0]} "
-            f"FROM read_parquet(?, file_row_number = true) WHERE event IN ({marks})",
-            params=[[starts[str(f)] for f in files], *select[1], [str(f) for f in files],
-                    *events]).to_arrow_table()
+            f"lake_row, list_extract(?::BIGINT[], list_position(?::VARCHAR[], event)) AS shift, "
+            f"{select[0]} FROM read_parquet(?, file_row_number = true) WHERE event IN ({marks})",
+            params=[[starts[str(f)] for f in files], shift, events, *select[1],
+                    [str(f) for f in files], *events]).to_arrow_table()
     finally:
         con.close()
     rows = columns.lake_rows[table["lake_row"].to_numpy()].astype(np.int64)
-    ranges = [(a, b) for a, b in (columns.names.get(e, (0, 0)) for e in events)]
-    sizes = np.array([b - a for a, b in ranges], dtype=np.int64)
-    base = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
     spans = {e: (int(lo), int(lo + n)) for e, lo, n in zip(events, base, sizes, strict=True)}
     if len(rows) == sizes.sum():  # maybe every row of the names
-        slot = _slots(rows, ranges, base)
-        if slot is not None:
+        slot = rows + table["shift"].to_numpy()
+        if _one_each(slot):
             return Read(table, columns, rows, spans, slot=slot)
     picks = {}
     for event, (a, b) in zip(events, ranges, strict=True):
@@ -161,23 +163,16 @@ def read_events(files: Sequence[Path], columns: Columns, events: list[str],
     return Read(table, columns, rows, spans, picks=picks)
 
 
-def _slots(rows: np.ndarray, ranges: list[tuple[int, int]], base: np.ndarray
-           ) -> np.ndarray | None:
-    """Each row's place among the ranges' rows side by side (range ``i`` from ``base[i]``);
-    ``None`` when a row is in none. The rows are distinct (each lake row has its own index
-    row), so as many rows as the ranges hold, all inside, are every row of them once."""
-    firsts = np.array([a for a, _ in ranges], dtype=np.int64)
-    order = np.argsort(firsts, kind="stable")
-    if len(ranges) == 1:
-        which = np.zeros(len(rows), dtype=np.int64)
-    else:
-        which = order[np.searchsorted(firsts[order], rows, side="right") - 1]
-    slot = rows - firsts[which]
-    stops = np.array([b - a for a, b in ranges], dtype=np.int64)
-    if len(rows) and ((slot < 0).any() or (slot >= stops[which]).any()):
-        return None
-    slot += base[which]
-    return slot
+def _one_each(slot: np.ndarray) -> bool:
+    """Whether ``slot`` (as many as there are slots) fills every slot, so each once: the rows
+    read are the names' rows of the index, as the index says."""
+    if not len(slot):
+        return True
+    if slot.min() < 0 or slot.max() >= len(slot):
+        return False
+    seen = np.zeros(len(slot), dtype=bool)
+    seen[slot] = True
+    return bool(seen.all())
 
 
 def in_parallel(threads: int, work: Callable[..., np.ndarray], *arrays: np.ndarray

@@ -11,6 +11,7 @@ response are left out (an experiment ignores them).
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ EVENT = "$feature_flag_called"
 FLAG = "$feature_flag"
 RESPONSE = "$feature_flag_response"
 ARRAYS = ("uid", "us", "flag", "response")
+PARALLEL_ROWS = 1 << 20  # values per half past which strings are encoded on two threads
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,25 @@ def load(root: Path) -> FlagExposures:
 
 
 def codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
-    """Strings as int32 codes into their distinct values (null: -1)."""
+    """Strings as int32 codes into their distinct values, in order of first appearance (null:
+    -1). Long columns are encoded in two halves on two threads (Arrow's hashing releases the
+    GIL), the second half's codes then moved into the joint dictionary."""
+    half = len(column) // 2
+    if half < PARALLEL_ROWS:
+        indices, dictionary = _encoded(column)
+        return indices, dictionary.to_pylist()
+    with ThreadPoolExecutor(2) as pool:
+        (first, seen), (second, more) = pool.map(_encoded, [column[:half], column[half:]])
+    joint = pc.unique(pa.concat_arrays([seen, more]))
+    mapping = pc.index_in(more, value_set=joint).to_numpy(zero_copy_only=False)
+    return (np.concatenate([first, translate(second, mapping.astype(np.int32))]),
+            joint.to_pylist())
+
+
+def _encoded(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     encoded = pc.dictionary_encode(column).combine_chunks()
-    indices = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int32)
-    return indices, encoded.dictionary.to_pylist()
+    indices = pc.fill_null(encoded.indices, -1).to_numpy()
+    return indices.astype(np.int32, copy=False), encoded.dictionary
 
 
 def union(old: list[str], new: list[str]) -> tuple[list[str], np.ndarray]:
