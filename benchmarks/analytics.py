@@ -182,26 +182,27 @@ def needle_child(lake: Path, cache: Path | None, repeat: int, build: bool) -> di
 
 
 class PrivatePeak:
-    """The peak of the process's private (anonymous) memory, sampled every 10 ms from
-    ``/proc/self/status``. The peak resident size (``ru_maxrss``) also counts the pages of the
-    memory-mapped index a query touched: file pages the kernel can drop at any time."""
+    """The peak of the process's private (anonymous) memory, sampled every 10 ms: resident less
+    what is shared with files (psutil). The peak resident size (``ru_maxrss``) also counts the
+    pages of the memory-mapped index a query touched: file pages the kernel can drop."""
 
     def __init__(self) -> None:
         import threading
 
-        self.kib = 0
+        import psutil
+
+        self.process = psutil.Process()
+        self.peak = 0
         threading.Thread(target=self._sample, daemon=True).start()
 
     @property
     def mib(self) -> float:
         self._read()
-        return self.kib / 1024
+        return self.peak / 2**20
 
     def _read(self) -> None:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("RssAnon:"):
-                    self.kib = max(self.kib, int(line.split()[1]))
+        memory = self.process.memory_info()
+        self.peak = max(self.peak, memory.rss - memory.shared)
 
     def _sample(self) -> None:
         while True:

@@ -139,23 +139,20 @@ def _best(points: np.ndarray, rows: np.ndarray, graph: nx.Graph | None,
     return resolution, labels
 
 
-def cohesion(points: np.ndarray, labels: np.ndarray) -> float:
-    """Mean over themed points of their mean cosine to the other points of their theme (0 when
-    none is themed)."""
+def cohesion(points: np.ndarray, labels: np.ndarray, counts: np.ndarray | None = None
+             ) -> float:
+    """Mean over themed unit vectors of their mean cosine to the other vectors of their group
+    (0 when none is themed). A row of ``points`` may be the sum of ``counts`` unit vectors (one
+    each by default): the cosines of a group's n vectors to the others add up to |sum|^2 - n,
+    so no pairwise matrix is needed."""
     themed = labels != UNTHEMED
     if not themed.any():
         return 0.0
     members = labels[themed]
     sums = np.zeros((int(members.max()) + 1, points.shape[1]))
     np.add.at(sums, members, points[themed].astype(np.float64))
-    return group_cohesion(sums, np.bincount(members))
-
-
-def group_cohesion(sums: np.ndarray, sizes: np.ndarray) -> float:
-    """:func:`cohesion` of groups given by the sum of their unit vectors and their sizes: the
-    cosines of a group's n vectors to the others add up to |sum|^2 - n, so no pairwise matrix
-    is needed."""
-    sizes = np.asarray(sizes, dtype=np.float64)
+    sizes = np.bincount(members, weights=None if counts is None else counts[themed])
+    sizes = sizes.astype(np.float64)
     pairs = np.einsum("ij,ij->i", sums, sums) - sizes
     return float((pairs / np.maximum(sizes - 1, 1)).sum() / sizes.sum())
 

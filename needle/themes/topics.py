@@ -29,7 +29,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from needle.store import Store
-from needle.themes.clustering import group_cohesion
+from needle.themes.clustering import cohesion
 from needle.themes.corpus import Corpus, load_corpus
 from needle.themes.label import keywords
 from needle.themes.models import Theme, ThemeTopic
@@ -59,15 +59,9 @@ def group_of(sums: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
     tree = linkage(centroids.astype(np.float64), method="ward")
     for topics in range(min(count, MIN_TOPICS), min(count, MAX_TOPICS) + 1):
         found = fcluster(tree, topics, criterion="maxclust") - 1
-        if _cohesion(sums, sizes, found) >= COHESION:
+        if cohesion(sums, found, sizes) >= COHESION:
             break
     return _misfits_moved(centroids, found)
-
-
-def _cohesion(sums: np.ndarray, sizes: np.ndarray, found: np.ndarray) -> float:
-    totals = np.zeros((int(found.max()) + 1, sums.shape[1]))
-    np.add.at(totals, found, sums.astype(np.float64))
-    return group_cohesion(totals, np.bincount(found, weights=sizes))
 
 
 def _misfits_moved(centroids: np.ndarray, found: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from needle.analytics.duckdb.indexed_funnel import (
     Arrays,
     Overflow,
     People,
+    distinct_sorted,
     funnel_people,
     unordered_people,
 )
@@ -243,11 +244,8 @@ def _returns(q: RetentionQuery, cohort_of: np.ndarray, lo: int, hi: int, uid: np
             counts[:, j] = np.bincount(c_user[k_user >= j], minlength=hi - lo + 1)
         return counts
     inside = k < periods
-    pairs = _distinct_sorted(uid[inside].astype(np.int64) * periods + k[inside])
+    pairs = distinct_sorted(uid[inside].astype(np.int64) * periods + k[inside])
     users, ks = pairs // periods, pairs % periods
     flat = (cohort_of[users] - lo) * periods + ks
     return np.bincount(flat, minlength=(hi - lo + 1) * periods).reshape(-1, periods)
 
-
-def _distinct_sorted(values: np.ndarray) -> np.ndarray:
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from needle.analytics.duckdb.indexed_funnel import distinct_sorted
 from needle.analytics.duckdb.streams import Stream, events, people_slices
 from needle.analytics.index.active import DAY_US, active_days
 from needle.analytics.index.store import Columns
@@ -127,21 +128,13 @@ def _distinct_users(uid: np.ndarray, cell: np.ndarray, size: int, sorted_cells: 
     the (person, cell) keys are sorted first (NumPy's hashing unique took seconds here), a
     slice of people at a time."""
     if sorted_cells:
-        return np.bincount(cell[_changes(uid, cell)], minlength=size)
+        fresh = np.r_[True, (uid[1:] != uid[:-1]) | (cell[1:] != cell[:-1])] if len(uid) else []
+        return np.bincount(cell[np.asarray(fresh, dtype=bool)], minlength=size)
     counts = np.zeros(size, dtype=np.int64)
     for a, b in people_slices(uid):
-        key = np.sort(uid[a:b].astype(np.int64) * size + cell[a:b])
-        counts += np.bincount(key[_changes(key)] % size, minlength=size)
+        key = distinct_sorted(np.sort(uid[a:b].astype(np.int64) * size + cell[a:b]))
+        counts += np.bincount(key % size, minlength=size)
     return counts
-
-
-def _changes(*keys: np.ndarray) -> np.ndarray:
-    """Where the (sorted) ``keys`` differ from the row before, the first row included."""
-    fresh = np.zeros(len(keys[0]), dtype=bool)
-    fresh[:1] = True
-    for key in keys:
-        fresh[1:] |= key[1:] != key[:-1]
-    return fresh
 
 
 def _numeric(measure: str, number: np.ndarray | None, cell: np.ndarray, size: int,

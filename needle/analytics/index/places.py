@@ -21,11 +21,16 @@ _ROW_BITS = np.uint64(32)
 _ROW_MASK = np.uint64(0xFFFFFFFF)
 
 
+def starts(counts: Sequence[int]) -> np.ndarray:
+    """The lake row each file's rows start at, from the files' row counts."""
+    return np.r_[0, np.cumsum(np.asarray(counts, dtype=np.int64))[:-1]].astype(np.int64)
+
+
 def lake_rows(loc: np.ndarray, counts: Sequence[int]) -> np.ndarray:
     """Packed places (file number << 32 | row in the file) as lake rows (int64)."""
-    starts = np.r_[0, np.cumsum(np.asarray(counts, dtype=np.int64))[:-1]].astype(np.int64)
+    first = starts(counts)
     loc = np.asarray(loc, dtype=np.uint64)
-    return starts[(loc >> _ROW_BITS).astype(np.int64)] + (loc & _ROW_MASK).astype(np.int64)
+    return first[(loc >> _ROW_BITS).astype(np.int64)] + (loc & _ROW_MASK).astype(np.int64)
 
 
 def save(tmp: Path, files: Sequence[tuple[str, int]], loc: np.ndarray) -> None:

@@ -98,8 +98,8 @@ class Columns:
     def file_starts(self) -> dict[str, int]:
         """The lake row where each file's rows start in :attr:`lake_rows`."""
         files = places.located(self.root)
-        starts = np.r_[0, np.cumsum([rows for _, rows in files])[:-1]]
-        return {path: int(start) for (path, _), start in zip(files, starts, strict=True)}
+        first = places.starts([rows for _, rows in files])
+        return {path: int(start) for (path, _), start in zip(files, first, strict=True)}
 
     @property
     def uid(self) -> np.ndarray:
