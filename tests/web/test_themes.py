@@ -150,3 +150,26 @@ def test_sparklines_are_drawn_in_chromium(page, served: str) -> None:  # type: i
     page.screenshot(path=SCREENSHOTS / "theme.png", full_page=True)
     assert page.errors == []
     assert page.hosts == {served.removeprefix("http://")}
+
+
+def test_undated_evidence_says_it_has_no_trends(reader: TestClient, tmp_path: Path) -> None:
+    """Real tickets without a date column: the page says why there are no trends instead of
+    counting "the last 0 weeks"; dated evidence gets its weekly counts."""
+    import pandas as pd
+
+    from needle.workspace import Workspace
+    from tests.conftest import Cli
+    from tests.themes.conftest import TRAIN
+
+    train = pd.read_csv(TRAIN)
+    picked = train[train.category.isin(sorted(train.category.unique())[:3])]
+    picked.groupby("category").head(20)[["text"]].to_csv(tmp_path / "tickets.csv", index=False)
+    root = Workspace.init(tmp_path / "ws").root
+    cli = Cli(root)
+    cli("evidence", "import", str(tmp_path / "tickets.csv"), "--kind", "ticket")
+    cli("themes", "build")
+    undated = TestClient(create_app(root))
+    assert undated.get("/themes.json").json()["themes"]
+    page = undated.get("/themes").text
+    assert "No trends: the evidence carries no dates." in page and "last 0 weeks" not in page
+    assert "Weekly counts over the last" in reader.get("/themes").text
