@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -287,9 +287,10 @@ class SqlResult:
 
 def sql_cell(value: Any) -> Any:
     """A value DuckDB returned, as JSON can hold it (lists, structs and maps cell by cell)."""
-    if isinstance(value, date | datetime):
-        return _iso(value)
-    if isinstance(value, time):
+    if isinstance(value, datetime):  # to the microsecond, unlike a bucket's start
+        moment = value.astimezone(UTC) if value.tzinfo else value
+        return moment.replace(tzinfo=None).isoformat() + "Z"
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return _decimal(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from typing import Any, get_args
 
 from needle.analytics.ranges import check_day
@@ -53,10 +54,14 @@ def _filters(filters: tuple[PropertyFilter, ...]) -> None:
         _choice(f.op, FilterOp, f"filter {f.key!r} operator")
         _check(bool(f.key), "a filter needs a property name")
         if f.op in (">", ">=", "<", "<="):
-            try:
-                float(f.value)
-            except ValueError:
-                raise UserError(f"filter {f.key}{f.op}{f.value}: compare with a number") from None
+            _check(_finite(f.value), f"filter {f.key}{f.op}{f.value}: compare with a number")
+
+
+def _finite(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def _step(step: Step, what: str) -> None:

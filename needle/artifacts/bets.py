@@ -17,7 +17,7 @@ from needle.errors import UserError
 def create(session: Session, title: str, who: str, fields: Mapping[str, Any]) -> Artifact:
     problem = store.get(session, "problem", int(fields["problem"]))
     values = {**fields, "problem": problem.id, "method": fields.get("method") or "rice"}
-    scoring.check_overrides(values)
+    scoring.check_inputs(values)
     return store.create(session, "bet", title, who, values, [Link("problem", str(problem.id))])
 
 

@@ -27,7 +27,7 @@ def _bet(session: Session, engine: Engine, bet: Artifact, changes: dict[str, Any
     if changes.get("status") == "dropped" and bet.status != "dropped":
         raise UserError(f"bet {bet.id}: a dropped bet keeps its reason; drop it with one",
                         field="status", value="dropped", hint="bet-drop")
-    scoring.check_overrides({**bet.fields, **changes})
+    scoring.check_inputs({**bet.fields, **changes})
 
 
 def _goal(session: Session, engine: Engine, goal: Artifact, changes: dict[str, Any]) -> None:
@@ -36,6 +36,8 @@ def _goal(session: Session, engine: Engine, goal: Artifact, changes: dict[str, A
     goals.check_smart({**goal.fields, **changes})
     if changes.get("metric") not in (None, goal.fields.get("metric")):
         changes["baseline"] = proposals.baseline(engine, changes["metric"])
+    if "target" in changes or "baseline" in changes:
+        goals.check_moves({**goal.fields, **changes})
 
 
 def _proposal(session: Session, engine: Engine, proposal: Artifact,

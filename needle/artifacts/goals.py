@@ -25,7 +25,10 @@ def check_smart(fields: Mapping[str, Any]) -> None:
     if missing:
         raise UserError(f"a goal needs {', '.join(text for _, text in missing)}; it is not "
                         "measurable without it", field=missing[0][0])
-    parse_metric(fields["metric"])
+    problem = parse_metric(fields["metric"]).target_problem(fields["target"])
+    if problem:
+        raise UserError(f"{problem}; the goal could never be met", field="target",
+                        value=fields["target"])
     try:
         date.fromisoformat(str(fields["due"]))
     except ValueError:
@@ -40,7 +43,15 @@ def create(session: Session, engine: Engine, title: str, who: str,
     check_smart(fields)
     values = {**fields, "target": float(fields["target"]),
               "baseline": baseline(engine, fields["metric"])}
+    check_moves(values)
     return store.create(session, "goal", title, who, values)
+
+
+def check_moves(fields: Mapping[str, Any]) -> None:
+    """A target equal to the baseline asks for no change: its progress cannot be measured."""
+    if fields["target"] == (fields.get("baseline") or {}).get("value"):
+        raise UserError(f"target {fields['target']:g} is the baseline already; a goal moves "
+                        "its metric", field="target", value=fields["target"])
 
 
 @dataclass(frozen=True)

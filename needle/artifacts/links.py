@@ -67,9 +67,13 @@ def check_link(session: Session, link: Link) -> None:
     elif link.kind == "insight":
         insights.get(session, link.reference)
     elif link.kind == "theme":
-        if session.get(Theme, _int_reference(link)) is None:
+        theme = session.get(Theme, _int_reference(link))
+        if theme is None:
             raise UserError(f"unknown theme id {link.reference}", field="theme",
                             value=link.reference, hint="themes")
+        if not theme.active:
+            raise UserError(f"theme {link.reference} is no longer current (merged, split or "
+                            "rebuilt away)", field="theme", value=link.reference, hint="themes")
     elif link.kind == "experiment" and session.scalar(
             select(Experiment.id).where(Experiment.name == link.reference)) is None:
         raise UserError(f"unknown experiment {link.reference!r}", field="experiment",

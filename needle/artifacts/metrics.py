@@ -15,6 +15,7 @@ Every measurement keeps the statement that produced it (over the ``events`` view
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -65,6 +66,21 @@ class Metric:
         if self.kind == "median_days":
             return f"median days from {self.event} to {self.then}{within}"
         return f"{self.event} per active user"
+
+    def target_problem(self, target: Any) -> str | None:
+        """Why ``target`` can never be reached by this metric (a rate is 0 to 1; days and
+        counts are never negative), or ``None`` when it can."""
+        try:
+            value = float(target)
+        except (TypeError, ValueError):
+            return f"target {target!r} is not a number"
+        if not math.isfinite(value):
+            return f"target {value:g} is not a finite number"
+        if self.unit == "rate" and not 0 <= value <= 1:
+            return f"target {value:g} is not a rate: write 60% as 0.6"
+        if value < 0:
+            return f"target {value:g} is below zero, which {self.label} never is"
+        return None
 
     def format(self, value: float | None) -> str:
         """A value as people read it: rates in percent, days and counts with two decimals."""

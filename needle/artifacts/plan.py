@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from needle.artifacts import deliverables, habits, store
 from needle.artifacts.deliverables import Check
 from needle.artifacts.models import AuditEntry
+from needle.errors import UserError
 
 WEEKS = 12
 STAGE_DAYS = 14
@@ -91,8 +92,14 @@ class Start:
 
 
 def start(session: Session, who: str, week1: date) -> Start:
-    """Start (or restart) the plan with week 1 beginning on ``week1``."""
+    """Start (or restart) the plan with week 1 beginning on ``week1``; a plan that would be
+    over already is refused (every stage late at once, and nothing made from now could count)."""
     moment = store.now()
+    ends = week1 + timedelta(weeks=WEEKS)
+    if ends <= moment.date():
+        raise UserError(f"a plan whose week 1 began on {week1} ended on {ends - timedelta(1)}; "
+                        f"start it on a day after {moment.date() - timedelta(weeks=WEEKS)}",
+                        field="date", value=week1.isoformat())
     store.audit(session, None, who, START_ACTION, {"week1": week1.isoformat()})
     return Start(week1, moment)
 

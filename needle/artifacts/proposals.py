@@ -59,6 +59,9 @@ def respond(session: Session, proposal: Artifact, response: str, by: str, why: s
     if proposal.locked_at is not None:
         raise UserError(f"proposal {proposal.id} was already approved; amend it instead",
                         field="response", value=response)
+    for name, given in (("by", by), ("why", why)):
+        if not given.strip():
+            raise UserError(f"a response says who gave it and why; {name} is empty", field=name)
     if response == "approved":
         missing = [n for n in ("metric", "target", "decision_rule") if not proposal.fields.get(n)]
         if missing:
@@ -123,6 +126,8 @@ def amend(session: Session, engine: Engine, proposal: Artifact, name: str, value
         raise UserError("an amendment needs a reason", field="reason")
     if name == "target":
         value = _number(value, "target")
+        if problem := parse_metric(proposal.fields["metric"]).target_problem(value):
+            raise UserError(problem, field="value", value=value)
     if name == "metric":
         value, _ = insights.metric_spec(session, value)
     entry = {"field": name, "from": proposal.fields.get(name), "to": value, "reason": reason,

@@ -6,7 +6,8 @@ Each finding is an ``error`` (the proposal is refused: it contradicts itself) or
 
 - errors: ``tag`` (a metric tagged other than leading or lagging), ``target-rule`` (the
   decision rule says the metric rises and the target is below the baseline, or falls and it is
-  above), ``target-range`` (a rate's target outside 0 to 1);
+  above), ``target-range`` (a target the metric can never reach: a rate outside 0 to 1,
+  days or a count below zero, not a finite number);
 - warnings: ``no-guardrail`` (no guardrail, or counter, metric), ``proxy`` (a leading success
   metric, a proxy, with no guardrail: it can move while the outcome does not), ``untagged`` (a
   metric not tagged leading or lagging), ``unknown-event`` (an event the lake does not hold yet:
@@ -71,9 +72,8 @@ def _target(fields: Mapping[str, Any]) -> list[Finding]:
     if target is None:
         return []
     found = []
-    if parse_metric(fields["metric"]).unit == "rate" and not 0 <= float(target) <= 1:
-        found.append(Finding("error", "target-range", "target",
-                             f"target {target:g} is not a rate: write 60% as 0.6"))
+    if problem := parse_metric(fields["metric"]).target_problem(target):
+        return [Finding("error", "target-range", "target", problem)]
     wanted = direction(fields.get("decision_rule"))
     if base is not None and wanted == "rises" and float(target) < base:
         found.append(Finding("error", "target-rule", "target",

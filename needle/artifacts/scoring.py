@@ -6,6 +6,7 @@ an override is kept only with a reason, and every score carries a sentence sayin
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -30,17 +31,73 @@ class Score:
         return asdict(self)
 
 
-def check_overrides(fields: dict[str, Any]) -> None:
-    """An override of a computed input must say why; RICE divides by a positive effort."""
+RICE_IMPACT = (0.25, 0.5, 1.0, 2.0, 3.0)
+MAX_REACH = 1e10  # more people than live on Earth: a typo, not a reach
+MIN_EFFORT = 0.001  # person-weeks (about two minutes); less makes RICE overflow
+
+
+def check_inputs(fields: dict[str, Any]) -> None:
+    """Refuse a bet whose score would be absurd, before it is stored: overrides of computed
+    inputs need a reason, every number is finite and on its method's scale, and a weighted bet
+    has criteria with weights that add up to more than zero."""
     for name in ("reach", "confidence"):
         if fields.get(name) is not None and not fields.get(f"{name}_reason"):
             raise UserError(f"overriding {name} needs a reason", field=f"{name}_reason")
-    if fields.get("method", "rice") not in METHODS:
-        raise UserError(f"scoring method {fields['method']!r}: use one of {', '.join(METHODS)}",
-                        field="method", value=fields["method"])
-    if fields.get("effort") is not None and float(fields["effort"]) <= 0:
-        raise UserError(f"effort {fields['effort']:g}: it must be above zero", field="effort",
-                        value=fields["effort"])
+    method = fields.get("method") or "rice"
+    if method not in METHODS:
+        raise UserError(f"scoring method {method!r}: use one of {', '.join(METHODS)}",
+                        field="method", value=method)
+    for name, (low, high, scale) in _SCALES[method].items():
+        if fields.get(name) is not None:
+            _in_scale(name, fields[name], low, high, scale)
+    if method == "rice" and fields.get("impact") is not None and (
+            (impact := _finite("impact", fields["impact"])) not in RICE_IMPACT):
+        raise UserError(f"impact {impact:g}: RICE impact is one of 0.25, 0.5, 1, 2 or 3",
+                        field="impact", value=fields["impact"])
+    if method == "weighted":
+        _check_criteria(fields.get("criteria"))
+
+
+def _finite(name: str, value: Any, field: str | None = None) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise UserError(f"{name} {value!r}: it must be a finite number", field=field or name,
+                        value=value)
+    return number
+
+
+def _in_scale(name: str, value: Any, low: float, high: float, scale: str,
+              field: str | None = None) -> None:
+    number = _finite(name, value, field)
+    if not low <= number <= high:
+        raise UserError(f"{name} {number:g}: it must be {scale}", field=field or name,
+                        value=value)
+
+
+_SCALES: dict[str, dict[str, tuple[float, float, str]]] = {
+    "rice": {"reach": (0, MAX_REACH, f"a number of people from 0 to {MAX_REACH:g}"),
+             "confidence": (0, 1, "a share from 0 to 1 (0.8 for 80%)"),
+             "effort": (MIN_EFFORT, math.inf, f"person-weeks, at least {MIN_EFFORT:g}")},
+    "ice": {n: (1, 10, "from 1 to 10") for n in ("impact", "confidence", "ease")},
+    "weighted": {},
+}
+
+
+def _check_criteria(criteria: Any) -> None:
+    if not criteria or not isinstance(criteria, dict):
+        raise UserError("a weighted bet needs criteria, each NAME=WEIGHT:SCORE",
+                        field="criteria")
+    for name, criterion in criteria.items():
+        given = criterion if isinstance(criterion, dict) else {}
+        _in_scale(f"criterion {name!r}: weight", given.get("weight"), 0, math.inf,
+                  "zero or more", "criteria")
+        _finite(f"criterion {name!r}: score", given.get("score"), "criteria")
+    if sum(float(c["weight"]) for c in criteria.values()) <= 0:
+        raise UserError("a weighted bet needs a criterion with a weight above zero",
+                        field="criteria")
 
 
 def score(bet: Artifact, reach: Reach, strength: Strength) -> Score:
@@ -102,10 +159,24 @@ def parse_criterion(text: str) -> tuple[str, dict[str, float]]:
     name, _, rest = text.partition("=")
     weight, _, value = rest.partition(":")
     try:
+        if not name.strip():
+            raise ValueError
         return name.strip(), {"weight": float(weight), "score": float(value)}
     except ValueError:
         raise UserError(f"criterion {text!r}: write NAME=WEIGHT:SCORE, e.g. revenue=3:8",
                         field="criteria", value=text) from None
+
+
+def parse_criteria(texts: list[str]) -> dict[str, dict[str, float]]:
+    """Several criteria; a name given twice is refused rather than one silently kept."""
+    criteria: dict[str, dict[str, float]] = {}
+    for text in texts:
+        name, criterion = parse_criterion(text)
+        if name in criteria:
+            raise UserError(f"criterion {name!r} is given twice; give each criterion once",
+                            field="criteria", value=text)
+        criteria[name] = criterion
+    return criteria
 
 
 def ranked_json(scores: list[Score]) -> list[dict[str, Any]]:

@@ -37,9 +37,9 @@ def create(session: Session, engine: Engine, title: str, who: str,
     if proposal.status != "approved":
         raise UserError(f"proposal {proposal.id} is {proposal.status}; only an approved "
                         "proposal ships", field="proposal", value=proposal.id,
-                        hint="proposal-respond")
+                        hint=None if proposal.status == "shipped" else "proposal-respond")
     shipped_on = launch_day(fields.get("shipped_on"))
-    weeks = int(fields.get("weeks") or 4)
+    weeks = int(4 if fields.get("weeks") is None else fields["weeks"])
     if weeks < 1:
         raise UserError(f"weeks {weeks}: compare at least one week on each side", field="weeks",
                         value=weeks)
@@ -49,7 +49,9 @@ def create(session: Session, engine: Engine, title: str, who: str,
     result["outcome"] = outcome(result, proposal.fields["baseline"]["value"],
                                 proposal.fields.get("target"))
     result["experiment"] = dict(experiment) if experiment else None
-    values = {**fields, "shipped_on": shipped_on.isoformat(), "result": result}
+    # the windows are shortened to the data there is: keep the weeks actually compared
+    used = (comparison.after.window.end - comparison.after.window.start).days // 7
+    values = {**fields, "shipped_on": shipped_on.isoformat(), "weeks": used, "result": result}
     all_links = [Link("proposal", str(proposal.id)), *links]
     ship = store.create(session, "ship", title, who, values, all_links)
     store.update(session, proposal, {"status": "shipped"}, who, action="ship")

@@ -109,6 +109,20 @@ def add_links(session: Session, artifact: Artifact, links: Iterable[Link], who: 
         audit(session, artifact.id, who, "link", {"added": [str(link) for link in fresh]})
 
 
+def follow_theme(session: Session, old: int, successors: Iterable[int], who: str) -> None:
+    """Move every citation of theme ``old`` to the themes that now hold its evidence (a merge's
+    kept theme, a split's parts), so a theme edit never silently empties what an artifact
+    cites; each move is in the artifact's history."""
+    moved = select(ArtifactLink).where(ArtifactLink.kind == "theme",
+                                       ArtifactLink.reference == str(old))
+    for link in session.scalars(moved).all():
+        artifact = link.artifact
+        artifact.links.remove(link)
+        add_links(session, artifact, [Link("theme", str(t)) for t in successors], who)
+        audit(session, artifact.id, who, "unlink", {"removed": [f"theme:{old}"],
+                                                    "why": "the theme was merged or split"})
+
+
 def links_of(artifact: Artifact, kind: str | None = None) -> list[Link]:
     return [Link(link.kind, link.reference) for link in artifact.links
             if kind is None or link.kind == kind]

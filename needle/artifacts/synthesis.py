@@ -188,6 +188,10 @@ def _summary(pieces: Mapping[int, tuple[str, str]], ranked: list[dict[str, Any]]
     read = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}"
                      for kind, count in kinds.most_common())
     top = ", ".join(f"{t['name']} ({t['pieces']})" for t in ranked[:TOP])
-    return (f"After reviewing {len(pieces)} pieces of customer evidence ({read}), I identified "
-            f"{len(ranked)} recurring topics; the most frequent are {top}. The priorities "
-            "weigh how often each comes up by how severe customers say it is.")
+    found = ("no recurring topic yet, so nothing is ranked" if not ranked else
+             f"1 recurring topic: {top}" if len(ranked) == 1 else
+             f"{len(ranked)} recurring topics; the most frequent are {top}")
+    said = f"{len(pieces)} piece{'s' if len(pieces) != 1 else ''}"
+    weigh = (" The priorities weigh how often each comes up by how severe customers say it is."
+             if ranked else "")
+    return f"After reviewing {said} of customer evidence ({read}), I identified {found}.{weigh}"

@@ -118,14 +118,20 @@ def _distinct_id(i: int, event: dict[str, Any], props: dict[str, Any]) -> str:
     for value in (event.get("distinct_id"), event.get("$distinct_id"), props.get("distinct_id")):
         if value is None or value == "":
             continue
-        if isinstance(value, str):
-            text = value
-        elif isinstance(value, bool):
-            text = "true" if value else "false"
-        else:
-            text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-        return _text(i, "distinct_id", text[:MAX_DISTINCT_ID])
+        return _text(i, "distinct_id", distinct_id_text(value))
     raise BadPayload(f"event {i} has no distinct_id")
+
+
+def distinct_id_text(value: Any) -> str:
+    """A sent ``distinct_id`` as the text stored for it (and hashed for flags): JSON's form of
+    a number, boolean, list or object, cut to 200 characters."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return text[:MAX_DISTINCT_ID]
 
 
 def _text(i: int, what: str, text: str) -> str:

@@ -33,11 +33,11 @@ from typing import Any
 
 from needle.capture.decode import Raw, decode
 from needle.capture.errors import BadPayload, NoToken
+from needle.capture.events import distinct_id_text
 from needle.capture.flags import Evaluation, Flag, evaluate
 
 LIMIT = 2 * 1024 * 1024  # bytes of a flags request, before and after decompression
 REFRESH = 1.0  # seconds a loaded set of flags is served before the store is read again
-MAX_DISTINCT_ID = 200
 
 log = logging.getLogger("needle.capture")
 Answer = Callable[[Sequence[tuple[Flag, Evaluation]]], dict[str, Any]]
@@ -78,7 +78,7 @@ def read_request(raw: Raw) -> FlagsRequest:
     if not isinstance(properties, dict):
         raise BadPayload("person_properties is not an object")
     keys = body.get("flag_keys_to_evaluate") or body.get("flag_keys")
-    return FlagsRequest(str(token) if token else None, str(distinct_id)[:MAX_DISTINCT_ID],
+    return FlagsRequest(str(token) if token else None, distinct_id_text(distinct_id),
                         properties, frozenset(map(str, keys)) if isinstance(keys, list) else None)
 
 
@@ -100,11 +100,12 @@ def answer(served: Served, request: FlagsRequest, endpoint: str, version: int
 
 
 def version_of(text: str | None) -> int:
-    """The ``v`` parameter as a number; absent or unreadable is 1."""
+    """The ``v`` parameter as a number; absent, unreadable or negative is 1."""
     try:
-        return int(text or 1)
+        version = int(text or 1)
     except ValueError:
         return 1
+    return version if version >= 0 else 1
 
 
 # The answer shapes.

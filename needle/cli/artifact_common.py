@@ -146,18 +146,23 @@ def add_common(app: typer.Typer, kind: str) -> None:
 
     @app.command("export")
     def export(ctx: typer.Context, artifact_id: Id,
-               fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or pdf.")] = "md",
+               fmt: Annotated[str | None, typer.Option(
+                   "--format", "-f", help="md, html or pdf (default: the --out file's suffix, "
+                                          "else md).")] = None,
                out: Annotated[Path | None, typer.Option(
                    "--out", "-o", help="File to write (default: KIND-ID.FORMAT).")] = None,
                ) -> None:
         """Write the artifact as Markdown, HTML or PDF (renders of the same Markdown)."""
         from needle.artifacts import store
         from needle.documents.artifacts import export as export_document
+        from needle.documents.render import export_format
 
+        chosen = export_format(out, fmt)
         with opened(ctx) as (_, session, engine):
-            data = export_document(session, engine, store.get(session, kind, artifact_id), fmt)
-        target = out or Path(f"{kind}-{artifact_id}.{fmt}")
-        target.write_bytes(data)
+            data = export_document(session, engine, store.get(session, kind, artifact_id),
+                                   chosen)
+        target = out or Path(f"{kind}-{artifact_id}.{chosen}")
+        write_file(target, data)
         typer.echo(f"wrote {target}")
 
     @app.command("history")
@@ -174,6 +179,16 @@ def add_common(app: typer.Typer, kind: str) -> None:
             print_table(["at", "who", "action", "what"],
                         [[e["at"][:19], e["who"], e["action"], ", ".join(e["changes"])]
                          for e in entries])
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a document; a missing folder or a full or read-only disk is one line."""
+    from needle.io.files import disk_reason
+
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {disk_reason(exc)}") from None
 
 
 def edit(ctx: typer.Context, kind: str, artifact_id: int, changes: dict[str, Any]) -> None:

@@ -23,12 +23,12 @@ def _fields(method: str | None, reach: float | None, reach_reason: str | None,
             impact: float | None, confidence: float | None, confidence_reason: str | None,
             effort: float | None, ease: float | None, criterion: list[str] | None,
             description: str | None) -> dict[str, Any]:
-    from needle.artifacts.scoring import parse_criterion
+    from needle.artifacts.scoring import parse_criteria
 
     return {"method": method, "reach": reach, "reach_reason": reach_reason, "impact": impact,
             "confidence": confidence, "confidence_reason": confidence_reason, "effort": effort,
             "ease": ease, "description": description,
-            "criteria": dict(parse_criterion(c) for c in criterion) if criterion else None}
+            "criteria": parse_criteria(criterion) if criterion else None}
 
 
 @app.command()

@@ -278,7 +278,7 @@ def bandit(
     """Thompson sampling: each arm's chance to be best, the next weights, whether to stop."""
     from needle.experiments.bandit import BanditSpec, bandit_table
 
-    current = dict(parse_split(weights)) if weights else None
+    current = dict(parse_split(weights, "weights")) if weights else None
     data = bandit_table(file, BanditSpec(variant, metric, period, current, top_two,
                                          lower_is_better))
     if json_:

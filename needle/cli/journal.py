@@ -10,7 +10,7 @@ import typer
 
 from needle.artifacts import journal, views
 from needle.artifacts.links import parse_link
-from needle.cli.artifact_common import Id, Links, add_common, detail, edit, opened
+from needle.cli.artifact_common import Id, Links, add_common, detail, edit, opened, write_file
 from needle.cli.output import JsonFlag, print_json, print_table
 from needle.cli.shapes import json_shape
 from needle.documents import render
@@ -97,10 +97,11 @@ def top(ctx: typer.Context, count: Annotated[int, typer.Argument(help="How many.
     if json_:
         print_json(rows)
         return
+    fmt = render.export_format(out, None) if out is not None else "md"
     text = render.markdown("journal_top", {"decisions": rows, "period": period})
     typer.echo(text)
     if out is not None:
-        out.write_bytes(render.export(text, out.suffix.lstrip(".") or "md", "Top decisions"))
+        write_file(out, render.export(text, fmt, "Top decisions"))
 
 
 add_common(app, "decision")

@@ -3,6 +3,7 @@ the product's SDKs send events to), its project token and its login secret."""
 
 from __future__ import annotations
 
+import socket
 import sys
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 from needle.cli.context import open_workspace
 from needle.cli.output import JsonFlag, print_json
 from needle.cli.shapes import json_shape
+from needle.errors import UserError
 from needle.web.auth import is_loopback, login_token
 
 SWITCH_INTERVAL = 0.0005  # seconds
@@ -20,7 +22,8 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on; off loopback a login "
                                            "token is required.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).", min=0,
+                                      max=65535)] = 8765,
 ) -> None:
     """Serve the workspace's pages and capture the product's events until Ctrl-C.
 
@@ -33,7 +36,15 @@ def serve(
 
     workspace = open_workspace(ctx)
     app = create_app(workspace.root, ctx.find_root().obj.overrides, host)
-    where = f"http://{host}:{port}/"
+    # Claim the capture log and the port before announcing anything: a second server on the
+    # workspace, or a port in use, is a one-line error rather than a traceback after the banner.
+    app.state.capture.start()
+    try:
+        listener = _listen(host, port)
+    except UserError:
+        app.state.capture.stop()
+        raise
+    where = f"http://{host}:{listener.getsockname()[1]}/"
     note = "" if is_loopback(host) else " (log in with the token `needle token --login` prints)"
     typer.echo(f"Needle serves {workspace.root} at {where}{note}; Ctrl-C stops it.", err=True)
     typer.echo(f"Events: point PostHog's SDKs at {where} with the project token "
@@ -42,7 +53,25 @@ def serve(
     # 5 ms switch interval, on a busy event loop, would put 5-10 ms in every acknowledgement.
     sys.setswitchinterval(SWITCH_INTERVAL)
     # One process, no workers or reloader: after it ends, however it ends, nothing holds the port.
-    uvicorn.run(app, host=host, port=port, log_level="warning", workers=None, reload=False)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    try:
+        server.run(sockets=[listener])
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how it stops: by now the app's lifespan has emptied the log
+    finally:
+        app.state.capture.stop()  # already stopped by the app's lifespan unless it never ran
+    if not server.started:
+        raise typer.Exit(3)  # uvicorn has logged why it could not start, as uvicorn.run does
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port`` (IPv4 or IPv6, as the address resolves)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                        field="port", value=port) from None
 
 
 @json_shape("The token asked for.", {"token": "str: the project token (phc_...), or the "

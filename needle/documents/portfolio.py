@@ -24,6 +24,8 @@ from needle.documents import render
 from needle.documents.artifacts import markdown_for
 from needle.documents.claims import Claim, cited_claim, interval, problem_claims, ship_claims
 from needle.documents.resume import bullet
+from needle.errors import UserError
+from needle.io.files import disk_reason
 
 # The customer-insight synthesis, a kind of its own (:mod:`needle.artifacts.synthesis`).
 SYNTHESIS = "synthesis"
@@ -114,7 +116,15 @@ def _synthesis_entry(synthesis: Artifact, book: Portfolio) -> dict[str, Any]:
 
 def build(session: Session, engine: Engine, out: Path, who: str, name: str = "") -> Portfolio:
     """Write ``index.html``, one page per artifact shown, ``portfolio.pdf`` and ``claims.json``;
-    titled with ``name`` (the person's, from settings) when there is one."""
+    titled with ``name`` (the person's, from settings) when there is one. A folder that cannot
+    be written is one line, and the build is not recorded."""
+    try:
+        return _build(session, engine, out, who, name)
+    except OSError as exc:
+        raise UserError(f"cannot write the portfolio to {out}: {disk_reason(exc)}") from None
+
+
+def _build(session: Session, engine: Engine, out: Path, who: str, name: str) -> Portfolio:
     out.mkdir(parents=True, exist_ok=True)
     book, context, shown = contents(session, engine, out)
     title = f"{name}: product outcomes" if name else "Product outcomes"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader
@@ -162,6 +163,26 @@ def _text_only_pdf() -> Any:
             raise InternalError(f"a document tried to embed an image ({name!r})")
 
     return TextOnlyPDF(format="A4")
+
+
+_SUFFIXES = {"md": "md", "markdown": "md", "html": "html", "htm": "html", "pdf": "pdf"}
+
+
+def export_format(out: Path | None, fmt: str | None) -> str:
+    """The format to write: ``fmt`` if given, else the file's suffix (``report.pdf`` is a PDF),
+    else Markdown. A file named for another format is refused, so a ``.pdf`` never holds
+    Markdown."""
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    chosen = (fmt or _SUFFIXES.get(suffix, suffix) or "md").lower()
+    if chosen not in FORMATS:
+        where = f"{out.name}: " if out is not None and not fmt else ""
+        raise UserError(f"{where}export format {chosen!r}: use one of {', '.join(FORMATS)}",
+                        field="out" if where else "format", value=chosen)
+    if out is not None and suffix and _SUFFIXES.get(suffix, chosen) != chosen:
+        raise UserError(f"{out.name} is named for {_SUFFIXES[suffix]} but the format is "
+                        f"{chosen}; name the file .{chosen} or choose {_SUFFIXES[suffix]}",
+                        field="format", value=chosen)
+    return chosen
 
 
 def export(text: str, fmt: str, title: str) -> bytes:

@@ -46,6 +46,7 @@ def export_lake(lake: EventLake, target: Path) -> ExportResult:
         manifest = json.loads((lake.root / MANIFEST).read_text()) if lake.files() else {
             "files": []}
         try:
+            target.mkdir(parents=True, exist_ok=True)  # a lake without files still has a manifest
             size = sum(_copy(lake.root / e["path"], target / e["path"]) for e in manifest["files"])
             staged = target / f".{MANIFEST}.tmp"
             staged.write_text(json.dumps(manifest, indent=1))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from needle.errors import InputError, UserError
 from needle.io.columns import find_column, require
 
 # Recognised names, first match wins (case-insensitive): PostHog's own, then common ones.
@@ -44,6 +45,9 @@ def resolve(names: list[str], mapping: EventMapping, file: str, where: str,
             unsplit: tuple[str, ...] = ()) -> Columns:
     """Resolve ``mapping`` against the column ``names`` of ``file``; ``unsplit`` are the
     delimiters tried in vain on its header (see :func:`needle.io.columns.require`)."""
+    if mapping.event is not None and not mapping.event.strip():
+        raise UserError("the event name given for every row is blank", field="event_col")
+
     def find(given: str | None, recognised: tuple[str, ...]) -> str | None:
         return find_column(names, given, recognised, file, where)
 
@@ -64,7 +68,13 @@ def resolve(names: list[str], mapping: EventMapping, file: str, where: str,
     else:
         rest = [name for name in names if name not in taken]
     properties_json = next((n for n in rest if n.lower() == PROPERTIES), None)
-    props = {_key(n): n for n in rest if n != properties_json}
+    props: dict[str, str] = {}
+    for name in rest:
+        if name != properties_json:
+            other = props.setdefault(_key(name), name)
+            if other != name:
+                raise InputError(file, where, f"columns {other!r} and {name!r} are both property "
+                                 f"{_key(name)!r}; keep one", field="props_cols")
     return Columns(user, time, event, uuid, properties_json, props)
 
 

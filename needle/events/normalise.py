@@ -41,6 +41,8 @@ _PROBLEMS = (
 )
 _PROBLEM = ("CASE " + " ".join(f"WHEN {test} THEN {i}" for i, (test, _) in enumerate(_PROBLEMS))
             + " END")
+# A user id or event name of blanks only is missing: kept, it would merge unrelated rows.
+_BLANK_NULL = "CASE WHEN trim({c}, ' ' || chr(9) || chr(10) || chr(13)) <> '' THEN {c} END"
 _CONTENT = "concat_ws(chr(31), event, distinct_id, epoch_us(timestamp)::VARCHAR, properties)"
 
 
@@ -105,7 +107,8 @@ def _normalise_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, columns: Colum
     time = "typed_time" if typed else text_time_sql("time_text")
     uuid = text(columns.uuid) if columns.uuid else "NULL"
     return (
-        f"SELECT __row, uuid::VARCHAR AS given, event, distinct_id, {time} AS timestamp, "
+        f"SELECT __row, uuid::VARCHAR AS given, {_BLANK_NULL.format(c='event')} AS event, "
+        f"{_BLANK_NULL.format(c='distinct_id')} AS distinct_id, {time} AS timestamp, "
         "properties::VARCHAR AS properties "
         f"FROM (SELECT __row, {text(columns.user)} AS distinct_id, {event} AS event, "
         f"{'NULL' if typed else text(columns.time)} AS time_text, "

@@ -44,6 +44,10 @@ def read_note(path: Path, kind: str, timezone: str, root: Path) -> EvidenceRecor
         raise InputError(str(path), f"line {body_line}", "the note has no text after its "
                          "front matter")
     fields = {name: _pop(front, keys) for name, keys in _FIELDS.items()}
+    for name, key in (("customer", "customer"), ("source_id", "id"), ("kind", "kind")):
+        if isinstance(fields[name], (list, dict)):
+            raise InputError(str(path), "front matter", f"{key} is a "
+                             f"{type(fields[name]).__name__}; give one value")
     kind = str(fields["kind"] or kind)
     if kind not in KINDS:
         raise InputError(str(path), "front matter", f"unknown kind {kind!r}; use one of "

@@ -27,6 +27,9 @@ class EvidenceFilter:
         if self.kind is not None and self.kind not in KINDS:
             raise UserError(f"unknown evidence kind {self.kind!r}; use one of "
                             f"{', '.join(KINDS)}", field="kind", value=self.kind)
+        if self.start is not None and self.end is not None and self.start > self.end:
+            raise UserError(f"the period starts on {self.start} after it ends on {self.end}",
+                            field="start", value=self.start.isoformat())
         found: list[ColumnElement[bool]] = []
         if self.kind is not None:
             found.append(Evidence.kind == self.kind)
@@ -47,10 +50,17 @@ def list_evidence(session: Session, kind: str | None = None, customer: str | Non
                   limit: int | None = 50, where: EvidenceFilter | None = None) -> list[Evidence]:
     """Evidence, oldest first (undated last), optionally of one kind or one customer, or as
     ``where`` says."""
+    check_limit(limit)
     where = where or EvidenceFilter(kind, customer)
     query = select(Evidence).order_by(Evidence.created_at.is_(None), Evidence.created_at,
                                       Evidence.id)
     return list(session.scalars(query.where(*where.conditions()).limit(limit)))
+
+
+def check_limit(limit: int | None) -> None:
+    """A negative limit is a typo, not a request for nothing (or for everything)."""
+    if limit is not None and limit < 0:
+        raise UserError(f"limit {limit}: give 0 or more", field="limit", value=limit)
 
 
 def evidence_listing(session: Session, where: EvidenceFilter,

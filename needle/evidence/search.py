@@ -48,6 +48,8 @@ def search_evidence(session: Session, query: str, limit: int = 20,
                     where: EvidenceFilter | None = None) -> list[Hit]:
     """The evidence best matching the words of ``query``, best first; only what ``where``
     lets through."""
+    if limit < 1:
+        raise UserError(f"limit {limit}: give 1 or more", field="limit", value=limit)
     words = re.findall(r"\w+", query)
     if not words:
         raise UserError("give some words to search for", field="query")

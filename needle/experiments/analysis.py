@@ -90,6 +90,20 @@ def _by_side(sides: np.ndarray, compute: Callable[[Alternative], TestResult]) ->
     return TestResult(**{f.name: pick(f.name) for f in dataclasses.fields(TestResult)})
 
 
+def check_levels(alpha: float, mde: float, sequential_tuning: float | None) -> None:
+    """Refuse settings that would print nonsense (a 110% interval, power for a lift of 0)."""
+    if not 0 < alpha < 1:
+        raise UserError(f"alpha {alpha:g}: it must be between 0 and 1 (0.05 for 95% intervals)",
+                        field="alpha", value=alpha)
+    if not 0 < mde < math.inf:
+        raise UserError(f"mde {mde:g}: the relative lift to detect must be above 0 (0.05 for "
+                        "5%)", field="mde", value=mde)
+    if sequential_tuning is not None and not 1 <= sequential_tuning < math.inf:
+        raise UserError(f"sequential {sequential_tuning:g}: the number of units the confidence "
+                        "sequences are tuned for must be 1 or more", field="sequential",
+                        value=sequential_tuning)
+
+
 def planned_weights(variants: Sequence[str], split: Mapping[str, float] | None
                     ) -> list[float] | None:
     """The planned shares in ``variants`` order; a variant missing on either side is an error,
@@ -111,7 +125,24 @@ def analyze(sums: ExperimentSums, options: AnalysisOptions = AnalysisOptions()) 
     """The full analysis: SRM, per-metric comparisons, corrections, Bayesian chances, power."""
     if len(sums.variants) < 2:
         raise UserError(f"an experiment needs at least 2 variants, found {list(sums.variants)}")
+    check_levels(options.alpha, options.mde, options.sequential_tuning)
     srm = check_srm(sums.units.astype(int).tolist(), planned_weights(sums.variants, options.split))
+    # Sums too large to square overflow to inf or nan; each comparison then says why it is
+    # not computable (``needle.stats.frequentist.degenerate``) instead of warning mid-way.
+    with np.errstate(over="ignore", invalid="ignore"):
+        results = _results(sums, options)
+    order = {m.name: i for i, m in enumerate(sums.metrics)}
+    results.sort(key=lambda r: order[r.metric])
+    return Analysis(
+        variants=sums.variants, units=[int(u) for u in sums.units], srm=srm,
+        alpha=options.alpha, correction=options.correction,
+        sequential_tuning=options.sequential_tuning, covariates=sums.covariates,
+        metrics=results, verdict=overall_verdict(srm, results, options.guardrails,
+                                                  options.lower_is_better),
+    )
+
+
+def _results(sums: ExperimentSums, options: AnalysisOptions) -> list[MetricResult]:
     blocks = [_block(group, options) for group in _groups(sums.metrics)]
     flat = np.concatenate([b.p_value.ravel() for b in blocks]) if blocks else np.array([])
     adjusted = adjust_p_values(flat, options.correction)
@@ -122,15 +153,7 @@ def analyze(sums: ExperimentSums, options: AnalysisOptions = AnalysisOptions()) 
         p_adj = adjusted[start:start + size].reshape(block.p_value.shape)
         start += size
         results += _finish(block, p_adj, sums, options)
-    order = {m.name: i for i, m in enumerate(sums.metrics)}
-    results.sort(key=lambda r: order[r.metric])
-    return Analysis(
-        variants=sums.variants, units=[int(u) for u in sums.units], srm=srm,
-        alpha=options.alpha, correction=options.correction,
-        sequential_tuning=options.sequential_tuning, covariates=sums.covariates,
-        metrics=results, verdict=overall_verdict(srm, results, options.guardrails,
-                                                  options.lower_is_better),
-    )
+    return results
 
 
 def _groups(metrics: tuple[MetricSums, ...]) -> list[tuple[MetricSums, ...]]:

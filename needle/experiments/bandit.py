@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from needle.errors import UserError
-from needle.experiments.table import _numeric
+from needle.experiments.table import _labels, _numeric
 from needle.io.frames import read_frame
 from needle.stats import period_weighted, thompson
 
@@ -57,13 +57,13 @@ def bandit_table(path: Path, spec: BanditSpec) -> dict[str, Any]:
     if missing:
         raise UserError(f"{path}: no column {missing[0]!r}; columns are "
                         f"{', '.join(map(str, frame.columns))}")
-    arm = frame[spec.variant].astype(str).to_numpy()
+    arm = _labels(frame, spec.variant, path)
     arms = sorted(set(arm.tolist()))
     if len(arms) < 2:
         raise UserError(f"{path}: a bandit needs at least 2 arms, found {arms}")
     current = _current(arms, spec.current)
     n, mean, var = _period_stats(_numeric(frame, spec.metric, path), arm,
-                                 frame[spec.period].astype(str).to_numpy(), arms)
+                                 _labels(frame, spec.period, path), arms)
     units, arm_mean, arm_var = period_weighted(n, mean, var)
     r = thompson(units, arm_mean, arm_var, current, inverse=spec.lower_is_better,
                  top_two=spec.top_two, min_weight=spec.min_weight)

@@ -3,6 +3,7 @@ of results, so they cannot be bent to fit what the data showed."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from typing import cast
 from sqlalchemy import select
 
 from needle.errors import UserError
+from needle.experiments.analysis import check_levels
 from needle.experiments.metrics import MetricDef
 from needle.experiments.models import Experiment
 from needle.stats.corrections import Correction
@@ -44,9 +46,10 @@ class ExperimentSpec:
     split: tuple[tuple[str, float], ...] = ()  # planned share per variant; () means equal
 
 
-def parse_split(values: Sequence[str]) -> tuple[tuple[str, float], ...]:
+def parse_split(values: Sequence[str], field: str = "split") -> tuple[tuple[str, float], ...]:
     """``VARIANT=WEIGHT`` options (weights in any unit: 90/10, 0.9/0.1) as pairs; a weight of
-    0 plans no traffic (a holdout, a retired variant), so any unit it gets is reported."""
+    0 plans no traffic (a holdout, a retired variant), so any unit it gets is reported.
+    ``field`` names the option at fault in errors (a bandit's are its ``weights``)."""
     out = []
     for value in values:
         name, sep, weight = value.partition("=")
@@ -54,13 +57,13 @@ def parse_split(values: Sequence[str]) -> tuple[tuple[str, float], ...]:
             share = float(weight)
         except ValueError:
             share = -1.0
-        if not sep or not name.strip() or not share >= 0:
-            raise UserError(f"split {value!r}: write it as VARIANT=WEIGHT with a weight of 0 "
-                            "or more", field="split", value=value)
+        if not sep or not name.strip() or not 0 <= share < math.inf:
+            raise UserError(f"{field} {value!r}: write it as VARIANT=WEIGHT with a finite "
+                            "weight of 0 or more", field=field, value=value)
         out.append((name.strip(), share))
-    if sum(w > 0 for _, w in out) == 1 or len({n for n, _ in out}) != len(out):
-        raise UserError("a split needs every variant once, at least two of them with a weight "
-                        "above 0", field="split", value=list(values))
+    if out and (sum(w > 0 for _, w in out) < 2 or len({n for n, _ in out}) != len(out)):
+        raise UserError(f"{field}: give every variant once, at least two of them with a "
+                        "weight above 0", field=field, value=list(values))
     return tuple(out)
 
 
@@ -182,8 +185,7 @@ def validate(spec: ExperimentSpec) -> None:
         raise UserError(f"experiment {spec.name!r}: write the hypothesis and the decision rule "
                         "now, before any result is read",
                         field="decision_rule" if spec.hypothesis.strip() else "hypothesis")
-    if not 0 < spec.alpha < 1:
-        raise UserError(f"experiment {spec.name!r}: alpha must be between 0 and 1")
+    check_levels(spec.alpha, spec.mde, spec.sequential_tuning)
     if spec.correction not in CORRECTIONS:
         raise UserError(f"correction must be one of {', '.join(CORRECTIONS)}")
     wrong = [m.name for m in spec.metrics if m.alternative not in ALTERNATIVES]

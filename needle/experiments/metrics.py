@@ -11,6 +11,7 @@ Written on the command line as ``[NAME=]KIND:ARGS``:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -53,7 +54,9 @@ def _days(text: str, spec: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise UserError(f"metric {spec!r}: {text!r} is not a number of days") from None
+        value = math.nan
+    if not math.isfinite(value):
+        raise UserError(f"metric {spec!r}: {text!r} is not a number of days")
     if value < 0:
         raise UserError(f"metric {spec!r}: days must not be negative")
     return value

@@ -24,6 +24,9 @@ from needle.experiments.sums import ExperimentSums, from_units, quantile_sums, r
 from needle.io.frames import read_frame
 
 _BOOLEAN = {"true": "1", "false": "0"}
+# Larger values are a broken cell, not a measurement: their squares (the variance's sufficient
+# statistic) would overflow a double over a few million units.
+MAX_VALUE = 1e100
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,21 @@ def _numeric(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
     lowered = text.str.lower()
     for word, number in _BOOLEAN.items():
         text = text.mask(lowered == word, number)
-    values = pd.to_numeric(text, errors="coerce")
-    bad = np.flatnonzero(values.isna().to_numpy())
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(~(np.abs(values) <= MAX_VALUE))
     if len(bad):
         row = int(bad[0])
-        raise InputError(str(path), f"line {row + 2}", f"column {column!r}: "
-                         f"{raw.iloc[row]!r} is not a number")
-    return values.to_numpy(dtype=float)
+        why = ("is not a number" if np.isnan(values[row]) else "is not a finite number"
+               if np.isinf(values[row]) else f"is too large to analyse (above {MAX_VALUE:g})")
+        raise InputError(str(path), _place(path, row), f"column {column!r}: "
+                         f"{str(raw.iloc[row])!r} {why}")
+    return values
+
+
+def _place(path: Path, row: int) -> str:
+    """Where row ``row`` (from 0) is: a CSV line (the header is line 1), or a Parquet row."""
+    return f"row {row + 1}" if path.suffix.lower() in (".parquet", ".pq") else f"line {row + 2}"
 
 
 _QUANTILE = re.compile(r"^p(\d+(?:\.\d+)?)\((.+)\)$")
@@ -63,6 +74,25 @@ def _metric_columns(metric: str, frame: pd.DataFrame) -> list[str]:
     if quantile:
         return [quantile.group(2)]
     return metric.split("/", 1) if "/" in metric else [metric]
+
+
+def _check_spec(spec: TableSpec) -> None:
+    """Refuse a metric given twice (it would be tested twice and widen every interval), a
+    covariate that is a metric (it explains all of it: no variance is left) and a quantile
+    outside 0 to 100 (exclusive: p0 and p100 are the extremes, with no interval)."""
+    repeated = sorted({m for m in spec.metrics if spec.metrics.count(m) > 1})
+    if repeated:
+        raise UserError(f"metric {repeated[0]!r} is given twice; give each metric once",
+                        field="metric", value=repeated[0])
+    both = sorted(set(spec.covariates) & set(spec.metrics))
+    if both:
+        raise UserError(f"column {both[0]!r} is both a metric and a covariate; a covariate is "
+                        "measured before the experiment", field="covariate", value=both[0])
+    for metric in spec.metrics:
+        quantile = _QUANTILE.match(metric)
+        if quantile and not 0 < float(quantile.group(1)) < 100:
+            raise UserError(f"metric {metric!r}: a quantile is above p0 and below p100 "
+                            "(p50, p90, p99.9)", field="metric", value=metric)
 
 
 def _check_columns(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
@@ -122,8 +152,20 @@ def _exclusions(frame: pd.DataFrame, spec: TableSpec) -> tuple[np.ndarray, dict[
     return ~(several | duplicate), report
 
 
+def _labels(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
+    """Each row's variant; a row without one cannot be analysed, nor silently dropped."""
+    labels = frame[column]
+    blank = np.flatnonzero((labels.isna() | (labels.astype(str).str.strip() == "")).to_numpy())
+    if len(blank):
+        raise InputError(str(path), _place(path, int(blank[0])),
+                         f"column {column!r} is empty; every unit needs one")
+    return labels.astype(str).to_numpy()
+
+
 def _variant_order(labels: np.ndarray, control: str | None, path: Path) -> list[str]:
     names = sorted(set(labels.tolist()))
+    if not names:
+        raise UserError(f"{path}: no units to analyse (no rows, or every row excluded)")
     if control is None:
         control = "control" if "control" in names else names[0]
     if control not in names:
@@ -134,11 +176,15 @@ def _variant_order(labels: np.ndarray, control: str | None, path: Path) -> list[
 
 def table_sums(path: Path, spec: TableSpec) -> tuple[ExperimentSums, dict[str, Any]]:
     """Sufficient statistics of the table's metrics per variant, and the exclusion report."""
+    _check_spec(spec)
     frame = read_frame(path)
     _check_columns(frame, spec, path)
     _check_unit(frame, spec, path)
+    labels = _labels(frame, spec.variant, path)
+    if spec.unit is not None:
+        _labels(frame, spec.unit, path)  # a unit with no id cannot be told from another
     keep, report = _exclusions(frame, spec)
-    labels = frame[spec.variant].astype(str).to_numpy()[keep]
+    labels = labels[keep]
     order = _variant_order(labels, spec.control, path)
 
     def column(name: str) -> np.ndarray:

@@ -191,11 +191,15 @@ def numbered(count: int) -> list[str]:
 
 
 def unique(file: str, where: str, names: list[str]) -> list[str]:
-    seen: set[str] = set()
+    """``names``, checked: SQL (DuckDB) reads names that differ only in case as one column."""
+    seen: dict[str, str] = {}
     for name in names:
-        if name in seen:
+        other = seen.get(name.lower())
+        if other == name:
             raise InputError(file, where, f"column {name!r} appears twice in the header")
-        seen.add(name)
+        if other is not None:
+            raise InputError(file, where, f"columns {other!r} and {name!r} differ only in case")
+        seen[name.lower()] = name
     return names
 
 

@@ -17,6 +17,9 @@ from pathlib import Path
 from needle.errors import InputError, UserError
 
 GZIP_MAGIC = b"\x1f\x8b"
+# Compressions that are not read, told by their magic numbers, so as not to be read as text.
+_OTHER_COMPRESSIONS = {b"\xfd7zXZ\x00": "xz", b"\x28\xb5\x2f\xfd": "zstd",
+                       b"7z\xbc\xaf\x27\x1c": "7-Zip"}
 BOM = b"\xef\xbb\xbf"
 
 
@@ -68,7 +71,21 @@ def read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), "file", f"cannot read it: {exc.strerror}") from None
-    return _gunzip(path, data) if data.startswith(GZIP_MAGIC) else data
+    if data.startswith(GZIP_MAGIC):
+        return _gunzip(path, data)
+    kind = _compression(data)
+    if kind is not None:
+        raise InputError(str(path), "file", f"it is {kind}-compressed, which is not read; "
+                         "decompress it, or compress it with gzip")
+    return data
+
+
+def _compression(data: bytes) -> str | None:
+    """The compression, other than gzip, that ``data`` is in, if its magic number says one."""
+    if data[:3] == b"BZh" and data[4:10] == b"1AY&SY":  # the fourth byte is the block size
+        return "bzip2"
+    return next((name for magic, name in _OTHER_COMPRESSIONS.items() if data.startswith(magic)),
+                None)
 
 
 def _gunzip(path: Path, data: bytes) -> bytes:
@@ -141,6 +158,9 @@ def write_rejects(path: Path, rows: list[BadRow]) -> Path:
     The file appears whole or not at all: it is written beside and renamed into place, and a
     full or read-only disk leaves nothing behind.
     """
+    if not path.name or path.is_dir():  # '.' has no name to write beside
+        raise UserError(f"{path}: cannot write the rejected rows: it is a folder; nothing was "
+                        "imported", field="rejects")
     tmp = path.with_name(f".{path.name}.tmp")
     made = not path.parent.exists()
     try:

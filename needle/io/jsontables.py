@@ -60,10 +60,11 @@ def _duckdb_json(data: bytes) -> pa.Table:
 
 def _duckdb_read(data: bytes, object_size: int) -> pa.Table:
     # maximum_depth=1 keeps every top-level value as JSON text: nested properties stay whole
-    # and values whose type changes from row to row do not break the read.
+    # and values whose type changes from row to row do not break the read. records="true"
+    # refuses a value that is not an object, which "auto" would make a table of plain values.
     con = duckdb.connect()
-    relation = con.read_json(io.BytesIO(data), format="auto", maximum_depth=1, sample_size=-1,
-                             maximum_object_size=object_size)
+    relation = con.read_json(io.BytesIO(data), format="auto", records="true", maximum_depth=1,
+                             sample_size=-1, maximum_object_size=object_size)
     return relation.to_arrow_table()
 
 
@@ -82,6 +83,10 @@ def _array_error(path: Path, data: bytes, engine_message: str) -> InputError:
         return InputError(str(path), "file", f"a value is nested deeper than {MAX_DEPTH} levels")
     if _depth(value) > MAX_DEPTH:
         return InputError(str(path), "file", f"a value is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, list):
+        plain = next((i for i, item in enumerate(value, 1) if not isinstance(item, dict)), None)
+        if plain is not None:
+            return InputError(str(path), f"record {plain}", "not a JSON object")
     return _file_error(path, engine_message)
 
 

@@ -21,6 +21,7 @@ from needle.io.tables import RawTable
 from needle.io.times import set_timezone, text_time_sql, typed_time_sql
 
 _INTEGER_DIGITS = 18  # a plain decimal without a point is an integer: -?(0|[1-9][0-9]{0,17})
+_EXACT_DIGITS = 15  # every integer of up to 15 digits is exact as a DOUBLE (2^53 has 16)
 _DECIMAL = "-?(0|[1-9][0-9]*)([.][0-9]+)?"
 
 Select = Callable[[duckdb.DuckDBPyConnection], str]
@@ -104,16 +105,28 @@ def _numeric_kinds(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[s
         if not columns:
             return {}
         # One regex a value: a plain decimal is an integer when it has no point and no more
-        # digits than fit a BIGINT.
+        # digits than fit a BIGINT; beside decimals, only integers a DOUBLE holds exactly.
         checks = ", ".join(
-            f"bool_and({c} IS NULL OR NOT contains({c}, '.') AND length(ltrim({c}, '-')) "
-            f"<= {_INTEGER_DIGITS}), bool_and({c} IS NULL OR regexp_full_match({c}, "
-            f"'{_DECIMAL}'))" for c in map(quote, columns))
+            f"bool_and({c} IS NULL OR regexp_full_match({c}, '{_DECIMAL}')), "
+            f"bool_and({c} IS NULL OR NOT contains({c}, '.') AND {_digits(c)} <= "
+            f"{_INTEGER_DIGITS}), bool_and({c} IS NULL OR contains({c}, '.') OR "
+            f"{_digits(c)} <= {_EXACT_DIGITS} OR {_exact_double(c)})"
+            for c in map(quote, columns))
         flags = con.sql(f"SELECT {checks} FROM {source}").fetchall()[0]
-        kinds = {c: "BIGINT" if flags[2 * i] else "DOUBLE"
-                 for i, c in enumerate(columns) if flags[2 * i + 1]}
+        kinds = {c: "BIGINT" if flags[3 * i + 1] else "DOUBLE" for i, c in enumerate(columns)
+                 if flags[3 * i] and (flags[3 * i + 1] or flags[3 * i + 2])}
         columns = list(kinds)
     return {column: f"CAST({quote(column)} AS {kind})" for column, kind in kinds.items()}
+
+
+def _digits(column: str) -> str:
+    return f"length(ltrim({column}, '-'))"
+
+
+def _exact_double(column: str) -> str:
+    """SQL: the integer text ``column`` is exact as a DOUBLE (1e20 is; 2^53 + 1 is not)."""
+    return (f"coalesce(TRY_CAST(TRY_CAST({column} AS DOUBLE) AS HUGEINT)::VARCHAR = {column}, "
+            "false)")
 
 
 def finite_json(texts: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from needle.errors import InputError
-from needle.io.delimited import WHITESPACE, delimiter_of, read_delimited
+from needle.io.delimited import WHITESPACE, delimiter_of, read_delimited, unique
 from needle.io.excel import OLE_MAGIC, ZIP_MAGIC, read_xlsx
 from needle.io.files import check_utf8, one_line, read_bytes
 from needle.io.jsontables import read_json
@@ -64,4 +64,5 @@ def _read_parquet(path: Path, data: bytes) -> RawTable:
     except (pa.ArrowException, OSError) as exc:
         raise InputError(str(path), "file",
                          f"not a readable Parquet file ({one_line(str(exc))})") from None
+    unique(str(path), "file", table.column_names)
     return RawTable(str(path), table, lambda row: (f"row {row + 1}", ""))

@@ -32,6 +32,12 @@ _EPOCH = (
     "CASE WHEN abs({v}) < 1e19 THEN to_timestamp(({v}) / CASE WHEN abs({v}) < 1e11 THEN 1 "
     "WHEN abs({v}) < 1e14 THEN 1e3 WHEN abs({v}) < 1e17 THEN 1e6 ELSE 1e9 END) END"
 )
+# The same rule for a BIGINT, in integers: a double cannot hold nanoseconds since 1970 exactly.
+_EPOCH_INTEGER = (
+    "timezone('UTC', make_timestamp(CASE WHEN {v} BETWEEN -99999999999 AND 99999999999 "
+    "THEN {v} * 1000000 WHEN {v} BETWEEN -99999999999999 AND 99999999999999 THEN {v} * 1000 "
+    "WHEN {v} BETWEEN -99999999999999999 AND 99999999999999999 THEN {v} ELSE {v} // 1000 END))"
+)
 
 
 def set_timezone(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
@@ -47,12 +53,15 @@ def set_timezone(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
 def text_time_sql(text: str) -> str:
     """SQL turning the text expression ``text`` into a TIMESTAMPTZ, NULL when unreadable."""
     epoch = _EPOCH.format(v=f"TRY_CAST({text} AS DOUBLE)")
+    integer = f"TRY_CAST({text} AS BIGINT)"
     return (
         f"CASE WHEN contains({text}, ':') THEN TRY_CAST({text} AS TIMESTAMPTZ) "
         f"WHEN regexp_full_match({text}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
         f"THEN timezone('UTC', TRY_CAST({text} AS DATE)::TIMESTAMP) "
         f"WHEN regexp_full_match({text}, '[0-9]{{8}}') "
         f"THEN timezone('UTC', try_strptime({text}, '%Y%m%d')) "
+        f"WHEN regexp_full_match({text}, '-?[0-9]+') AND {integer} IS NOT NULL "
+        f"THEN {_EPOCH_INTEGER.format(v=integer)} "
         f"WHEN regexp_full_match({text}, '-?[0-9]+([.][0-9]+)?') THEN {epoch} "
         f"ELSE TRY_CAST({text} AS TIMESTAMPTZ) END"
     )
@@ -61,10 +70,12 @@ def text_time_sql(text: str) -> str:
 def typed_time_sql(column: str, kind: pa.DataType) -> str | None:
     """SQL for a typed (non-text) column, or None when the column holds text."""
     if pa.types.is_timestamp(kind):
-        return column if kind.tz else f"CAST({column} AS TIMESTAMPTZ)"
+        return f"CAST({column} AS TIMESTAMPTZ)"  # also microseconds from nanoseconds
     if pa.types.is_date(kind):
         return f"timezone('UTC', {column}::TIMESTAMP)"
-    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+    if pa.types.is_integer(kind):
+        return _EPOCH_INTEGER.format(v=f"TRY_CAST({column} AS BIGINT)")
+    if pa.types.is_floating(kind):
         return _EPOCH.format(v=f"{column}::DOUBLE")
     return None
 

@@ -13,6 +13,7 @@ Each check records its outcome on the rule, so the web and the next review show 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -59,6 +60,8 @@ class RuleState:
     def text(self) -> str:
         if self.kind == "anomaly":
             return f"{self.insight}: any anomaly"
+        if self.value is None:  # stored before thresholds were checked (NaN reads back NULL)
+            return f"{self.insight}: {self.kind} (no threshold)"
         if self.kind == "change":
             return f"{self.insight}: moves {self.value:+.0%} or more on last week"
         return f"{self.insight}: {self.kind} {self.value:g}"
@@ -78,9 +81,15 @@ def add_rule(store: Store, insight: str, kind: str, value: float | None,
     if (kind == "anomaly") != (value is None):
         raise UserError(f"an {kind} alert {'takes no' if kind == 'anomaly' else 'needs a'} "
                         "value", field="value")
+    if value is not None and not math.isfinite(value):
+        raise UserError(f"alert threshold {value:g}: it must be a finite number", field=kind,
+                        value=value)
     if kind == "change" and value == 0:
         raise UserError("a change alert needs a non-zero relative change, such as -0.2",
                         field="value", value=value)
+    if kind == "change" and value is not None and value < -1:
+        raise UserError(f"a change alert of {value:+.0%} could never fire: nothing falls by more "
+                        "than 100%", field="change", value=value)
     target = get_insight(store, insight)
     with store.session() as session:
         rule = AlertRule(insight_id=target.id, kind=kind, value=value, author=author,
@@ -115,7 +124,8 @@ def verdict(kind: str, value: float | None, this_week: float | None,
     """Whether a rule fires on a week, and why; None when the week has nothing to judge."""
     if kind == "anomaly":
         return anomalous, "an anomaly this week" if anomalous else "no anomaly"
-    assert value is not None
+    if value is None:
+        return None, "the rule has no threshold; remove it and add it again"
     if kind == "change":
         if change is None:
             return None, "no value last week to compare with"

@@ -244,8 +244,9 @@ def build_review(store: Store, engine: Engine, insights: list[Insight], threshol
     first, last_event = span.first.date(), span.last.date()
     period = iso_week(week) if week else latest_complete_week(last_event)
     if period.start > last_event or period.end < first:
-        raise UserError(f"week {label(period)}: the events run from {first} to {last_event}",
-                        field="week", value=label(period))
+        before = "" if week else "no complete week of events yet: "
+        raise UserError(f"{before}week {label(period)}: the events run from {first} to "
+                        f"{last_event}", field="week", value=label(period))
     last = min(period.end, last_event)
     counts = daily.event_counts(engine, first, last)
     rules = list_rules(store)

@@ -77,12 +77,18 @@ def _reasons(*pairs: tuple[np.ndarray, str], shape: tuple[int, ...]) -> np.ndarr
 def degenerate(a: ArmStatistic, b: ArmStatistic, relative: bool) -> np.ndarray:
     """Why the two-arm comparison is not computable (zero variance, n < 2, zero baseline)."""
     n_a, n_b = np.asarray(a.n, dtype=float), np.asarray(b.n, dtype=float)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         var_a, var_b = np.nan_to_num(a.variance), np.nan_to_num(b.variance)
         shape = np.broadcast(n_a, n_b, var_a, var_b).shape
         return _reasons(
             (n_a < 2, "control has fewer than 2 units"),
             (n_b < 2, "treatment has fewer than 2 units"),
+            (~np.isfinite(a.mean), "control mean is undefined (e.g. a ratio whose denominator "
+                                   "sums to 0)"),
+            (~np.isfinite(b.mean), "treatment mean is undefined (e.g. a ratio whose "
+                                   "denominator sums to 0)"),
+            (~np.isfinite(a.variance) | ~np.isfinite(b.variance),
+             "values too large for their variance to be computed in double precision"),
             (var_a <= 0, "control values have zero variance (e.g. no or only conversions)"),
             (var_b <= 0, "treatment values have zero variance (e.g. no or only conversions)"),
             (np.asarray(relative & (np.nan_to_num(a.baseline) == 0)),

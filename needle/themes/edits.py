@@ -1,5 +1,6 @@
 """A person's edits: merge two themes, split one, rename one. Each is logged and survives refreshes
-(see :mod:`needle.themes.reconcile` for how)."""
+(see :mod:`needle.themes.reconcile` for how); artifacts citing a merged or split theme then cite
+the themes that hold its evidence."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sklearn.cluster import KMeans
 from sqlalchemy.orm import Session
 
+from needle.artifacts.store import follow_theme
 from needle.errors import UserError
 from needle.store import Store
 from needle.themes.corpus import load_corpus
@@ -52,6 +54,7 @@ def merge(store: Store, author: str, cache_dir: Path, keep: int, other: int) -> 
         source.active = False
         _log(session, author, "merge", keep, {"merged": other})
         save(session, load_corpus(cache_dir, session), owners, "edit")
+        follow_theme(session, other, [keep], author)
 
 
 def split(store: Store, author: str, cache_dir: Path, theme_id: int, parts: int = 2
@@ -70,4 +73,5 @@ def split(store: Store, author: str, cache_dir: Path, theme_id: int, parts: int 
         parent.active = False
         _log(session, author, "split", theme_id, {"into": children})
         save(session, corpus, owners, "edit")
+        follow_theme(session, theme_id, children, author)
         return children

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from needle.analytics.cache import ResultCache
 from needle.capture.routes import CAPTURE_PATHS, CaptureMiddleware
@@ -20,7 +21,7 @@ from needle.web import auth
 from needle.web.pages import json_response, render
 from needle.web.routes import ROUTERS
 from needle.web.routes.flags import is_flag_api
-from needle.web.schedule import AlertSchedule, check_alerts
+from needle.web.schedule import AlertSchedule, alert_minutes, check_alerts
 from needle.workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -46,7 +47,7 @@ def create_app(root: Path | str, overrides: Mapping[str, Any] | None = None,
     workspace = Workspace.open(root, overrides)  # fails now, not at the first request
     capture = workspace.capture()
     alerts = AlertSchedule(partial(check_alerts, workspace.root, dict(overrides or {})),
-                           workspace.settings["alert_minutes"])
+                           alert_minutes(workspace.settings["alert_minutes"]))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,6 +76,8 @@ def create_app(root: Path | str, overrides: Mapping[str, Any] | None = None,
     app.add_api_route("/login", _login, methods=["POST"])
     app.middleware("http")(_guard)
     app.add_exception_handler(NeedleError, _error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _crash)
     app.add_middleware(CaptureMiddleware, capture=capture)  # outermost: the SDKs' hot path
     return app
 
@@ -82,7 +85,7 @@ def create_app(root: Path | str, overrides: Mapping[str, Any] | None = None,
 def _vendor(name: str) -> Response:
     path = VENDOR_FILES.get(name)
     if path is None or not path.exists():
-        return json_response({"error": f"no script {name!r}"}, 404)
+        return json_response({"error": f"no script {name!r}", "field": None}, 404)
     return FileResponse(path, media_type="text/javascript")
 
 
@@ -140,7 +143,34 @@ async def _login(request: Request) -> Response:
 def _error(request: Request, exc: NeedleError) -> Response:
     """One error body: the message, and the field at fault when the library names one."""
     status = 400 if isinstance(exc, UserError) else 500
-    body = {"error": str(exc), "field": getattr(exc, "field", None)}
-    if request.url.path.endswith(".json"):
+    return _answer(request, str(exc), getattr(exc, "field", None), status)
+
+
+# What the routing's own refusals say, in the words of the pages.
+HTTP_MESSAGES = {404: "there is no page at {path}", 405: "{path} does not take a {method}"}
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response:
+    template = HTTP_MESSAGES.get(exc.status_code)
+    message = (template.format(path=request.url.path, method=request.method) if template
+               else str(exc.detail))
+    response = _answer(request, message, None, exc.status_code)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def _crash(request: Request, exc: Exception) -> Response:
+    """A failure the library did not foresee: the one error body still (the traceback goes to
+    the server's log)."""
+    return _answer(request, "the server failed on this request; its log has the details",
+                   None, 500)
+
+
+def _answer(request: Request, message: str, field: str | None, status: int) -> Response:
+    """The error as JSON for twins and the SDKs' APIs, else as a page."""
+    body = {"error": message, "field": field}
+    path = request.url.path
+    if (path.endswith(".json") or path.rstrip("/") in TOKEN_PATHS
+            or is_flag_api(request.method, path)):
         return json_response(body, status)
     return render(request, "error.html", {"title": "Error", **body}, status)

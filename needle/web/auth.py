@@ -43,7 +43,10 @@ def login_token(state_dir: Path, renew: bool = False) -> str:
 
 def same(given: str | None, expected: str | None) -> bool:
     """Constant-time equality of two secrets (a missing one matches nothing)."""
-    return bool(given) and bool(expected) and hmac.compare_digest(str(given), str(expected))
+    # as bytes: compare_digest refuses str with non-ASCII characters, which anyone can send
+    return bool(given) and bool(expected) and hmac.compare_digest(
+        str(given).encode("utf-8", "surrogateescape"),
+        str(expected).encode("utf-8", "surrogateescape"))
 
 
 def new_csrf() -> str:

@@ -8,6 +8,7 @@ The web app types what people write here, as Typer does for the CLI's options; e
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from needle.artifacts.scoring import parse_criterion
 from needle.errors import UserError
 
 Parse = Callable[[str, str], Any]  # (field name, text) -> value; raises UserError
+# The store keeps whole numbers (ids among them) in 64 bits; a larger one names nothing.
+LARGEST = 2**63 - 1
 
 
 def _text(name: str, text: str) -> str | None:
@@ -27,18 +30,25 @@ def _number(name: str, text: str) -> float | None:
     if not text.strip():
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
-        raise UserError(f"{name} {text!r} is not a number", field=name, value=text) from None
+        number = math.nan
+    if not math.isfinite(number):  # "nan" and "inf" are floats to Python, not to people
+        raise UserError(f"{name} {text!r} is not a number", field=name, value=text)
+    return number
 
 
 def whole_number(name: str, text: str, field: str | None = None) -> int:
     """``text`` as an integer, or a one-line error naming ``field`` (by default ``name``)."""
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
         raise UserError(f"{name} {text!r}: write a whole number", field=field or name,
                         value=text) from None
+    if abs(number) > LARGEST:
+        raise UserError(f"{name} {text!r}: write a whole number of at most 18 digits",
+                        field=field or name, value=text)
+    return number
 
 
 def _whole(name: str, text: str) -> int | None:
@@ -52,8 +62,8 @@ def _lines(name: str, text: str) -> list[str]:
 def _ids(name: str, text: str) -> list[int]:
     words = [w for w in re.split(r"[\s,]+", text) if w]
     try:
-        return [int(w) for w in words]
-    except ValueError:
+        return [whole_number(name, w) for w in words]
+    except UserError:
         raise UserError(f"{name} {text!r}: write ids as numbers, e.g. 12, 15", field=name,
                         value=text) from None
 
@@ -89,6 +99,7 @@ class Input:
 
 INPUTS: dict[str, Input] = {
     "text": Input(_text), "textarea": Input(_text), "select": Input(_text),
+    "artifact": Input(_whole),  # a select whose values are the ids of stored artifacts
     "date": Input(_text), "number": Input(_number), "whole": Input(_whole),
     "lines": Input(_lines, _show_lines), "criteria": Input(_criteria, _show_criteria),
     "ids": Input(_ids, lambda v: ", ".join(str(i) for i in v or [])),

@@ -15,10 +15,21 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.convertors import IntegerConvertor, register_url_convertor
 
 from needle.jsontext import dumps
 from needle.web.formats import FILTERS
 from needle.workspace import Workspace
+
+
+class IdConvertor(IntegerConvertor):
+    """``{name:id}``: a stored id in a path. The store's ids fit 64 bits, so a longer number
+    is a page that does not exist rather than a lookup that overflows."""
+
+    regex = "[0-9]{1,18}"
+
+
+register_url_convertor("id", IdConvertor())
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters.update(FILTERS)

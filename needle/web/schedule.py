@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from needle.errors import NeedleError
+from needle.errors import NeedleError, UserError
 from needle.repeating import Repeating
 from needle.workspace import Workspace
 
@@ -23,6 +23,14 @@ def check_alerts(root: Path, overrides: Mapping[str, Any]) -> int:
             return 0
         workspace.review()
         return sum(1 for rule in workspace.alerts() if rule.firing)
+
+
+def alert_minutes(value: float) -> float:
+    """The ``alert_minutes`` setting, refused when negative (0 turns the checks off)."""
+    if value < 0:
+        raise UserError(f"setting alert_minutes {value:g}: write 0 (no checks) or more minutes",
+                        field="alert_minutes", value=value)
+    return value
 
 
 class AlertSchedule:

@@ -54,6 +54,11 @@ def test_filters(text: str, expected: PropertyFilter) -> None:
         (lambda: build_spec("trend", events=["a", "b"], formula="A/C"), "no series C"),
         (lambda: build_spec("trend", events=["a"], formula="__import__('os')"), "formula"),
         (lambda: build_spec("trend", events=["a"], where=["n>abc"]), "number"),
+        # Not numbers a property can hold; they used to reach the SQL and end in a traceback.
+        (lambda: build_spec("trend", events=["a"], where=["n>inf"]), "compare with a number"),
+        (lambda: build_spec("trend", events=["a"], where=["n<=NaN"]), "compare with a number"),
+        (lambda: build_spec("funnel", steps=["a", "b"], step_where=["2:n>1e999"]),
+         "compare with a number"),
     ],
 )
 def test_invalid_specs_say_what_to_fix(build, message: str) -> None:

@@ -149,6 +149,8 @@ def test_the_lake_and_all_analytics_still_read(engine: DuckDBEngine) -> None:
      ["00000000-0000-0000-0000-000000000001"]),
     ("SELECT DATE '2024-01-02', TIMESTAMP '2024-01-02 03:04:05'",
      ["2024-01-02", "2024-01-02T03:04:05Z"]),
+    ("SELECT TIMESTAMP '2024-01-02 03:04:05.123456', TIMESTAMPTZ '2024-01-02 03:04:05.5+01'",
+     ["2024-01-02T03:04:05.123456Z", "2024-01-02T02:04:05.500000Z"]),
     ("SELECT 'infinity'::DATE, '-infinity'::TIMESTAMPTZ, '294247-01-10'::DATE",
      ["infinity", "-infinity", "294247-01-10"]),
 ])

@@ -8,7 +8,8 @@ import pytest
 
 from needle.analytics.engine import run
 from needle.analytics.specs import DateRange, PropertyFilter, Series, Step, TrendQuery
-from tests.analytics.conftest import D, H, ev
+from needle.events.lake import EventLake
+from tests.analytics.conftest import ENGINES, D, H, ev, table
 
 DAYS = DateRange(date(2024, 1, 1), date(2024, 1, 3))
 ROWS = [
@@ -47,6 +48,26 @@ def test_measures(engine_for, measure: str, expected: list) -> None:
     prop = None if measure in ("events", "users", "per_user_avg") else "amount"
     q = TrendQuery((Series(Step("pay"), measure, prop),), "day", DAYS)
     assert values(run(engine_for(ROWS), q), "pay") == expected
+
+
+# Text spelling infinity or NaN is not a number: read as one, it made a bucket's sum NaN on the
+# SQL path and infinite on the index, and a filter `amount>0` take it.
+WORDS = [ev("u", "pay", 0, {"amount": 10}), ev("v", "pay", H, {"amount": "inf"}),
+         ev("w", "pay", 2 * H, {"amount": "NaN"}), ev("x", "pay", 3 * H, {"amount": "-Infinity"})]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "duckdb-cached"])
+@pytest.mark.parametrize("measure", ["sum", "avg", "min", "max", "median"])
+def test_words_for_infinity_and_nan_are_not_numbers(tmp_path, engine: str, measure: str) -> None:
+    lake = EventLake(tmp_path / "lake")
+    lake.append(table(WORDS))
+    built = ENGINES[engine](lake.files(), tmp_path / "cache")
+    day = DateRange(date(2024, 1, 1), date(2024, 1, 1))
+    q = TrendQuery((Series(Step("pay"), measure, "amount"),), "day", day)
+    assert values(run(built, q), "pay") == [10.0]
+    q = TrendQuery((Series(Step("pay")),), "day", day, (PropertyFilter("amount", ">", "0"),))
+    assert values(run(built, q), "pay") == [1]
+    built.close()
 
 
 def test_hourly_points_are_date_times(engine_for) -> None:

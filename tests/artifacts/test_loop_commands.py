@@ -28,6 +28,45 @@ def test_bad_input_is_one_line_and_changes_nothing(needle) -> None:
     _one_line_error(needle("bet", "new", "B", "--problem", "1", ok=False), "no problem with id 1")
 
 
+def test_a_bet_with_an_absurd_score_is_refused_and_the_ranking_still_works(needle) -> None:
+    needle("problem", "new", "Cards do not arrive", "-e", "1", "-e", "2")
+    needle("bet", "new", "Courier tracking", "--problem", "1", "--impact", "2", "--effort", "3")
+    for args, text in [
+        (("--impact", "7"), "impact 7: RICE impact is one of 0.25, 0.5, 1, 2 or 3 (see --impact)"),
+        (("--effort", "inf"), "effort inf: it must be a finite number (see --effort)"),
+        (("--method", "weighted"), "a weighted bet needs criteria"),
+        (("--method", "weighted", "--criterion", "cost=1:2", "--criterion", "cost=3:4"),
+         "criterion 'cost' is given twice"),
+    ]:
+        _one_line_error(needle("bet", "new", "Absurd", "--problem", "1", *args, ok=False), text)
+    _one_line_error(needle("bet", "edit", "2", "--method", "ice", "--ease", "0", ok=False),
+                    "ease 0: it must be from 1 to 10")
+    assert [b["title"] for b in needle.json("bet", "rank")] == ["Courier tracking"]
+
+
+@pytest.mark.parametrize(("metric", "target", "text"), [
+    (METRIC, "1.5", "target 1.5 is not a rate: write 60% as 0.6; the goal could never be met"),
+    (METRIC, "nan", "target nan is not a finite number"),
+    ("per_user:invite_sent", "inf", "target inf is not a finite number"),
+    ("per_user:invite_sent", "-3", "target -3 is below zero, which invite_sent per active user"),
+    ("median_days:signup>onboarding_completed", "-1", "target -1 is below zero"),
+])
+def test_a_goal_that_could_never_be_met_is_refused(needle, metric, target, text) -> None:
+    _one_line_error(needle("goal", "new", "Impossible", "--metric", metric, "--target", target,
+                           "--by", "2027-03-31", ok=False), text)
+    assert needle.json("goal", "list") == []
+
+
+def test_a_goal_at_its_baseline_is_refused(needle) -> None:
+    needle("goal", "new", "Onboard most signups", "--metric", METRIC, "--target", "0.8",
+           "--by", "2027-03-31")
+    baseline = needle.json("goal", "show", "1")["fields"]["baseline"]["value"]
+    for args in (("goal", "new", "Stand still", "--metric", METRIC, "--target", repr(baseline),
+                  "--by", "2027-03-31"), ("goal", "edit", "1", "--target", repr(baseline))):
+        _one_line_error(needle(*args, ok=False), "is the baseline already; a goal moves its metric")
+    assert [g["fields"]["target"] for g in needle.json("goal", "list")] == [0.8]
+
+
 def test_journal_week_and_sprint_top(ws, needle) -> None:
     needle("journal", "log", "Drop the tour", "--on", "2026-06-22", "--importance", "2",
            "--by", "Cleo")
@@ -95,3 +134,9 @@ def test_plan_counts_only_artifacts_made_after_it_starts(needle) -> None:
     stage = needle.json("plan")[1]
     assert (stage["status"], stage["finished"]) == ("done", "early")
     assert needle.json("plan", "next")["stage"] == 1  # the current stage comes first
+
+
+def test_a_plan_that_would_be_over_already_is_refused(needle) -> None:
+    _one_line_error(needle("plan", "start", "--date", "1990-01-01", ok=False),
+                    "a plan whose week 1 began on 1990-01-01 ended on 1990-03-25")
+    assert needle.json("plan", "next")["status"] == "not_started"

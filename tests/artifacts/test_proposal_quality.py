@@ -51,6 +51,12 @@ def test_warnings_are_kept_on_the_proposal(ws: Workspace, changes: dict[str, Any
     ({"target": 0.3}, "target 0.3 is below the baseline"),
     ({"decision_rule": "ship if drop-off falls"}, "target 0.6 is above the baseline"),
     ({"target": 60}, "target 60 is not a rate: write 60% as 0.6"),
+    ({"target": float("nan")}, "target nan is not a finite number"),
+    ({"metric": "per_user:invite_sent", "target": float("inf")},
+     "target inf is not a finite number"),
+    ({"metric": "median_days:signup>onboarding_completed", "target": -2,
+      "decision_rule": "ship if the wait falls"},
+     "target -2 is below zero, which median days from signup to onboarding_completed never is"),
     ({"metric_kind": "lead"}, "metric_kind is tagged 'lead': use leading or lagging"),
 ])
 def test_errors_refuse_the_proposal(ws: Workspace, changes: dict[str, Any],
@@ -126,3 +132,28 @@ def test_a_bet_carried_by_a_proposal_leaves_the_candidates(ws: Workspace) -> Non
     ws.publish_ship("Checklist", {"proposal": made, "shipped_on": DAY})
     lanes = ws.roadmap()
     assert lanes["now"] == [] and [i["id"] for i in lanes["next"]] == [other]
+
+
+@pytest.mark.parametrize(("by", "why", "message"), [
+    ("", "clear evidence", "a response says who gave it and why; by is empty"),
+    ("Mara", "  ", "a response says who gave it and why; why is empty"),
+])
+def test_a_response_without_who_or_why_is_refused(ws: Workspace, by: str, why: str,
+                                                  message: str) -> None:
+    made = proposal(ws)
+    with pytest.raises(UserError, match=message):
+        ws.respond_to_proposal(made["id"], "approved", by, why)
+    assert ws.artifact("proposal", made["id"])["status"] == "draft"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("6", "target 6 is not a rate: write 60% as 0.6"),
+    ("nan", "target nan is not a finite number"),
+])
+def test_an_amended_target_the_metric_cannot_reach_is_refused(ws: Workspace, value: str,
+                                                              message: str) -> None:
+    made = proposal(ws)
+    ws.respond_to_proposal(made["id"], "approved", "Mara", "clear evidence")
+    with pytest.raises(UserError, match=message):
+        ws.amend_proposal(made["id"], "target", value, "the board wants more")
+    assert ws.artifact("proposal", made["id"])["fields"]["target"] == 0.6

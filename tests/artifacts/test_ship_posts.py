@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from needle.artifacts import proposals, ships, store
 from needle.artifacts.links import Link
 from needle.documents.artifacts import markdown_for
+from needle.errors import UserError
 from tests.artifacts.tinyproduct import LAUNCH, METRIC, START
 
 pytestmark = pytest.mark.parametrize("store_kind", ["sqlite"], indirect=True)
@@ -52,3 +53,37 @@ def test_a_success_reads_as_a_ship_post(ws) -> None:
     assert "We noticed onboarding stalls, affecting " in text  # the programme's opening
     assert "We built checklist. Here is the data after 2 weeks." in text
     assert "distinguishable from noise" in text
+
+
+def _approved(ws):  # type: ignore[no-untyped-def]
+    with ws.store.session() as session:
+        problem = store.create(session, "problem", "Onboarding stalls", "ada", {},
+                               [Link("evidence", str(i)) for i in (1, 2, 3)])
+        proposal = proposals.create(session, ws.engine, "Checklist", "ada",
+                                    {"problem": problem.id, "metric": METRIC, "target": 0.6,
+                                     "decision_rule": "keep if +3 pts"},
+                                    as_of=LAUNCH.date().isoformat())
+        proposals.respond(session, proposal, "approved", "Cleo", "cheap to try", "ada")
+        return proposal.id
+
+
+def test_zero_weeks_is_refused_not_read_as_the_default(ws) -> None:
+    made = _approved(ws)
+    with ws.store.session() as session, pytest.raises(UserError, match="weeks 0: compare at "
+                                                                       "least one week"):
+        ships.create(session, ws.engine, "Checklist", "ada",
+                     {"proposal": made, "shipped_on": LAUNCH.date().isoformat(), "weeks": 0}, [])
+    assert ws.artifacts("ship") == []
+
+
+def test_a_post_says_the_weeks_it_compared_when_the_data_is_shorter(ws) -> None:
+    made = _approved(ws)
+    with ws.store.session() as session:
+        post = ships.create(session, ws.engine, "Checklist", "ada",
+                            {"proposal": made, "shipped_on": LAUNCH.date().isoformat(),
+                             "weeks": 1000}, [])
+        window = post.fields["result"]["after"]["window"]
+        compared = (date.fromisoformat(window["end"]) - date.fromisoformat(window["start"])).days
+        assert post.fields["weeks"] == compared // 7 < 1000
+        assert f"Here is the data after {compared // 7} weeks." in markdown_for(
+            session, ws.engine, post)

@@ -12,6 +12,7 @@ import pytest
 
 from needle.capture.decode import Raw
 from needle.capture.errors import BadPayload, NoToken
+from needle.capture.events import read_request as capture_request
 from needle.capture.flag_api import (
     FlagSource,
     FlagsRequest,
@@ -40,6 +41,15 @@ def test_reads_the_ways_sdks_send() -> None:
                     "application/x-www-form-urlencoded")):
         assert read_request(raw) == FlagsRequest("phc_x", "42", {"plan": "pro"},
                                                  frozenset({"ab"}))
+
+
+@pytest.mark.parametrize(("sent", "stored"), [
+    (True, "true"), ({"b": 1, "a": 2}, '{"a":2,"b":1}'), ([1, 2], "[1,2]"), ("é" * 300, "é" * 200)])
+def test_a_distinct_id_is_the_one_capture_stores(sent: Any, stored: str) -> None:
+    """A flag is hashed on the id the person's events are stored under."""
+    asked = read_request(Raw(json.dumps({"token": "phc_x", "distinct_id": sent}).encode()))
+    captured = capture_request({"event": "e", "distinct_id": sent, "token": "phc_x"}, "/e", 0)
+    assert asked.distinct_id == captured.rows[0][2] == stored
 
 
 @pytest.mark.parametrize("body", [b"", b"[1]", b'{"api_key": "phc_x"}', b"nope",
@@ -84,9 +94,11 @@ def test_only_the_flags_asked_for() -> None:
     assert list(body["flags"]) == ["off"]
 
 
-@pytest.mark.parametrize(("text", "v"), [(None, 1), ("", 1), ("4", 4), ("x", 1)])
+@pytest.mark.parametrize(("text", "v"), [(None, 1), ("", 1), ("4", 4), ("x", 1), ("-1", 1),
+                                         ("0", 0)])
 def test_version_of(text: str | None, v: int) -> None:
     assert version_of(text) == v
+    assert {"flags", "featureFlags"} & set(answer(SERVED, ASK, "decide", version_of(text)))
 
 
 def test_the_source_reads_again_after_the_refresh_time() -> None:

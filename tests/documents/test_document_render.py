@@ -8,9 +8,11 @@ import subprocess
 import numpy as np
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from needle.artifacts import store
 from needle.artifacts.links import Link
+from needle.artifacts.models import AuditEntry
 from needle.documents import render
 from needle.documents.artifacts import export, markdown_for
 from needle.errors import UserError
@@ -71,3 +73,44 @@ def test_pdf_spells_out_characters_its_fonts_lack() -> None:
 def test_unknown_export_format_is_refused() -> None:
     with pytest.raises(UserError, match="export format 'docx'"):
         render.export("# x", "docx", "x")
+
+
+@pytest.mark.parametrize(("args", "kind"), [
+    (("-o", "report.pdf"), b"%PDF"), (("-o", "report.PDF"), b"%PDF"),
+    (("-o", "report.html"), b"<!doctype html>"), (("-o", "report.md"), b"# Problem:"),
+    (("-o", "report.txt", "-f", "md"), b"# Problem:"), (("-f", "html"), b"<!doctype html>"),
+])
+def test_an_export_is_in_the_format_its_file_is_named_for(problem, cli, tmp_path, monkeypatch,
+                                                          args, kind) -> None:
+    monkeypatch.chdir((tmp_path / "out").mkdir() or tmp_path / "out")
+    cli("problem", "export", str(problem[1]), *args)
+    written = tmp_path / "out" / (args[1] if args[0] == "-o" else f"problem-{problem[1]}.html")
+    assert written.read_bytes().lstrip()[:len(kind)] == kind
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("-o", "report.docx"), "error: report.docx: export format 'docx': use one of md, html, pdf\n"),
+    (("-o", "report.pdf", "-f", "md"), "error: report.pdf is named for pdf but the format is md; "
+                                       "name the file .md or choose pdf (see --format)\n"),
+    (("-o", "missing/report.md"), "error: cannot write missing/report.md: No such file or "
+                                  "directory\n"),
+])
+def test_an_export_that_cannot_be_written_as_asked_is_one_line(problem, cli, tmp_path,
+                                                                monkeypatch, args,
+                                                                message) -> None:
+    monkeypatch.chdir((tmp_path / "out").mkdir() or tmp_path / "out")
+    result = cli("problem", "export", str(problem[1]), *args, ok=False)
+    assert (result.exit_code, result.output) == (1, message)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_portfolio_that_cannot_be_written_is_one_line_and_not_recorded(
+        problem, cli, tmp_path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("a file, not a folder", encoding="utf-8")
+    result = cli("portfolio", "build", "--out", str(taken), ok=False)
+    assert (result.exit_code, result.output) == (
+        1, f"error: cannot write the portfolio to {taken}: File exists\n")
+    workspace, _ = problem
+    with workspace.store.session() as session:
+        assert "portfolio" not in {e.action for e in session.scalars(select(AuditEntry))}

@@ -1,9 +1,11 @@
 """A malformed file fails whole with one line naming file, line and reason; --skip-bad skips."""
 
+import bz2
 import csv
 import gzip
 import io
 import json
+import lzma
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -40,6 +42,11 @@ CASES = [
      "column 'timestamp': cannot read 'yesterday' as a time", 2),
     ("user.csv", HEADER + ROWS + ",c,2024-01-04T00:00:00Z\n", "line 4",
      "column 'user_id': no user id", 2),
+    # Blank ids would make one person of every row that lacks one.
+    ("blank.csv", HEADER + ROWS + '" \t ",c,2024-01-04T00:00:00Z\n', "line 4",
+     "column 'user_id': no user id", 2),
+    ("blank.jsonl", _jsonl(_line("u1", "2024-01-02"), {**_line("u2", "2024-01-03"), "event": "  "}),
+     "line 2", "column 'event': no event name", 1),
     ("latin1.csv", (HEADER + ROWS).encode() + "u3,café,2024-01-04T00:00:00Z\n".encode("latin-1"),
      "line 4", "byte 0xe9 at column 7 is not UTF-8", 2),
     ("lines.jsonl", '{"user_id": "u1", "event": "a", "timestamp": "2024-01-02T00:00:00Z"}\n'
@@ -68,6 +75,9 @@ CASES = [
     ("deep.jsonl", _jsonl(_line("u1", "2024-01-02")) + '{"user_id": "u2", "event": "e", '
      '"timestamp": "2024-01-03", "p": ' + "[" * 1000 + "]" * 1000 + "}\n"
      + _jsonl(_line("u3", "2024-01-04")), "line 2", "nested deeper than 128 levels", 2),
+    # A line that is JSON but not an object: the reader took the file for one of plain values.
+    ("array.jsonl", _jsonl(_line("u1", "2024-01-02")) + '"text"\n'
+     + _jsonl(_line("u4", "2024-01-04")), "line 2", "not a JSON object", 2),
     # Keys a table cannot hold as columns.
     ("keys.jsonl", _jsonl(_line("u1", "2024-01-02")) + '{"user_id": "u2", "user_id": "u3"}\n'
      + _jsonl(_line("u4", "2024-01-04")), "line 2", "key 'user_id' appears twice", 2),
@@ -119,6 +129,78 @@ def test_missing_column_names_the_flag(cli, write, workspace):
     (line,) = _error_lines(result)
     assert line.startswith(f"error: {path}: line 1 (header): no user column (looked for ")
     assert line.endswith("name it (see --user-col)")
+    assert workspace.lake.files() == before
+
+
+def _parquet_named(names: list[str]) -> bytes:
+    out = io.BytesIO()
+    columns = [["u1"], ["a"], ["2024-01-02T00:00:00Z"], ["x"], ["y"]]
+    pq.write_table(pa.Table.from_arrays([pa.array(c) for c in columns], names=names), out)
+    return out.getvalue()
+
+
+# Columns that would become one property: the reader cannot tell them apart, or they share a key.
+@pytest.mark.parametrize(("name", "content", "where", "reason"), [
+    ("case.csv", HEADER.strip() + ",Plan,plan\nu1,a,2024-01-02T00:00:00Z,x,y\n", "line 1",
+     "columns 'Plan' and 'plan' differ only in case"),
+    ("case.parquet", _parquet_named(["user_id", "event", "timestamp", "Plan", "plan"]), "file",
+     "columns 'Plan' and 'plan' differ only in case"),
+    ("flat.csv", HEADER.strip() + ",properties.plan,plan\nu1,a,2024-01-02T00:00:00Z,x,y\n",
+     "line 1", "columns 'properties.plan' and 'plan' are both property 'plan'"),
+])
+def test_columns_that_clash_stop_the_import(cli, write, workspace, name, content, where, reason):
+    before = _seeded(cli, write, workspace)
+    path = write(name, content)
+    result = cli("events", "import", str(path), "--skip-bad", ok=False)
+    (line,) = _error_lines(result)
+    assert line.startswith(f"error: {path}: {where}")
+    assert reason in line
+    assert workspace.lake.files() == before
+
+
+@pytest.mark.parametrize("folder", [".", "rejected"])
+def test_rejects_given_a_folder_is_one_line_and_imports_nothing(cli, write, workspace, tmp_path,
+                                                                 monkeypatch, folder):
+    before = _seeded(cli, write, workspace)
+    (tmp_path / "rejected").mkdir()
+    monkeypatch.chdir(tmp_path)
+    path = write("bad.csv", HEADER + ROWS + ",c,2024-01-04T00:00:00Z\n")
+    result = cli("events", "import", str(path), "--skip-bad", "--rejects", folder, ok=False)
+    (line,) = _error_lines(result)
+    assert line == (f"error: {folder}: cannot write the rejected rows: it is a folder; nothing "
+                    "was imported")
+    assert workspace.lake.files() == before
+
+
+def test_a_blank_event_name_for_every_row_is_refused(cli, write, workspace):
+    before = _seeded(cli, write, workspace)
+    path = write("purchases.csv", "user_id,timestamp\nu1,2024-01-02T00:00:00Z\n")
+    result = cli("events", "import", str(path), "--event", " ", ok=False)
+    (line,) = _error_lines(result)
+    assert line == ("error: the event name given for every row is blank (see --event-col or "
+                    "--event NAME)")
+    assert workspace.lake.files() == before
+
+
+def test_a_json_array_holding_a_value_not_an_object_names_its_record(cli, write, workspace):
+    before = _seeded(cli, write, workspace)
+    path = write("values.json", '[{"user_id": "u1", "event": "a", "timestamp": "2024-01-02"}, 7]')
+    result = cli("events", "import", str(path), ok=False)
+    (line,) = _error_lines(result)
+    assert line == f"error: {path}: record 2: not a JSON object"
+    assert workspace.lake.files() == before
+
+
+@pytest.mark.parametrize(("name", "pack", "kind"), [
+    ("e.csv.bz2", bz2.compress, "bzip2"), ("e.csv.bz2", lambda b: bz2.compress(b, 1), "bzip2"),
+    ("e.csv.xz", lzma.compress, "xz")])
+def test_another_compression_is_named_not_read_as_text(cli, write, workspace, name, pack, kind):
+    before = _seeded(cli, write, workspace)
+    path = write(name, pack((HEADER + ROWS).encode()))
+    result = cli("events", "import", str(path), "--skip-bad", ok=False)
+    (line,) = _error_lines(result)
+    assert line == (f"error: {path}: file: it is {kind}-compressed, which is not read; "
+                    "decompress it, or compress it with gzip")
     assert workspace.lake.files() == before
 
 

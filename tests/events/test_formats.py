@@ -64,6 +64,29 @@ def test_parquet_with_typed_columns(cli, write, tmp_path, lake_rows):
     assert _props(rows) == [{"amount": 1.5}, {}]
 
 
+@pytest.mark.parametrize("zone", [None, "UTC", "America/New_York"])
+def test_parquet_nanosecond_times_keep_their_microseconds(cli, tmp_path, lake_rows, zone):
+    path = tmp_path / "e.parquet"  # pandas writes nanosecond times, with or without a zone
+    stamps = pa.array([1716397769220123456], pa.timestamp("ns", tz=zone))
+    pq.write_table(pa.table({"user_id": ["u1"], "event": ["a"], "timestamp": stamps}), path)
+    cli("events", "import", str(path))
+    assert [r["ts"] for r in lake_rows()] == ["2024-05-22T17:09:29.220123"]
+
+
+@pytest.mark.parametrize(("big", "expected"), [
+    ("12345678901234567890", {"u1": "12345678901234567890", "u2": "0.5"}),
+    ("9007199254740993", {"u1": "9007199254740993", "u2": "0.5"}),  # 2^53 + 1
+    ("100000000000000000000", {"u1": 1e20, "u2": 0.5}),  # exact as a double, as Excel holds it
+])
+def test_a_long_integer_beside_decimals_is_a_number_only_if_exact(cli, write, lake_rows, big,
+                                                                   expected):
+    path = write("e.csv", f"user_id,event,timestamp,v\nu1,a,2024-01-01T00:00:00Z,{big}\n"
+                          "u2,a,2024-01-01T00:00:01Z,0.5\n")
+    cli("events", "import", str(path))
+    got = {row["distinct_id"]: json.loads(row["properties"])["v"] for row in lake_rows()}
+    assert got == expected
+
+
 def test_identical_rows_stay_two_events_and_reimport_adds_nothing(cli, write, workspace):
     row = "u1,click,2024-01-01T00:00:00Z,blue\n"
     path = write("e.csv", "user_id,event,timestamp,color\n" + row * 2 + row.replace("u1", "u2"))
@@ -98,13 +121,15 @@ def test_no_header_with_column_names_and_constant_event(cli, write, lake_rows):
 
 @pytest.mark.parametrize(("text", "value"), [
     ("12", 12), ("-12", -12), ("0", 0), ("123456789012345678", 123456789012345678),
-    ("1234567890123456789", 1234567890123456789.0), ("-1.50", -1.5), ("0.25", 0.25),
+    ("1234567890123456789", "1234567890123456789"), ("-1.50", -1.5), ("0.25", 0.25),
+    ("9007199254740993", 9007199254740993), ("123456789012345", 123456789012345),
     ("012", "012"), ("1e5", "1e5"), ("+1", "+1"), ("1.", "1."), ("1.2.3", "1.2.3"),
     ("--1", "--1"), ("-", "-"),
 ])
 def test_a_text_column_of_plain_decimals_holds_numbers(cli, write, lake_rows, text, value):
     # BIGINT when every value is an integer of up to 18 digits, DOUBLE when every value is a
-    # plain decimal, else text; a second row (an integer) must not change the verdict.
+    # plain decimal and every integer among them is exact as a double, else
+    # text; a second row (an integer) must not change the verdict.
     path = write("e.csv", f"user_id,event,timestamp,v\nu1,a,2024-01-01T00:00:00Z,{text}\n"
                           "u2,a,2024-01-01T00:00:01Z,7\n")
     cli("events", "import", str(path))

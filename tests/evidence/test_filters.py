@@ -61,3 +61,23 @@ def test_an_unknown_kind_is_refused(workspace: Workspace) -> None:
     with pytest.raises(UserError, match="unknown evidence kind 'memo'") as raised:
         workspace.evidence(EvidenceFilter(kind="memo"))
     assert raised.value.field == "kind"
+
+
+@pytest.mark.parametrize(("read", "message", "field"), [
+    (lambda ws: ws.evidence(EvidenceFilter(start=date(2026, 6, 3), end=date(2026, 6, 1))),
+     "the period starts on 2026-06-03 after it ends on 2026-06-01", "start"),
+    (lambda ws: ws.search_evidence("csv", EvidenceFilter(start=date(2026, 6, 3),
+                                                         end=date(2026, 6, 1))),
+     "the period starts on 2026-06-03 after it ends on 2026-06-01", "start"),
+    (lambda ws: ws.evidence(limit=-1), "limit -1: give 0 or more", "limit"),
+    (lambda ws: ws.search_evidence("csv", limit=0), "limit 0: give 1 or more", "limit"),
+    (lambda ws: ws.search_evidence("csv", limit=-5), "limit -5: give 1 or more", "limit"),
+])
+def test_a_period_or_limit_that_can_only_find_nothing_is_refused(workspace: Workspace, read,
+                                                                  message: str,
+                                                                  field: str) -> None:
+    with workspace.store.session() as session:
+        add_evidence(session, RECORDS)
+    with pytest.raises(UserError, match=message) as raised:
+        read(workspace)
+    assert raised.value.field == field

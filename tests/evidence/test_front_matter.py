@@ -78,3 +78,15 @@ def test_a_bad_note_fails_the_import_in_one_line_and_skip_bad_skips_it(
     assert stored() == 0
     cli("evidence", "import", str(good.parent), "--skip-bad")
     assert stored() == 1
+
+
+@pytest.mark.parametrize(("front", "reason"), [
+    ("customer: [acme, globex]", "customer is a list; give one value"),
+    ("id: {a: 1}", "id is a dict; give one value"),
+])
+def test_a_field_given_as_a_list_or_mapping_is_refused_not_stringified(
+        cli, write, stored, front: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    bad = write("notes/bad.md", f"---\n{front}\n---\nPricing is unclear.\n")
+    result = cli("evidence", "import", str(bad), ok=False)
+    assert result.output.strip() == f"error: {bad}: front matter: {reason}"
+    assert stored() == 0

@@ -98,3 +98,13 @@ def test_adjusted_means_agree_with_their_intervals_too(correction: str) -> None:
         for c in m.comparisons:
             assert _excludes_zero(c.absolute_ci) == c.significant
             assert _excludes_zero(c.relative_ci) == c.significant
+
+
+def test_values_too_large_to_square_are_not_called_zero_variance() -> None:
+    sums = ExperimentSums(("control", "test"), np.array([40.0, 40.0]), (MetricSums(
+        "revenue", "mean", np.array([40.0, 40.0]), np.array([4e170, 4.4e170]),
+        np.array([np.inf, np.inf])),))
+    c = analyze(sums).metrics[0].comparisons[0]
+    assert c.not_computable == "values too large for their variance to be computed in double " \
+                               "precision"
+    assert c.p_value is None and not c.significant

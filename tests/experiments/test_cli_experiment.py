@@ -125,3 +125,67 @@ def test_split_and_direction_are_stored_with_the_experiment(cli, experiment_work
     assert not skewed["ok"] and "sample ratio mismatch" in skewed["warning"]
     refused = cli(*CREATE, "--replace", "--lower-is-better", "nope", ok=False)
     assert "no metric of that name" in refused.output
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (("--alpha", "0"), "alpha 0: it must be between 0 and 1 (0.05 for 95% intervals) (see "
+                       "--alpha)"),
+    (("--alpha", "1"), "alpha 1: it must be between 0 and 1"),
+    (("--alpha", "nan"), "alpha nan: it must be between 0 and 1"),
+    (("--mde", "0"), "mde 0: the relative lift to detect must be above 0 (0.05 for 5%) (see "
+                     "--mde)"),
+    (("--mde", "-0.1"), "mde -0.1: the relative lift to detect must be above 0"),
+    (("--sequential", "0"), "sequential 0: the number of units the confidence sequences are "
+                            "tuned for must be 1 or more (see --sequential)"),
+    (("--split", "a=inf", "--split", "b=1"), "split 'a=inf': write it as VARIANT=WEIGHT with a "
+                                             "finite weight of 0 or more (see --split)"),
+    (("--split", "a=0", "--split", "b=0"), "split: give every variant once, at least two of "
+                                           "them with a weight above 0 (see --split)"),
+    (("--metric", "spend"), "metric 'spend' is given twice; give each metric once (see --metric)"),
+    (("--metric", "p100(spend)"), "metric 'p100(spend)': a quantile is above p0 and below p100"),
+    (("--covariate", "spend"), "column 'spend' is both a metric and a covariate; a covariate is "
+                               "measured before the experiment (see --covariate)"),
+])
+def test_analyze_table_refuses_settings_that_print_nonsense(cli, tmp_path: Path, options,
+                                                            message: str) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("arm,spend\n" + "".join(f"{'ab'[i % 2]},{i % 7}\n" for i in range(40)),
+                    encoding="utf-8")
+    result = cli("experiment", "analyze-table", str(path), "--variant", "arm", "--metric",
+                 "spend", *options, ok=False)
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith(f"error: {message}")
+
+
+@pytest.mark.parametrize("options", [("--mde", "-1"), ("--alpha", "2"), ("--sequential", "0.5")])
+def test_a_definition_with_nonsense_settings_is_not_stored(cli, options) -> None:
+    result = cli(*CREATE, *options, ok=False)
+    assert result.exit_code == 1 and result.output.startswith("error: ")
+    assert json.loads(cli("experiment", "list", "--json").output) == []
+
+
+@pytest.mark.parametrize("spec", ["conversion:purchase:nan", "count:purchase:inf",
+                                  "retention:purchase:-1", "sum:purchase:amount:soon"])
+def test_a_metric_window_that_is_not_a_number_of_days_is_refused(cli, spec: str) -> None:
+    result = cli(*[spec if a == "bought=conversion:purchase:7" else a for a in CREATE],
+                 ok=False)
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith(f"error: metric {spec!r}: ")
+    assert json.loads(cli("experiment", "list", "--json").output) == []
+
+
+@pytest.mark.parametrize(("rows", "options", "message"), [
+    (["a,1,0", ",0,0", "b,1,0"], (), "line 3: column 'arm' is empty; every unit needs one"),
+    (["a,1,0", "b,0,", "b,1,0"], (), "line 3: column 'period' is empty; every unit needs one"),
+    (["a,1,0", "b,0,0"], ("--weights", "a=nan", "--weights", "b=1"),
+     "weights 'a=nan': write it as VARIANT=WEIGHT with a finite weight of 0 or more (see "
+     "--weights)"),
+])
+def test_a_bandit_table_or_weight_it_cannot_use_is_one_line(cli, tmp_path: Path, rows, options,
+                                                           message: str) -> None:
+    path = tmp_path / "arms.csv"
+    path.write_text("\n".join(["arm,y,period", *rows]) + "\n", encoding="utf-8")
+    result = cli("experiment", "bandit", str(path), "--variant", "arm", "--metric", "y",
+                 "--period", "period", *options, ok=False)
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert message in result.output

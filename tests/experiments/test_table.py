@@ -55,3 +55,42 @@ def test_ratio_and_quantile_metrics(tmp_path: Path) -> None:
     assert ratio.comparisons[0].significant and ratio.comparisons[0].absolute_effect > 0
     assert p90.comparisons[0].not_computable is None
     assert "zero variance" in zeros.comparisons[0].not_computable  # no silent p = 1
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("arm,spend\na,1\na,inf\nb,2\nb,3\n", r"line 3: column 'spend': 'inf' is not a finite number"),
+    ("arm,spend\na,1\na,2e200\nb,2\nb,3\n", r"line 3: column 'spend': '2e200' is too large"),
+    ("arm,spend\na,1\n,2\nb,2\nb,3\n", r"line 3: column 'arm' is empty; every unit needs one"),
+    ("arm,spend\na,1\n  ,2\nb,2\nb,3\n", r"line 3: column 'arm' is empty"),
+    ("user,arm,spend\nu1,a,1\n,a,2\nu3,b,2\nu4,b,3\n", r"line 3: column 'user' is empty"),
+])
+def test_a_value_or_variant_that_cannot_be_analysed_names_its_line(
+        tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        analyze_table(_write(tmp_path, text), TableSpec(
+            "arm", ("spend",), unit="user" if text.startswith("user") else None))
+
+
+def test_a_table_with_no_rows_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"units\.csv: no units to analyse"):
+        analyze_table(_write(tmp_path, "arm,spend\n"), TableSpec("arm", ("spend",)))
+
+
+def test_a_ratio_whose_control_denominator_is_zero_says_so(tmp_path: Path) -> None:
+    path = _write(tmp_path, "arm,clicks,sessions\na,1,0\na,2,0\na,2,0\nb,3,1\nb,4,2\nb,4,3\n")
+    ratio = analyze_table(path, TableSpec("arm", ("clicks/sessions",), control="a")).metrics[0]
+    assert ratio.comparisons[0].not_computable == (
+        "control mean is undefined (e.g. a ratio whose denominator sums to 0)")
+    assert ratio.comparisons[0].p_value is None and ratio.variants[1].mean == pytest.approx(11 / 6)
+
+
+def test_a_parquet_table_names_the_row_and_the_value_as_written(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "units.parquet"
+    pq.write_table(pa.table({"arm": ["a", "a", "b", "b"], "spend": [1.0, 2.0, float("nan"), 1.0]}),
+                   path)
+    with pytest.raises(InputError, match=r"units\.parquet: row 3: column 'spend': 'nan' is not a "
+                                         r"number"):
+        analyze_table(path, TableSpec("arm", ("spend",)))

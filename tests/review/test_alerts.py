@@ -70,6 +70,10 @@ def test_threshold_rules_read_the_weeks_value(demo_copy: Workspace) -> None:
     (("activation-funnel", "above", None), "needs a value"),
     (("activation-funnel", "anomaly", 1.0), "takes no value"),
     (("activation-funnel", "change", 0.0), "non-zero relative change"),
+    (("activation-funnel", "above", float("nan")), "alert threshold nan: it must be a finite"),
+    (("activation-funnel", "below", float("-inf")), "alert threshold -inf: it must be a finite"),
+    (("activation-funnel", "change", float("nan")), "alert threshold nan: it must be a finite"),
+    (("activation-funnel", "change", -1.5), "a change alert of -150% could never fire"),
 ])
 def test_bad_rules_are_refused(workspace: Workspace, args: tuple, message: str) -> None:
     from needle.analytics.specs import FunnelQuery, Step
@@ -88,3 +92,25 @@ def test_removing_a_rule(workspace: Workspace) -> None:
     assert workspace.alerts() == []
     with pytest.raises(UserError, match=f"no alert rule {rule.id}"):
         workspace.remove_alert(rule.id)
+
+
+def test_a_rule_without_a_threshold_does_not_stop_the_review(workspace: Workspace,
+                                                             shared: Path) -> None:
+    """A NaN threshold stored by an older version reads back as NULL: the review and the list
+    say so for that rule and check the others."""
+    from sqlalchemy import text
+
+    from needle.analytics.specs import Series, Step, TrendQuery
+
+    workspace.import_events([shared / "data/retentioneering-synthetic/v5.2.4/ecom.csv.gz"])
+    workspace.save_insight("payment-errors", TrendQuery((Series(Step("payment_error")),)))
+    broken = workspace.add_alert("payment-errors", "above", 3.0)
+    working = workspace.add_alert("payment-errors", "above", 3.0)
+    with workspace.store.session() as session:
+        session.execute(text("UPDATE alert_rules SET value = NULL WHERE id = :id"),
+                        {"id": broken.id})
+    checked = {r.id: r for r in workspace.review("2024-W22").alerts}
+    assert (checked[broken.id].firing, checked[broken.id].message) == (
+        None, "the rule has no threshold; remove it and add it again")
+    assert checked[working.id].firing is True  # 42 payment errors in the incident's week
+    assert workspace.alerts()[0].text == "payment-errors: above (no threshold)"

@@ -95,6 +95,18 @@ def test_bad_weeks_are_refused(demo_workspace: Workspace, week: str, message: st
         demo_workspace.review(week)
 
 
+def test_events_shorter_than_a_week_say_no_week_is_complete(workspace: Workspace,
+                                                            tmp_path) -> None:  # type: ignore[no-untyped-def]
+    events = tmp_path / "events.csv"
+    events.write_text("event,distinct_id,timestamp\nsignup,u1,2024-01-01T10:00:00Z\n"
+                      "signup,u2,2024-01-02T10:00:00Z\n", encoding="utf-8")
+    workspace.import_events([events])
+    with pytest.raises(UserError, match="no complete week of events yet: week 2023-W52: the "
+                                        "events run from 2024-01-01 to 2024-01-02"):
+        workspace.review()
+    assert workspace.review("2024-W01").week == "2024-W01"
+
+
 def test_a_workspace_without_events_says_so(workspace: Workspace) -> None:
     with pytest.raises(UserError, match="no events yet"):
         workspace.review()

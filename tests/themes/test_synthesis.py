@@ -105,3 +105,24 @@ def test_a_recommendation_names_the_widest_behaviour_gap_once() -> None:
     assert ("reporters of 'ios app crashes' (and 2 more of its themes): retention 30d -62 points "
             "against other reporters (95% interval -67 to -52)") in line
     assert line.startswith("Fix first: App crashes. 195 pieces, 13% of those reviewed; falling")
+
+
+@pytest.mark.parametrize(("texts", "summary"), [
+    (["My card has not arrived"], "After reviewing 1 piece of customer evidence (1 ticket), I "
+                                  "identified no recurring topic yet, so nothing is ranked."),
+    (["My card has not arrived", "Still waiting for my new card", "When will my card arrive?",
+      "I ordered a card a week ago and it is not here", "The card I ordered never came"],
+     "After reviewing 5 pieces of customer evidence (5 tickets), I identified 1 recurring "
+     "topic: "),
+])
+def test_the_summary_of_a_few_pieces_is_a_sentence(tmp_path: Path, model: Any,
+                                                   texts: list[str], summary: str) -> None:
+    path = tmp_path / "tickets.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["text"], *[[t] for t in texts]])
+    Workspace.init(tmp_path / "ws").close()
+    cli = Cli(tmp_path / "ws")
+    cli("evidence", "import", str(path))
+    cli("synthesis", "new")
+    made = json.loads(cli("synthesis", "show", "1", "--json").stdout)["fields"]["summary"]
+    assert made.startswith(summary) and "are ." not in made

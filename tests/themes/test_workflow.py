@@ -91,6 +91,22 @@ def test_a_split_survives_a_refresh(themed) -> None:
         assert len(half & now) >= 0.8 * len(half)
 
 
+def test_a_problem_citing_a_merged_or_split_theme_keeps_its_evidence(themed) -> None:
+    first, second, third = themed.themes().themes[:3]
+    problem = themed.create_problem("Accounts", {}, [], [f"theme:{second.id}",
+                                                         f"theme:{third.id}"])["id"]
+    cited = set(second.evidence_ids) | set(third.evidence_ids)
+    themed.merge_themes(first.id, second.id)
+    parts = themed.split_theme(third.id)
+    view = themed.artifact("problem", problem)
+    assert sorted(view["links"]) == sorted(f"theme:{t}" for t in (first.id, *parts))
+    assert {e["id"] for e in view["evidence"]} >= cited
+    assert view["evidence_count"] == len(set(first.evidence_ids) | cited)
+    assert [h["action"] for h in view["history"]][-4:] == ["link", "unlink", "link", "unlink"]
+    with pytest.raises(UserError, match=f"theme {second.id} is no longer current"):
+        themed.create_problem("Stale", {}, [], [f"theme:{second.id}"])
+
+
 def test_update_assigns_only_new_evidence_to_existing_themes(themed, train, sample) -> None:
     fresh = train[train.category.isin(INTENTS) & ~train.text.isin(sample.text)]
     fresh = fresh.groupby("category").nth(range(PER_INTENT, PER_INTENT + 3))

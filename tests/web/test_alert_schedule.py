@@ -6,8 +6,10 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
+from needle.errors import UserError
 from needle.web import create_app
 from needle.web.schedule import AlertSchedule, check_alerts
 from needle.workspace import Workspace
@@ -40,3 +42,8 @@ def test_zero_minutes_never_starts_a_thread() -> None:
     schedule.start()
     schedule.stop()
     assert calls == [] and schedule.passes == 0
+
+
+def test_negative_minutes_are_refused_before_serving(workspace: Workspace) -> None:
+    with pytest.raises(UserError, match=r"^setting alert_minutes -5: write 0 \(no checks\)"):
+        create_app(workspace.root, {"alert_minutes": -5})

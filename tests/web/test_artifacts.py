@@ -109,6 +109,25 @@ def test_an_unknown_artifact_is_one_error_body(client: TestClient) -> None:
     assert client.get("/bets/1.json").json()["error"] == "no bet with id 1"
 
 
+def test_an_id_no_store_can_hold_is_a_page_that_does_not_exist(client: TestClient) -> None:
+    answer = client.get("/problems/99999999999999999999999.json")
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "error": "there is no page at /problems/99999999999999999999999.json", "field": None}
+    for path in ("/problems/99999999999999999999999", "/bets/123456789012345678901/edit"):
+        page = client.get(path)
+        assert page.status_code == 404 and "there is no page at" in page.text
+
+
+def test_the_journal_of_the_calendar_s_first_week_has_no_week_before(client: TestClient,
+                                                                     root: Path) -> None:
+    page = client.get("/journal?on=0001-01-03")
+    assert page.status_code == 200
+    assert "Week before" not in page.text and 'href="/journal?on=0001-01-08"' in page.text
+    assert client.get("/journal.json?on=0001-01-03").json() == loop.cli_json(
+        root, "journal", "--on", "0001-01-03")
+
+
 def test_links_open_what_they_name(client: TestClient) -> None:
     page = client.get("/journal/7").text
     assert '<a href="/proposals/4">proposal:4</a>' in page

@@ -105,6 +105,21 @@ def test_an_upload_is_imported(client: TestClient, root: Path) -> None:
     assert "The &lt;b&gt;exchange&lt;/b&gt; rate" in client.get("/evidence?kind=review").text
 
 
+def test_each_piece_keeps_the_file_it_came_from(client: TestClient, root: Path) -> None:
+    texts = ("The export drops the last row", "Search misses archived tasks")
+    for text in texts:
+        answer = client.post("/evidence/import",
+                             data={"kind": "ticket", "csrf": filled.csrf(client)},
+                             files={"file": ("tickets.csv", f"text\n{text}\n".encode(),
+                                             "text/csv")}, follow_redirects=False)
+        assert answer.status_code == 303
+    tickets = filled.needle_json(root, "evidence", "list", "--kind", "ticket", "--limit", "0")
+    mine = [t for t in tickets if t["text"] in texts]
+    assert len(mine) == 2 and mine[0]["source"] != mine[1]["source"]
+    for piece in mine:
+        assert Path(piece["source"]).read_text(encoding="utf-8") == f"text\n{piece['text']}\n"
+
+
 @pytest.mark.parametrize(("upload", "form", "field", "message"), [
     (None, {}, "file", "choose a file to import"),
     (("notes.csv", b"title,customer\nhello,u1\n"), {}, "text_col",

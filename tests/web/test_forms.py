@@ -88,7 +88,7 @@ CREATE = [
                                 "target": "0.7", "decision_rule": "ship at +5 points",
                                 "timeline": "2027-01-04: beta\n\n2027-02-01: everyone"},
      lambda a: a["fields"]["timeline"] == ["2027-01-04: beta", "2027-02-01: everyone"]
-     and a["fields"]["baseline"]["n"] > 0),
+     and a["fields"]["baseline"]["n"] > 0 and a["fields"]["problem"] == 1),
     ("decision", "/journal", {"title": "Hire a designer", "importance": "4",
                               "link": "problem:1\nexperiment:checklist"},
      lambda a: a["links"] == ["problem:1", "experiment:checklist"]
@@ -206,15 +206,46 @@ def test_a_refusal_is_shown_next_to_its_field(client: TestClient, root: Path, pa
     assert loop.cli_json(root, "proposal", "history", "4") == history
 
 
-def test_an_action_refusal_is_shown_on_the_artifact_page(client: TestClient,
-                                                         root: Path) -> None:
-    answer = post(client, "/proposals/4/amend", {"field": "target", "value": "0.7",
-                                                 "reason": " "}, form="/proposals/4")
+# Text the web reads before the library sees a value: (form, posted, field, message).
+UNREADABLE = [
+    ("/bets/new", {"title": "B", "problem": "first"}, "problem",
+     "problem 'first': write a whole number"),
+    ("/bets/new", {"title": "B", "problem": "1", "impact": "nan", "effort": "1"}, "impact",
+     "impact 'nan' is not a number"),
+    ("/bets/new", {"title": "B", "problem": "1", "impact": "2", "effort": "inf"}, "effort",
+     "effort 'inf' is not a number"),
+    ("/problems/new", {"title": "P", "evidence": ["1", "99999999999999999999999"]}, "evidence",
+     "evidence '1 99999999999999999999999': write ids as numbers, e.g. 12, 15"),
+    ("/ships/new", {"title": "S", "proposal": "99999999999999999999", "shipped_on": DAY},
+     "proposal", "proposal '99999999999999999999': write a whole number of at most 18 digits"),
+]
+
+
+@pytest.mark.parametrize(("path", "data", "field", "message"), UNREADABLE,
+                         ids=[f"{c[0]}:{c[2]}" for c in UNREADABLE])
+def test_unreadable_values_are_refused_next_to_their_field(
+        client: TestClient, root: Path, path: str, data: dict[str, Any], field: str,
+        message: str) -> None:
+    before = {group: loop.cli_json(root, group, "list") for group in GROUPS}
+    answer = post(client, path, data)
     assert answer.status_code == 400
-    message = field_error(answer.text, "amend-reason")
-    assert message == "an amendment needs a reason"
-    assert cli_error(root, "proposal", "amend", "4", "--field", "target", "--value", "0.7",
-                     "--reason", " ").startswith(message)
+    assert field_error(answer.text, field) == message
+    assert before == {group: loop.cli_json(root, group, "list") for group in GROUPS}
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"field": "target", "value": "0.7", "reason": " "}, "reason"),
+    ({"field": "metric", "value": "", "reason": "a better metric"}, "value"),
+])
+def test_an_action_refusal_is_shown_on_the_artifact_page(client: TestClient, root: Path,
+                                                         data: dict[str, str],
+                                                         field: str) -> None:
+    answer = post(client, "/proposals/4/amend", data, form="/proposals/4")
+    assert answer.status_code == 400
+    message = field_error(answer.text, f"amend-{field}")
+    assert message is not None, answer.text
+    assert cli_error(root, "proposal", "amend", "4", *(f"--{k}={v}" for k, v in data.items())
+                     ).startswith(message)
     assert loop.cli_json(root, "proposal", "show", "4")["fields"]["amendments"] is None
 
 

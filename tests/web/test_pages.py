@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from needle.cli.main import app
+from needle.web import create_app
 
 QUERIES = [
     ("funnel", "events=visit,signup&window=7d", ["visit", "signup", "--window", "7d"]),
@@ -49,3 +51,50 @@ def test_bad_options_answer_one_error_body(client) -> None:
     assert answer.status_code == 400
     assert answer.json() == {"error": "limit 'many': write a whole number",
                              "field": "breakdown_limit"}
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    ("/evidence.json?limit=99999999999999999999", "limit"),
+    ("/themes/99999999999999999999.json", "theme"),
+    ("/bets.json?problem=99999999999999999999", "problem"),
+    ("/query/trend.json?events=visit&limit=99999999999999999999", "breakdown_limit"),
+])
+def test_numbers_too_large_to_store_are_refused(client, path: str, field: str) -> None:
+    answer = client.get(path)
+    assert answer.status_code == 400
+    assert answer.json()["field"] == field
+    assert answer.json()["error"].endswith("'99999999999999999999': write a whole number of at "
+                                           "most 18 digits")
+
+
+def test_a_page_that_does_not_exist_answers_one_error_body(client) -> None:
+    answer = client.get("/nowhere.json")
+    assert answer.status_code == 404
+    assert answer.json() == {"error": "there is no page at /nowhere.json", "field": None}
+    page = client.get("/nowhere")
+    assert page.status_code == 404 and "there is no page at /nowhere" in page.text
+    answer = client.get("/portfolio/build")
+    assert answer.status_code == 405 and answer.headers["allow"] == "POST"
+    assert "/portfolio/build does not take a GET" in answer.text
+    answer = client.put("/flags/")  # the SDKs' API answers in JSON
+    assert answer.status_code == 405
+    assert answer.json() == {"error": "/flags/ does not take a PUT", "field": None}
+
+
+def test_a_parameter_that_is_no_option_is_refused(client) -> None:
+    answer = client.get("/query/funnel.json?events=visit,signup&windw=1d")
+    assert answer.status_code == 400
+    assert answer.json()["error"].startswith("funnel has no option 'windw'; its options: ")
+    page = client.get("/query/funnel?events=visit,signup&windw=1d")
+    assert page.status_code == 400 and "funnel has no option &#39;windw&#39;" in page.text
+
+
+def test_secrets_beyond_ascii_are_refused_not_crashed(web_workspace) -> None:
+    off_loopback = TestClient(create_app(web_workspace, host="0.0.0.0"))
+    assert off_loopback.post("/login", data={"token": "clé"}).status_code == 401
+    bearer = {"authorization": "Bearer clé".encode()}
+    assert off_loopback.get("/.json", headers=bearer).status_code == 401
+    local = TestClient(create_app(web_workspace))
+    local.get("/")
+    answer = local.post("/problems/new", data={"title": "T", "csrf": "clé"})
+    assert answer.status_code == 403 and answer.json()["field"] == "csrf"

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from needle.analytics.index.derived import key_path
+from needle.analytics.index.derived import key_path, property_number_sql
 from needle.analytics.results import ExperimentResult
 from needle.analytics.shaping import experiment_result
 from needle.analytics.specs import ExperimentQuery, UnitMetric
@@ -39,9 +39,8 @@ def _value(m: UnitMetric, i: int, params: list[Any]) -> str:
         return f"coalesce(max(CASE WHEN {cond} THEN 1.0 END), 0.0) AS m{i}"
     if m.kind == "count":
         return f"count(*) FILTER (WHERE {cond})::DOUBLE AS m{i}"
-    params.append(key_path(m.property_name or ""))
-    return (f"coalesce(sum(CASE WHEN {cond} THEN TRY_CAST(json_extract_string(e.properties, ?)"
-            f" AS DOUBLE) END), 0.0) AS m{i}")
+    value = property_number_sql(m.property_name or "", "e.properties")
+    return f"coalesce(sum(CASE WHEN {cond} THEN {value} END), 0.0) AS m{i}"
 
 
 def build_query(q: ExperimentQuery) -> tuple[str, list[Any]]:

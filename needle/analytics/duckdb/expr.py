@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from needle.analytics.index.derived import number_sql
 from needle.analytics.periods import day_start
 from needle.analytics.specs import PropertyFilter, Step
 
@@ -31,7 +32,7 @@ def condition(value: str, f: PropertyFilter) -> str:
     if f.op == "!=":
         return f"{value} IS DISTINCT FROM {lit(f.value)}"
     if f.op in _COMPARE:
-        return f"TRY_CAST({value} AS DOUBLE) {f.op} {float(f.value)!r}"
+        return f"{number_sql(value)} {f.op} {float(f.value)!r}"
     if f.op == "~":
         return f"contains(lower({value}), {lit(f.value.lower())})"
     return f"{value} IS {'NOT ' if f.op == 'set' else ''}NULL"

@@ -20,6 +20,7 @@ import pyarrow as pa
 from needle.analytics.duckdb.expr import condition
 from needle.analytics.index import Columns, props
 from needle.analytics.index.active import DAY_US, active_days
+from needle.analytics.index.derived import number_sql
 from needle.analytics.index.props import hot
 from needle.analytics.specs import PropertyFilter, Step
 
@@ -109,9 +110,9 @@ def matches(values: list[str], f: PropertyFilter) -> np.ndarray:
 
 
 def numbers(values: list[str]) -> np.ndarray:
-    """Each value as the SQL plans read it (``TRY_CAST(... AS DOUBLE)``), NaN for none; the
-    absent value last."""
-    rows = _on_values(values, "SELECT i, TRY_CAST(v AS DOUBLE) AS x FROM d")
+    """Each value as the SQL plans read it (:func:`number_sql`), NaN for none; the absent value
+    last."""
+    rows = _on_values(values, f"SELECT i, {number_sql('v')} AS x FROM d")
     out = np.full(len(values) + 1, np.nan)
     x = np.ma.filled(np.ma.asarray(rows["x"]).astype(float), np.nan)
     out[np.asarray(rows["i"], dtype=np.int64)] = x

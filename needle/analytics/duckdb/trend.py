@@ -7,6 +7,7 @@ from datetime import date, datetime
 import duckdb
 
 from needle.analytics.duckdb.expr import all_of, filter_sql, in_days, prop, step_sql
+from needle.analytics.index.derived import number_sql
 from needle.analytics.results import TrendResult
 from needle.analytics.shaping import OTHER, compared_trend, trend_period
 from needle.analytics.specs import Series, TrendQuery
@@ -22,7 +23,7 @@ def measure_sql(s: Series) -> str:
         return "count(DISTINCT distinct_id)"
     if s.measure == "per_user_avg":
         return "count(*) / count(DISTINCT distinct_id)"
-    value = f"TRY_CAST({prop(s.property or '')} AS DOUBLE)"
+    value = number_sql(prop(s.property or ""))
     if s.measure in _QUANTILES:
         return f"quantile_cont({value}, {_QUANTILES[s.measure]})"
     return f"{s.measure}({value})"

@@ -31,6 +31,20 @@ def key_path(key: str) -> str:
     return '$."' + key.replace('"', '\\"') + '"'
 
 
+def number_sql(text: str) -> str:
+    """SQL reading the text expression ``text`` as a number, the same on every path: NULL unless
+    it is a finite number (text spelling ``inf`` or ``NaN`` is not one, as JSON has no such
+    number)."""
+    value = f"TRY_CAST({text} AS DOUBLE)"
+    return f"CASE WHEN isfinite({value}) THEN {value} END"
+
+
+def property_number_sql(key: str, properties: str = "properties") -> str:
+    """SQL of the top-level property ``key`` of the JSON column ``properties`` as a number."""
+    path = key_path(key).replace("'", "''")
+    return number_sql(f"json_extract_string({properties}, '{path}')")
+
+
 def saved_path(columns: Columns, kind: str, definition: object) -> Path:
     digest = hashlib.sha1(json.dumps(definition).encode()).hexdigest()[:16]
     return columns.root.parent / kind / digest

@@ -4,7 +4,7 @@ that name: what sum metrics add up per unit and window.
 Read from the lake's JSON once per (event, property) and saved with the users and times it
 belongs to (see :mod:`.derived`), so an import that extends the cache adds only the new
 files' values, put in key order with the old ones. A value that is missing or not a
-number counts 0, as the SQL plan's ``coalesce(sum(TRY_CAST(...)), 0)`` does.
+number counts 0, as the SQL plan's ``coalesce(sum(...), 0)`` does.
 """
 
 from __future__ import annotations
@@ -29,8 +29,7 @@ def event_values(files: Sequence[Path], columns: Columns, event: str, prop: str
     if saved is None or todo:
         read = derived.read_events(
             todo, columns, [event],
-            ("TRY_CAST(json_extract_string(properties, ?) AS DOUBLE) AS value",
-             [derived.key_path(prop)]))
+            (f"{derived.property_number_sql(prop)} AS value", []))
         if read is None:
             return None
         uid, us = read.pairs(event)

@@ -10,6 +10,7 @@ stored. The problem form's search button posts too, to keep what was typed, and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,7 +24,7 @@ from needle.artifacts.proposals import RESPONSES
 from needle.artifacts.scoring import METHODS
 from needle.errors import UserError
 from needle.web.forms import Field, Form
-from needle.web.pages import TEMPLATES, opened, render
+from needle.web.pages import TEMPLATES, IdConvertor, opened, render
 from needle.web.routes.artifacts import AREAS, detail
 from needle.workspace import Workspace
 
@@ -96,12 +97,12 @@ NEW: dict[str, Form] = {
         Field("link", "Other data behind it", "lines", LINKS_HELP)),
         LINK_ALIASES | {"evidence": "evidence"}),
     "bet": Form("New bet", (
-        _title(), Field("problem", "Problem", "select", required="choose the problem this bet "
-                                                                  "addresses"), *_BET)),
+        _title(), Field("problem", "Problem", "artifact",
+                        required="choose the problem this bet addresses"), *_BET)),
     "proposal": Form("New proposal", (
-        _title(), Field("problem", "Problem", "select",
+        _title(), Field("problem", "Problem", "artifact",
                         required="choose the problem the proposal solves"),
-        Field("bet", "Bet", "select", "The bet it carries out, if any."), *_PROPOSAL,
+        Field("bet", "Bet", "artifact", "The bet it carries out, if any."), *_PROPOSAL,
         Field("as_of", "Baseline as of", "date",
               "Measure the baseline as it stood on this day (default: now).")),
         {"insight": "metric"}),
@@ -115,7 +116,7 @@ NEW: dict[str, Form] = {
         Field("link", "Data that informed it", "lines", LINKS_HELP)), LINK_ALIASES),
     "goal": Form("New goal", (_title(), *_GOAL), {"insight": "metric"}),
     "ship": Form("New ship post", (
-        _title(), Field("proposal", "Proposal", "select",
+        _title(), Field("proposal", "Proposal", "artifact",
                         required="choose the approved proposal that shipped"),
         Field("shipped_on", "Launch day", "date", "YYYY-MM-DD."),
         Field("weeks", "Weeks", "whole", "Weeks on each side of the launch.", default="4"),
@@ -194,7 +195,7 @@ CHOICES: dict[str, Callable[[Workspace], list[tuple[str, str]]]] = {
 
 def choices(workspace: Workspace, form: Form) -> dict[str, list[tuple[str, str]]]:
     return {f.name: [(c, c) for c in f.choices] if f.choices else CHOICES[f.name](workspace)
-            for f in form.fields if f.choices or f.input == "select"}
+            for f in form.fields if f.choices or f.input in ("select", "artifact")}
 
 
 def _picker(workspace: Workspace, query: str, picked: list[int]) -> dict[str, Any]:
@@ -225,7 +226,8 @@ def _form_page(request: Request, workspace: Workspace, kind: str, form: Form, ac
 
 
 def _picked(given: Any) -> list[int]:
-    return [int(v) for v in given or [] if str(v).strip().isdigit()]
+    """The ids among the picks as posted (the form reports a bad one; the picker skips it)."""
+    return [int(v) for v in given or [] if re.fullmatch(IdConvertor.regex, str(v).strip())]
 
 
 def _new_page(kind: str) -> Callable[[Request], Response]:
@@ -321,7 +323,7 @@ DO: dict[tuple[str, str], Callable[[Workspace, int, dict[str, Any]], object]] = 
     ("proposal", "respond"): lambda ws, i, v: ws.respond_to_proposal(
         i, v["response"] or "", v["by"], v["why"]),
     ("proposal", "amend"): lambda ws, i, v: ws.amend_proposal(
-        i, v["field"] or "", v["value"], v["reason"] or ""),
+        i, v["field"] or "", v["value"] or "", v["reason"] or ""),
     ("decision", "outcome"): lambda ws, i, v: ws.edit_artifact(
         "decision", i, {"outcome": v["outcome"], "status": "reviewed"}),
 }
@@ -349,7 +351,7 @@ def _act(kind: str, action: str) -> Handler:
 
 
 for _kind, _area in AREAS.items():
-    _one = f"{_area.path}/{{artifact_id:int}}"
+    _one = f"{_area.path}/{{artifact_id:id}}"
     router.add_api_route(f"{_area.path}/new", _new_page(_kind), methods=["GET"],
                          response_class=HTMLResponse, name=f"new {_kind} form")
     router.add_api_route(f"{_area.path}/new", _posted(_create(_kind)), methods=["POST"],
@@ -359,6 +361,6 @@ for _kind, _area in AREAS.items():
     router.add_api_route(f"{_one}/edit", _posted(_edit(_kind)), methods=["POST"],
                          name=f"edit a {_kind}")
 for (_kind, _action) in ACTIONS:
-    router.add_api_route(f"{AREAS[_kind].path}/{{artifact_id:int}}/{_action}",
+    router.add_api_route(f"{AREAS[_kind].path}/{{artifact_id:id}}/{_action}",
                          _posted(_act(_kind, _action)), methods=["POST"],
                          name=f"{_action} a {_kind}")

@@ -150,9 +150,16 @@ def week(request: Request, workspace: Workspace) -> View:
     period = journal.week_of(day)
     return View(workspace.decisions(period), {
         "area": AREAS["decision"], "period": period,
-        "earlier": (period.start - timedelta(days=7)).isoformat(),
-        "later": (period.start + timedelta(days=7)).isoformat(),
+        "earlier": _week_away(period.start, -7), "later": _week_away(period.start, 7),
         "logged": len(workspace.artifacts("decision"))})
+
+
+def _week_away(start: date, days: int) -> str | None:
+    """The start of the week ``days`` away; None past the calendar's first or last week."""
+    try:
+        return (start + timedelta(days=days)).isoformat()
+    except OverflowError:
+        return None
 
 
 SPECIAL = {"bet": ("bets.html", bets), "goal": ("goals.html", goals),
@@ -160,7 +167,7 @@ SPECIAL = {"bet": ("bets.html", bets), "goal": ("goals.html", goals),
 for _kind, _area in AREAS.items():
     _template, _function = SPECIAL.get(_kind, ("artifacts.html", listing(_kind)))
     add_page(router, _area.path, _template, _area.many, _function)
-    add_page(router, f"{_area.path}/{{artifact_id:int}}", f"{_kind}.html", _area.one,
+    add_page(router, f"{_area.path}/{{artifact_id:id}}", f"{_kind}.html", _area.one,
              detail(_kind))
 
 
@@ -182,4 +189,4 @@ def guide(request: Request, workspace: Workspace) -> View:
 
 add_page(router, "/roadmap", "roadmap.html", "Roadmap", roadmap)
 add_page(router, "/guides", "guides.html", "Interview guides", guides)
-add_page(router, "/guides/{artifact_id:int}", "guide.html", "Interview guide", guide)
+add_page(router, "/guides/{artifact_id:id}", "guide.html", "Interview guide", guide)

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from needle.analytics import kinds
 from needle.errors import UserError
 from needle.web.charts import chart_spec
+from needle.web.forms import whole_number
 from needle.web.pages import View, add_page, opened, render
 from needle.workspace import Workspace
 
@@ -26,8 +27,8 @@ TILE_WIDTH = 380
 
 def dashboard_id(text: str) -> int:
     try:
-        return int(text)
-    except ValueError:
+        return whole_number("dashboard", text)
+    except UserError:
         raise UserError(f"no dashboard with id {text!r}", field="dashboard", value=text) from None
 
 
@@ -101,12 +102,7 @@ def _change(action: Callable[[Workspace, int, str, Any], object]) -> Callable[..
 
 
 def _position(form: Any) -> int:
-    text = str(form.get("position") or "")
-    try:
-        return int(text)
-    except ValueError:
-        raise UserError(f"position {text!r}: write a whole number", field="position",
-                        value=text) from None
+    return whole_number("position", str(form.get("position") or ""))
 
 
 router.add_api_route("/dashboards", _create, methods=["POST"], name="create dashboard")

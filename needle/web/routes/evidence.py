@@ -9,6 +9,7 @@ prints. The upload is imported as ``needle evidence import FILE --kind KIND`` wo
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from needle.errors import UserError
 from needle.evidence.models import KINDS
 from needle.evidence.queries import EvidenceFilter
 from needle.evidence.tabular import EvidenceMapping
+from needle.web.forms import whole_number
 from needle.web.pages import View, add_page, opened, render
 from needle.workspace import Workspace
 
@@ -43,11 +45,7 @@ def _limit(params: QueryParams, default: int) -> int | None:
     text = _text(params, "limit")
     if text is None:
         return default
-    try:
-        return int(text) or None
-    except ValueError:
-        raise UserError(f"limit {text!r}: write a whole number", field="limit",
-                        value=text) from None
+    return whole_number("limit", text) or None
 
 
 def evidence_filter(params: QueryParams) -> EvidenceFilter:
@@ -98,11 +96,14 @@ async def _import(request: Request) -> Response:
 
 
 async def _save(workspace: Workspace, upload: UploadFile) -> Path:
-    """The upload kept under ``.needle/uploads`` by its own name (its suffix says its format)."""
-    folder = workspace.state_dir / UPLOADS
+    """The upload kept under ``.needle/uploads`` by its own name (its suffix says its format),
+    in a folder named for its content: each piece's source stays the file it came from when
+    another file of the same name is uploaded later."""
+    content = await upload.read()
+    folder = workspace.state_dir / UPLOADS / hashlib.sha256(content).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / _safe(Path(upload.filename or "upload").name)
-    path.write_bytes(await upload.read())
+    path.write_bytes(content)
     return path
 
 

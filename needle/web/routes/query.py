@@ -25,6 +25,7 @@ from needle.workspace import Workspace
 router = APIRouter()
 TRUE = ("1", "true", "yes", "on")
 TEMPLATE = "query.html"
+PAGE_PARAMS = ("saved",)  # URL parameters of the page itself, not options of the query
 
 
 def queryable() -> list[kinds.Kind]:
@@ -50,6 +51,13 @@ def _value(option: kinds.Option, params: QueryParams) -> Any:
 
 
 def options_from(kind: kinds.Kind, params: QueryParams) -> dict[str, Any]:
+    """The options the URL gives; a parameter that is no option is refused, as the CLI
+    refuses it, rather than left out of the query unsaid."""
+    names = [o.long for o in kind.options]
+    unknown = [p for p in params if p not in names and p not in PAGE_PARAMS]
+    if unknown:
+        raise UserError(f"{kind.name} has no option {unknown[0]!r}; its options: "
+                        f"{', '.join(names)}", field="option", value=unknown[0])
     found = {o.name: _value(o, params) for o in kind.options}
     return {name: value for name, value in found.items() if value is not None}
 
