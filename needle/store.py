@@ -16,14 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
+from sqlalchemy import BigInteger, Engine, MetaData, create_engine, event, inspect, text
 
 from needle import lazy
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import ColumnElement, Dialect
     from sqlalchemy.orm import Session, sessionmaker
 
     from needle.orm import Base as Base  # resolved at run time by __getattr__
@@ -33,6 +34,22 @@ VERSION_TABLE = "alembic_version"  # Alembic's default, which env.py keeps
 METADATA = MetaData()  # every stored table, mapped (needle.orm.Base) or Core alone
 
 __getattr__ = lazy.exports(__name__, {"Base": "needle.orm"})
+
+Row = TypeVar("Row")
+
+
+def holds(column: ColumnElement[int], dialect: Dialect, value: int) -> bool:
+    """Whether an integer column can hold ``value``: the drivers raise on one it cannot rather
+    than find nothing. SQLite's INTEGER is 64-bit; PostgreSQL's INTEGER 32-bit, BIGINT 64."""
+    bits = 64 if dialect.name == "sqlite" or isinstance(column.type, BigInteger) else 32
+    return -(2 ** (bits - 1)) <= value < 2 ** (bits - 1)
+
+
+def find(session: Session, model: type[Row], row_id: int) -> Row | None:
+    """``session.get``, except that an id the store cannot hold is simply not found."""
+    column = inspect(model).primary_key[0]
+    return session.get(model, row_id) if holds(column, session.get_bind().dialect,
+                                                row_id) else None
 
 
 def _alembic_config(engine: Engine) -> Config:

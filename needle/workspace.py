@@ -628,9 +628,10 @@ class Workspace:
         is left out: citing it is refused when the artifact is written)."""
         from needle.evidence.models import Evidence
         from needle.evidence.queries import evidence_json
+        from needle.store import find
 
         with self.store.session() as session:
-            found = [session.get(Evidence, i) for i in dict.fromkeys(ids)]
+            found = [find(session, Evidence, i) for i in dict.fromkeys(ids)]
             return [evidence_json(e) for e in found if e is not None]
 
     def create_problem(self, title: str, fields: Mapping[str, Any], evidence: Sequence[int] = (),

@@ -27,7 +27,7 @@ from needle.analytics.engine import Engine, run
 from needle.analytics.insights import Insight
 from needle.analytics.results import Result
 from needle.errors import UserError
-from needle.store import Base, Store
+from needle.store import Base, Store, find
 
 
 class Dashboard(Base):
@@ -190,7 +190,7 @@ def run_dashboard(store: Store, engine: Engine, dashboard_id: int) -> DashboardR
 
 
 def _get(session: Session, dashboard_id: int) -> Dashboard:
-    dashboard = session.get(Dashboard, dashboard_id)
+    dashboard = find(session, Dashboard, dashboard_id)
     if dashboard is None:
         raise UserError(f"no dashboard with id {dashboard_id}", field="dashboard",
                         value=dashboard_id, hint="dashboard-list")

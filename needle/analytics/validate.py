@@ -177,7 +177,7 @@ def paths(q: PathsQuery) -> None:
 
 
 def sql(q: SqlQuery) -> None:
-    _check(bool(q.sql.strip()), "write a SQL query", "sql")
+    _check(bool(q.sql and q.sql.strip()), "write a SQL query", "sql")  # None when not given
     _check(q.limit >= 1, "limit must be at least 1", "limit")
 
 

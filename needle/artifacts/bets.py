@@ -31,7 +31,9 @@ def drop(session: Session, bet: Artifact, why: str, who: str) -> None:
 
 def ranking(session: Session, engine: Engine, problem_id: int | None = None,
             include_dropped: bool = False) -> list[scoring.Score]:
-    """Every bet (or one problem's), scored from current data and ranked."""
+    """Every bet (or one problem's, which must exist), scored from current data and ranked."""
+    if problem_id is not None:
+        store.get(session, "problem", problem_id)
     found = [b for b in store.list_all(session, "bet")
              if (problem_id is None or b.fields.get("problem") == problem_id)
              and (include_dropped or b.status != "dropped")]

@@ -28,12 +28,14 @@ class Period:
 
 
 def week_of(day: date) -> Period:
+    """Monday to Sunday; the last week of the calendar ends on its last day."""
     monday = day - timedelta(days=day.weekday())
-    return Period(monday, monday + timedelta(days=6))
+    return Period(monday, monday + timedelta(days=min(6, (date.max - monday).days)))
 
 
 def sprint_ending(day: date, days: int = SPRINT_DAYS) -> Period:
-    return Period(day - timedelta(days=days - 1), day)
+    """The ``days`` up to ``day``; the first sprint of the calendar starts on its first day."""
+    return Period(day - timedelta(days=min(days - 1, (day - date.min).days)), day)
 
 
 def day(text: str | None, today: date) -> date:

@@ -19,6 +19,7 @@ from needle.artifacts.models import Artifact
 from needle.errors import UserError
 from needle.evidence.models import Evidence
 from needle.experiments.models import Experiment
+from needle.store import find
 from needle.themes.models import Theme, ThemeAssignment
 
 DATA_KINDS = ("evidence", "insight", "experiment", "theme", "query")
@@ -54,11 +55,11 @@ def _int_reference(link: Link) -> int:
 def check_link(session: Session, link: Link) -> None:
     """Refuse links to things that do not exist, so an artifact never cites nothing."""
     if link.kind == "evidence":
-        if session.get(Evidence, _int_reference(link)) is None:
+        if find(session, Evidence, _int_reference(link)) is None:
             raise UserError(f"unknown evidence id {link.reference}", field="evidence",
                             value=link.reference)
     elif link.kind in KINDS:
-        found = session.get(Artifact, _int_reference(link))
+        found = find(session, Artifact, _int_reference(link))
         if found is None or found.kind != link.kind:
             raise UserError(f"unknown {link.kind} id {link.reference}", field=link.kind,
                             value=link.reference)
@@ -67,7 +68,7 @@ def check_link(session: Session, link: Link) -> None:
     elif link.kind == "insight":
         insights.get(session, link.reference)
     elif link.kind == "theme":
-        theme = session.get(Theme, _int_reference(link))
+        theme = find(session, Theme, _int_reference(link))
         if theme is None:
             raise UserError(f"unknown theme id {link.reference}", field="theme",
                             value=link.reference, hint="themes")
@@ -100,7 +101,7 @@ def describe(session: Session, link: Link) -> str:
         return f"saved {insight.kind} insight" + (f": {insight.description}"
                                                   if insight.description else "")
     if link.kind == "theme":
-        theme = session.get(Theme, int(link.reference))
+        theme = find(session, Theme, int(link.reference))
         members = len(evidence_for(session, [link]))
         return f"theme \"{theme.title if theme else '?'}\" ({members} pieces of evidence)"
     if link.kind == "experiment":

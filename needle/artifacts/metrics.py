@@ -203,7 +203,12 @@ def trailing_window(engine: Engine, metric: Metric, days: int = 28,
     """The latest ``days`` (before ``as_of``, if given) whose cohorts have had their full
     conversion window."""
     span = data_span(engine)
-    end = min(span.end, as_of or span.end) - timedelta(days=metric.within_days or 0)
-    if end <= span.start:
+    cut, wait = min(span.end, as_of or span.end), timedelta(days=metric.within_days or 0)
+    if cut - span.start <= wait:  # compared before subtracting, which could leave the calendar
+        if as_of is not None and as_of < span.end:
+            raise UserError(f"as of {as_of}: the events span {span}, too little of it before "
+                            f"then to measure {metric.spec}", field="as_of",
+                            value=as_of.isoformat())
         raise UserError(f"the events span {span}: too short to measure {metric.spec}")
+    end = cut - wait
     return Window(max(span.start, end - timedelta(days=days)), end)

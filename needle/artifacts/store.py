@@ -18,6 +18,7 @@ from needle.artifacts.links import Link, check_link
 from needle.artifacts.listing import as_utc
 from needle.artifacts.models import Artifact, ArtifactLink, AuditEntry
 from needle.errors import UserError
+from needle.store import find
 
 HEADER = ("title", "status")
 
@@ -51,7 +52,7 @@ def create(session: Session, kind: str, title: str, who: str,
 
 
 def get(session: Session, kind: str, artifact_id: int) -> Artifact:
-    artifact = session.get(Artifact, artifact_id)
+    artifact = find(session, Artifact, artifact_id)
     if artifact is None or artifact.kind != kind:
         raise UserError(f"no {kind} with id {artifact_id}", field=kind, value=artifact_id,
                         hint=f"{kind}-list")

@@ -75,8 +75,10 @@ def steps(total: int, quiet: bool = False) -> Iterator[Steps]:
     from needle.cli.output import err_console
 
     columns = (TextColumn("{task.description:<32}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True, disable=quiet) as bar:
-        yield Steps(bar, total, quiet)
+    # Off when stderr is not a terminal: there it would leave an empty line before an error.
+    shown = err_console.is_terminal and not quiet
+    with Progress(*columns, console=err_console, transient=True, disable=not shown) as bar:
+        yield Steps(bar, total, not shown)
 
 
 def _names(value: str | None) -> tuple[str, ...] | None:

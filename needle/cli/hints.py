@@ -80,7 +80,8 @@ OPTION_FIELDS: frozenset[str] = frozenset({
     "start_event", "return_event", "direction", "top", "limit", "target", "reach_reason",
     "effort", "shipped_on", "weeks", "sheet", "format", "skip_bad", "unit", "alternative",
     "weights", "guardrail", "timing", "reach", "impact", "confidence", "ease", "alpha", "mde",
-    "covariate", "above", "below", "change", "sequential", "week", *RENAMED,
+    "covariate", "above", "below", "change", "sequential", "week", "rejects", "props_cols",
+    "as_of", *RENAMED,
 })
 # A second way to give the same thing, shown beside the flag.
 ALTERNATIVES: dict[str, str] = {"event_col": "--event NAME"}

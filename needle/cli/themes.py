@@ -47,7 +47,9 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
 
     columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=output.err_console, transient=True, disable=quiet) as bar:
+    # Off when stderr is not a terminal: there it would leave an empty line.
+    shown = output.err_console.is_terminal and not quiet
+    with Progress(*columns, console=output.err_console, transient=True, disable=not shown) as bar:
         tasks: dict[str, TaskID] = {}
 
         def report(stage: str, done: int, total: int) -> None:

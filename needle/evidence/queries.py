@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from needle.errors import UserError
 from needle.evidence.models import KINDS, Evidence
+from needle.store import find
 
 
 @dataclass(frozen=True)
@@ -50,17 +51,18 @@ def list_evidence(session: Session, kind: str | None = None, customer: str | Non
                   limit: int | None = 50, where: EvidenceFilter | None = None) -> list[Evidence]:
     """Evidence, oldest first (undated last), optionally of one kind or one customer, or as
     ``where`` says."""
-    check_limit(limit)
     where = where or EvidenceFilter(kind, customer)
     query = select(Evidence).order_by(Evidence.created_at.is_(None), Evidence.created_at,
                                       Evidence.id)
-    return list(session.scalars(query.where(*where.conditions()).limit(limit)))
+    return list(session.scalars(query.where(*where.conditions()).limit(check_limit(limit))))
 
 
-def check_limit(limit: int | None) -> None:
-    """A negative limit is a typo, not a request for nothing (or for everything)."""
+def check_limit(limit: int | None) -> int | None:
+    """The limit to apply. A negative one is a typo, not a request for nothing (or for
+    everything); one beyond the 64-bit row counts a store can hold asks for all of them."""
     if limit is not None and limit < 0:
         raise UserError(f"limit {limit}: give 0 or more", field="limit", value=limit)
+    return limit if limit is None or limit < 2**63 else None
 
 
 def evidence_listing(session: Session, where: EvidenceFilter,
@@ -71,7 +73,7 @@ def evidence_listing(session: Session, where: EvidenceFilter,
 
 def get_evidence(session: Session, evidence_id: int) -> Evidence:
     """One piece of evidence; a missing id is the user's to fix."""
-    found = session.get(Evidence, evidence_id)
+    found = find(session, Evidence, evidence_id)
     if found is None:
         raise UserError(f"no evidence with id {evidence_id}", field="evidence", value=evidence_id,
                         hint="evidence-list")

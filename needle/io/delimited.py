@@ -110,7 +110,24 @@ def read_delimited(path: Path, data: bytes, options: ReadOptions) -> RawTable:
                         for index, row in zip(skipped, invalid, strict=True)]
         if not options.skip_bad:
             raise raw.rejected[0].error()
+    if _open_quote(data, table):
+        raw.rejected.append(raw.bad(table.num_rows - 1, "a quoted value is never closed"))
+        raw.table = table.slice(0, table.num_rows - 1)
+        if not options.skip_bad:
+            raise raw.rejected[-1].error()
     return raw
+
+
+def _open_quote(data: bytes, table: pa.Table) -> bool:
+    """Whether the last record opens a quote it never closes. pyarrow reads such a value to the
+    end of the file, newline included; a closed value ending in a newline is followed by its
+    closing quote, and a quote inside an open one is doubled, so never right after a newline."""
+    if table.num_rows == 0 or table.num_columns == 0:
+        return False
+    last = table.column(table.num_columns - 1)[-1].as_py()
+    if not last or not last.endswith(("\n", "\r")):
+        return False
+    return not data.rstrip(b"\r\n").endswith((b'\n"', b'\r"'))
 
 
 def describe(delimiter: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from needle.errors import InputError, UserError
 
@@ -20,7 +21,11 @@ def read_frame(path: Path) -> pd.DataFrame:
         raise UserError(f"{path}: no such file")
     try:
         if path.suffix.lower() in _PARQUET:
+            _unique(path, "schema", pq.read_schema(path).names)
             return pd.read_parquet(path)
+        # pandas renames a repeated header name ("y" then "y.1"), so the header is read raw first
+        header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
+        _unique(path, "line 1", header.iloc[0].tolist())
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise UserError(f"{path}: the file is empty; give a header line and rows") from None
@@ -35,3 +40,13 @@ def read_frame(path: Path) -> pd.DataFrame:
         raise UserError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except (pa.ArrowException, OSError) as exc:
         raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
+
+
+def _unique(path: Path, where: str, names: list[str]) -> None:
+    """A name given twice would leave one of the columns unread (blank names, which no option
+    can name, may repeat)."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen and name:
+            raise InputError(str(path), where, f"column {name!r} appears twice")
+        seen.add(name)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from needle.analytics.insights import Insight, get_insight
 from needle.errors import UserError
-from needle.store import Base, Store
+from needle.store import Base, Store, find
 
 KINDS = ("above", "below", "change", "anomaly")
 
@@ -113,7 +113,7 @@ def list_rules(store: Store) -> list[RuleState]:
 
 def remove_rule(store: Store, rule_id: int) -> None:
     with store.session() as session:
-        rule = session.get(AlertRule, rule_id)
+        rule = find(session, AlertRule, rule_id)
         if rule is None:
             raise UserError(f"no alert rule {rule_id}", field="id", value=rule_id)
         session.delete(rule)
@@ -140,7 +140,7 @@ def verdict(kind: str, value: float | None, this_week: float | None,
 def record(store: Store, rule_id: int, week: str, firing: bool | None, message: str) -> None:
     """Keep a check's outcome on its rule."""
     with store.session() as session:
-        rule = session.get(AlertRule, rule_id)
+        rule = find(session, AlertRule, rule_id)
         if rule is not None:
             rule.checked_at, rule.checked_week = datetime.now(UTC), week
             rule.firing, rule.message = firing, message

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 
 from needle.artifacts.store import follow_theme
 from needle.errors import UserError
-from needle.store import Store
+from needle.store import Store, find
 from needle.themes.corpus import load_corpus
 from needle.themes.models import Theme, ThemeEdit
 from needle.themes.persist import current_owners, new_theme, save
 
 
 def _active(session: Session, theme_id: int) -> Theme:
-    theme = session.get(Theme, theme_id)
+    theme = find(session, Theme, theme_id)
     if theme is None or not theme.active:
         raise UserError(f"no theme {theme_id}", field="theme", value=theme_id, hint="themes")
     return theme

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Row, func, select
 
 from needle.errors import UserError
 from needle.evidence.tables import EVIDENCE
-from needle.store import Store
+from needle.store import Store, holds
 from needle.themes.tables import THEME_ASSIGNMENTS, THEME_EDITS, THEME_TOPICS, THEMES
 from needle.themes.trend import WEEKS, Trend, direction, trend
 
@@ -138,7 +138,8 @@ def built(store: Store) -> bool:
 def get_theme(store: Store, theme_id: int, weeks: int = WEEKS) -> ThemeSummary:
     """One theme by id (the stable handle other artifacts cite); edits included."""
     with store.engine.connect() as conn:
-        theme = conn.execute(select(THEMES).where(THEMES.c.id == theme_id)).first()
+        theme = (conn.execute(select(THEMES).where(THEMES.c.id == theme_id)).first()
+                 if holds(THEMES.c.id, conn.dialect, theme_id) else None)
         if theme is None or not theme.active:
             raise UserError(f"no theme {theme_id}", field="theme", value=theme_id, hint="themes")
         members = _members(conn).get(theme_id, _Members())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from needle.artifacts.scoring import parse_criterion
+from needle.artifacts.scoring import parse_criteria
 from needle.errors import UserError
 
 Parse = Callable[[str, str], Any]  # (field name, text) -> value; raises UserError
@@ -69,7 +69,7 @@ def _ids(name: str, text: str) -> list[int]:
 
 
 def _criteria(name: str, text: str) -> dict[str, dict[str, float]] | None:
-    return dict(parse_criterion(line) for line in _lines(name, text)) or None
+    return parse_criteria(_lines(name, text)) or None
 
 
 def _show_lines(value: Any) -> str:

@@ -56,7 +56,7 @@ WORDS = [ev("u", "pay", 0, {"amount": 10}), ev("v", "pay", H, {"amount": "inf"})
          ev("w", "pay", 2 * H, {"amount": "NaN"}), ev("x", "pay", 3 * H, {"amount": "-Infinity"})]
 
 
-@pytest.mark.parametrize("engine", ["duckdb", "duckdb-cached"])
+@pytest.mark.parametrize("engine", sorted(ENGINES))
 @pytest.mark.parametrize("measure", ["sum", "avg", "min", "max", "median"])
 def test_words_for_infinity_and_nan_are_not_numbers(tmp_path, engine: str, measure: str) -> None:
     lake = EventLake(tmp_path / "lake")

@@ -44,6 +44,15 @@ def test_a_bet_with_an_absurd_score_is_refused_and_the_ranking_still_works(needl
     assert [b["title"] for b in needle.json("bet", "rank")] == ["Courier tracking"]
 
 
+def test_ranking_the_bets_of_a_problem_that_does_not_exist_is_refused(needle) -> None:
+    needle("problem", "new", "Cards do not arrive", "-e", "1")
+    needle("bet", "new", "Courier tracking", "--problem", "1", "--impact", "2", "--effort", "3")
+    _one_line_error(needle("bet", "rank", "--problem", "999", ok=False), "no problem with id 999")
+    _one_line_error(needle("bet", "rank", "--problem", "2", ok=False), "no problem with id 2")
+    assert [b["title"] for b in needle.json("bet", "rank", "--problem", "1")] == [
+        "Courier tracking"]
+
+
 @pytest.mark.parametrize(("metric", "target", "text"), [
     (METRIC, "1.5", "target 1.5 is not a rate: write 60% as 0.6; the goal could never be met"),
     (METRIC, "nan", "target nan is not a finite number"),

@@ -133,3 +133,23 @@ def test_a_bad_option_value_names_the_flag(cli) -> None:  # type: ignore[no-unty
     assert result.exit_code == 1
     assert result.stderr == ("error: start '2024-13-01': write a date as YYYY-MM-DD "
                              "(see --from)\n")
+
+
+def test_a_rejects_folder_names_the_flag(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    events = tmp_path / "e.csv"
+    events.write_text("distinct_id,timestamp,event\nu1,2024-01-01T00:00:00Z,signup\n"
+                      "u2,not a time,signup\n", encoding="utf-8")
+    result = cli("events", "import", str(events), "--skip-bad", "--rejects", str(tmp_path),
+                 ok=False)
+    assert result.stderr.strip() == (f"error: {tmp_path}: cannot write the rejected rows: it "
+                                     "is a folder; nothing was imported (see --rejects)")
+
+
+def test_one_property_twice_names_the_flag(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    events = tmp_path / "e.csv"
+    events.write_text("distinct_id,timestamp,event,plan,properties.plan\n"
+                      "u1,2024-01-01T00:00:00Z,signup,a,b\n", encoding="utf-8")
+    result = cli("events", "import", str(events), ok=False)
+    assert result.stderr.strip() == (f"error: {events}: line 1 (header): columns 'plan' and "
+                                     "'properties.plan' are both property 'plan'; keep one "
+                                     "(see --props-cols)")

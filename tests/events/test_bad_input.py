@@ -168,7 +168,7 @@ def test_rejects_given_a_folder_is_one_line_and_imports_nothing(cli, write, work
     result = cli("events", "import", str(path), "--skip-bad", "--rejects", folder, ok=False)
     (line,) = _error_lines(result)
     assert line == (f"error: {folder}: cannot write the rejected rows: it is a folder; nothing "
-                    "was imported")
+                    "was imported (see --rejects)")
     assert workspace.lake.files() == before
 
 

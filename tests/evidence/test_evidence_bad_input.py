@@ -31,6 +31,11 @@ CASES = [
      "line 3", "cannot read 'soon' as a time", 1),
     ("latin1.csv", (HEADER + ROWS).encode() + "3,Café closed,2024-03-03\n".encode("latin-1"),
      "line 4", "byte 0xe9 at column 6 is not UTF-8", 2),
+    # A quote never closed runs to the end of the file: no value, whether one line or several.
+    ("open.csv", "text\nLogin fails\n\"Export is slow\n", "line 3", "a quoted value is never "
+     "closed", 1),
+    ("open_lines.csv", 'id,created_at,text\n1,2024-03-01,Fine\n2,2024-03-02,"Slow\n\nsince "'
+     '"Monday""\n', "line 3", "a quoted value is never closed", 1),
     ("survey.jsonl", '{"text": "Great"}\n{"text": "Oops",\n{"text": "Fine"}\n', "line 2",
      "not valid JSON", 2),
 ]

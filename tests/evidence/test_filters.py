@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
+from typer.testing import CliRunner
 
+from needle.cli.main import app
 from needle.errors import UserError
 from needle.evidence.queries import EvidenceFilter
 from needle.evidence.store import EvidenceRecord, add_evidence
@@ -43,6 +46,20 @@ def filled(request: pytest.FixtureRequest, workspace: Workspace) -> Workspace:
 def test_the_list_keeps_what_the_filter_names(filled: Workspace, where: EvidenceFilter,
                                               texts: list[str]) -> None:
     assert [e["text"] for e in filled.evidence(where, limit=None)] == texts
+
+
+@pytest.mark.parametrize("limit", [2**63 - 1, 2**63, 10**20])
+def test_a_limit_beyond_any_store_lists_all(filled: Workspace, limit: int) -> None:
+    assert len(filled.evidence(limit=limit)) == len(RECORDS)
+
+
+def test_the_cli_lists_all_for_a_limit_beyond_any_store(workspace: Workspace) -> None:
+    with workspace.store.session() as session:
+        add_evidence(session, RECORDS)
+    result = CliRunner().invoke(app, ["-w", str(workspace.root), "evidence", "list", "--limit",
+                                      "99999999999999999999", "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == len(RECORDS)
 
 
 @pytest.mark.parametrize(("where", "texts"), [

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from needle.cli.main import app
 from needle.web import create_app
+from tests.web import filled
 
 QUERIES = [
     ("funnel", "events=visit,signup&window=7d", ["visit", "signup", "--window", "7d"]),
@@ -65,6 +66,21 @@ def test_numbers_too_large_to_store_are_refused(client, path: str, field: str) -
     assert answer.json()["field"] == field
     assert answer.json()["error"].endswith("'99999999999999999999': write a whole number of at "
                                            "most 18 digits")
+
+
+@pytest.mark.parametrize("params", ["", "?sql=", "?sql=%20%20"])
+def test_a_sql_query_without_sql_asks_for_one(client, params: str) -> None:
+    answer = client.get(f"/query/sql.json{params}")
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "write a SQL query", "field": "sql"}
+
+
+def test_saving_a_sql_query_without_sql_asks_for_one(client, web_workspace) -> None:
+    token = filled.csrf(client)
+    answer = client.post("/query/sql/save", data={"params": "", "name": "none", "csrf": token},
+                         follow_redirects=False)
+    assert answer.status_code == 400 and "write a SQL query" in answer.text
+    assert "none" not in [i["name"] for i in filled.needle_json(web_workspace, "insight", "list")]
 
 
 def test_a_page_that_does_not_exist_answers_one_error_body(client) -> None:

@@ -10,7 +10,7 @@ from pyspark.sql import functions as F
 
 from needle.analytics.results import ExperimentResult
 from needle.analytics.shaping import experiment_result
-from needle.analytics.spark.expr import all_of, prop
+from needle.analytics.spark.expr import all_of, number, prop
 from needle.analytics.specs import ExperimentQuery, UnitMetric
 
 _DAY_US = 86_400_000_000
@@ -39,7 +39,7 @@ def _value(m: UnitMetric) -> Column:
     if m.kind == "count":
         return F.count_if(cond).cast("double")
     value = F.get_json_object(F.col("e_properties"), f"$['{m.property_name or ''}']")
-    return F.coalesce(F.sum(F.when(cond, value.try_cast("double"))), F.lit(0.0))
+    return F.coalesce(F.sum(F.when(cond, number(value))), F.lit(0.0))
 
 
 def run_experiment(events: DataFrame, q: ExperimentQuery) -> ExperimentResult:

@@ -30,6 +30,13 @@ def prop(key: str) -> Column:
     return F.get_json_object(F.col("properties"), json_path(key))
 
 
+def number(text: Column) -> Column:
+    """The text column ``text`` as a number by the DuckDB engine's rule (``number_sql``): null
+    unless it is a finite number, so text spelling ``inf`` or ``NaN`` is not one."""
+    value = text.try_cast("double")
+    return F.when(~F.isnan(value) & (F.abs(value) != F.lit(float("inf"))), value)
+
+
 def person_column(key: str) -> str:
     return "_person_" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
@@ -40,9 +47,9 @@ def _condition(value: Column, f: PropertyFilter) -> Column:
     if f.op == "!=":
         return ~value.eqNullSafe(F.lit(f.value))
     if f.op in _COMPARE:
-        number = value.try_cast("double")
-        return {">": number > float(f.value), ">=": number >= float(f.value),
-                "<": number < float(f.value), "<=": number <= float(f.value)}[f.op]
+        x = number(value)
+        return {">": x > float(f.value), ">=": x >= float(f.value),
+                "<": x < float(f.value), "<=": x <= float(f.value)}[f.op]
     if f.op == "~":
         return F.contains(F.lower(value), F.lit(f.value.lower()))
     return value.isNotNull() if f.op == "set" else value.isNull()

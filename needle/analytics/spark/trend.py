@@ -16,6 +16,7 @@ from needle.analytics.spark.expr import (
     all_of,
     condition,
     in_days,
+    number,
     person_keys,
     prop,
     step_condition,
@@ -36,7 +37,7 @@ def measure(s: Series) -> Column:
         return F.count_distinct("distinct_id")
     if s.measure == "per_user_avg":
         return F.count(F.lit(1)) / F.count_distinct("distinct_id")
-    value = prop(s.property or "").try_cast("double")
+    value = number(prop(s.property or ""))
     if s.measure in _QUANTILES:
         return F.percentile(value, _QUANTILES[s.measure])
     return _AGGREGATES[s.measure](value)
