@@ -47,8 +47,8 @@ class Steps:
     """A progress bar on stderr: called with a description it advances; ``wait`` shows how
     long the import has waited for another writer (one line when the bar is off)."""
 
-    def __init__(self, bar: Progress, total: int, quiet: bool) -> None:
-        self._bar, self._total, self._quiet = bar, total, quiet
+    def __init__(self, bar: Progress, total: int) -> None:
+        self._bar, self._total = bar, total
         self._task = bar.add_task("starting", total=total)
         self._done = iter(range(total + 1))
         self._told = False
@@ -58,7 +58,7 @@ class Steps:
                          completed=next(self._done, self._total))
 
     def wait(self, seconds: float) -> None:
-        if self._quiet:
+        if self._bar.disable:
             if not self._told:
                 typer.echo("waiting for another Needle process to finish writing events",
                            err=True)
@@ -70,15 +70,13 @@ class Steps:
 @contextmanager
 def steps(total: int, quiet: bool = False) -> Iterator[Steps]:
     """A progress bar on stderr advanced by calling the yielded object with a description."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 
-    from needle.cli.output import err_console
+    from needle.cli.output import progress_bar
 
     columns = (TextColumn("{task.description:<32}"), BarColumn(), TimeElapsedColumn())
-    # Off when stderr is not a terminal: there it would leave an empty line before an error.
-    shown = err_console.is_terminal and not quiet
-    with Progress(*columns, console=err_console, transient=True, disable=not shown) as bar:
-        yield Steps(bar, total, not shown)
+    with progress_bar(*columns, quiet=quiet) as bar:
+        yield Steps(bar, total)
 
 
 def _names(value: str | None) -> tuple[str, ...] | None:

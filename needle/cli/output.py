@@ -17,6 +17,7 @@ from needle.jsontext import dumps
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, ProgressColumn
     from rich.text import Text
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (shapes in docs/json.md).")]
@@ -33,6 +34,15 @@ def __getattr__(name: str) -> Any:
     if name in ("console", "err_console"):
         return _console(name == "err_console")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def progress_bar(*columns: ProgressColumn, quiet: bool) -> Progress:
+    """A transient progress bar on stderr, off when ``quiet`` or when stderr is not a terminal
+    (there it would only leave an empty line, before an error too)."""
+    from rich.progress import Progress
+
+    err = _console(True)
+    return Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal)
 
 
 def print_json(data: Any) -> None:

@@ -37,19 +37,11 @@ THEME: dict[str, Fields] = {  # ThemeSummary.to_json; docs/themes.md says what f
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
     """Progress bars on stderr while themes build (Rich loads only then: listing stored themes
     as JSON does not need it)."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    # Off when stderr is not a terminal: there it would leave an empty line.
-    shown = output.err_console.is_terminal and not quiet
-    with Progress(*columns, console=output.err_console, transient=True, disable=not shown) as bar:
+    with output.progress_bar(*columns, quiet=quiet) as bar:
         tasks: dict[str, TaskID] = {}
 
         def report(stage: str, done: int, total: int) -> None:

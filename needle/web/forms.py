@@ -18,7 +18,7 @@ from needle.artifacts.scoring import parse_criteria
 from needle.errors import UserError
 
 Parse = Callable[[str, str], Any]  # (field name, text) -> value; raises UserError
-# The store keeps whole numbers (ids among them) in 64 bits; a larger one names nothing.
+# No store keeps a whole number (an id among them) beyond 64 bits; a larger one names nothing.
 LARGEST = 2**63 - 1
 
 
